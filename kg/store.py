@@ -1,0 +1,210 @@
+"""The knowledge graph on disk: the only module that opens pyoxigraph stores.
+
+Graph layout (DESIGN.md): each article's facts sit in a named graph of their
+own; the default graph holds every triple of every article graph once (the
+merged knowledge that queries read); the ontology sits in a graph of its own,
+its subclass axioms also in the default graph. Every write below is a single
+SPARQL update request, which Oxigraph applies in one transaction: an article
+goes in whole or not at all, and a failure leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.vocab import KGO, ONTOLOGY, ONTOLOGY_GRAPH, OWL, RDF, RDFS, SCHEMA
+
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+_DIGEST = ox.NamedNode(KGO.contentDigest)
+_TYPE = ox.NamedNode(RDF.type)
+_ARTICLE = ox.NamedNode(SCHEMA.NewsArticle)
+_URL = ox.NamedNode(SCHEMA.url)
+_ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_GRAPH)
+
+
+def _ntriples(triples: Iterable[Triple]) -> str:
+    # pyoxigraph's str() of a term is its N-Triples form, escaping included.
+    return "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
+
+
+def _retract(graph: str) -> str:
+    """Update operations dropping ``graph`` and what only it said from the default graph."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}"
+        f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }} ;\n"
+        f"DROP SILENT GRAPH <{graph}>"
+    )
+
+
+class KGStore:
+    """An Oxigraph store holding the newskg graph layout.
+
+    ``path=None`` gives an in-memory store (tests, ``kg extract``).
+    """
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(
+                        f"no store at {self.path}",
+                        "ingest some articles first (kg ingest FILE) or pass --store PATH",
+                    )
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreError(
+                    f"the store {self.path} is in use by another process",
+                    "wait for the other kg command (or kg serve) to finish, or use another --store",
+                ) from None
+            raise StoreError(f"cannot open the store {self.path}: {error}",
+                             "check the path and its permissions") from None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store, for layers that query or dump it."""
+        return self._store
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store
+
+    def __enter__(self) -> KGStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- writes
+
+    def _update(self, request: str) -> None:
+        try:
+            self._store.update(request)
+        except OSError as error:
+            raise StoreError(f"writing to the store {self.path} failed: {error}",
+                             "check free disk space; the store was left as it was") from None
+
+    def ensure_ontology(self, ontology_file: Path) -> bool:
+        """Load the ontology into its graph (and its subclass axioms into the default
+        graph) unless the same version is already there. Returns True when it loaded."""
+        data = ontology_file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        marker = (ox.NamedNode(ONTOLOGY), _DIGEST, ox.Literal(digest), _ONTOLOGY_GRAPH)
+        if marker in self._store:
+            return False
+        graph = ox.Store()
+        graph.load(data, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY)
+        triples = [(q.subject, q.predicate, q.object) for q in graph]
+        axioms = [t for t in triples if str(t[1].value) == RDFS.subClassOf
+                  and isinstance(t[2], ox.NamedNode)]
+        self._update(
+            f"{_retract(ONTOLOGY_GRAPH)} ;\n"
+            f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {_ntriples(triples)}\n"
+            f"{_ntriples([(marker[0], marker[1], marker[2])])} }}\n"
+            f"{_ntriples(axioms)} }}"
+        )
+        return True
+
+    def article_digest(self, graph: str) -> str | None:
+        """The content digest recorded for an article graph, if the store has it."""
+        for quad in self._store.quads_for_pattern(None, _DIGEST, None, ox.NamedNode(graph)):
+            return str(quad.object.value)
+        return None
+
+    def replace_article(self, graph: str, triples: Iterable[Triple]) -> None:
+        """Put an article's triples into its graph, replacing what it said before,
+        and keep the default graph in step. One transaction."""
+        body = _ntriples(triples)
+        self._update(
+            f"{_retract(graph)} ;\n"
+            f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
+        )
+
+    def remove_article(self, graph: str) -> bool:
+        """Retract an article; False when the store holds no such graph."""
+        if not self._store.contains_named_graph(ox.NamedNode(graph)):
+            return False
+        self._update(_retract(graph))
+        return True
+
+    # ---------------------------------------------------------------- reads
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        """Run a SPARQL query over the default graph (merged knowledge)."""
+        from kg.errors import QueryError
+
+        try:
+            return self._store.query(sparql, substitutions=substitutions)
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL: {error}",
+                             "check the query syntax; prefixes kgo:, schema:, org:... are predeclared"
+                             ) from None
+        except OSError as error:
+            raise QueryError(f"the query failed: {error}", "") from None
+
+    def article_graphs(self) -> Iterator[tuple[str, str]]:
+        """(graph IRI, schema:url) of every article in the store."""
+        for quad in self._store.quads_for_pattern(None, _TYPE, _ARTICLE, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                for url in self._store.quads_for_pattern(quad.subject, _URL, None, quad.graph_name):
+                    yield quad.graph_name.value, url.object.value
+
+    def graph_for_source(self, source: str) -> str | None:
+        """Find an article graph by graph IRI, schema:url, or local path."""
+        candidates = {source}
+        path = Path(source)
+        if path.exists():
+            candidates.add(path.resolve().as_uri())
+        for graph, url in self.article_graphs():
+            if graph in candidates or url in candidates:
+                return graph
+        return None
+
+    def dump(self, out: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
+        """Stream the dataset, or one graph ("default" for the default graph), to ``out``."""
+        if graph is None:
+            self._store.dump(out, rdf_format)
+            return
+        source = ox.DefaultGraph() if graph == "default" else ox.NamedNode(graph)
+        if graph != "default" and not self._store.contains_named_graph(source):
+            raise StoreError(f"the store has no graph <{graph}>",
+                             "list the graphs with: kg stats --graphs")
+        self._store.dump(out, rdf_format, from_graph=source)
+
+    def stats(self) -> dict[str, object]:
+        """Counts a user checks after an ingest: articles, graphs, quads, entities by class."""
+        count = self._store.query
+        quads = len(self._store)
+        graphs = sum(1 for _ in self._store.named_graphs())
+        articles = next(iter(count(
+            f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a a <{SCHEMA.NewsArticle}> }} }}"
+        )))["n"].value
+        default = next(iter(count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+        classes = {
+            row["class"].value: int(row["n"].value)
+            for row in count(
+                "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class "
+                f"FILTER(?class != <{OWL.Class}>) }} GROUP BY ?class ORDER BY DESC(?n)"
+            )
+        }
+        return {
+            "articles": int(articles),
+            "graphs": graphs,
+            "quads": quads,
+            "default_graph_triples": int(default),
+            "entities_by_class": classes,
+        }
