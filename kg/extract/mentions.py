@@ -1,0 +1,428 @@
+"""Finding named things in a parsed document and grouping them into entities.
+
+Sources of mentions, most trusted first: the gazetteer; acronyms the text
+defines ("... Organization (CSTO)"); names built by rules around known names
+("CSTO Joint Staff", "Security Council of Armenia", "CSTO Mission"); spaCy's
+named entities; and later mentions of a known person's surname. Mentions
+nested inside another name (the "CSTO" of "CSTO Joint Staff") are kept: they
+name entities too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.extract.gazetteer import Entry, Gazetteer, norm
+from kg.extract.names import BODY_HEADS, HONORIFICS, ROLE_HEADS, is_initial, split_name
+from kg.facts import Entity, Span
+
+NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
+             "FAC": "place", "NORP": None}
+# Bare words that only refer back to an organization already named.
+GENERIC = {"organization", "organisation", "council", "the council", "mission", "the mission",
+           "commission", "committee", "assembly", "forum", "parties", "sides", "delegation",
+           "government", "ministry", "office", "secretariat", "un", "press", "cis member states"}
+ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head)}
+_CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets into the document text
+    end: int
+    kind: str  # person, organization, mission, place
+    text: str
+    source: str  # gazetteer, acronym, pattern, ner, surname
+    entry: Entry | None = None
+    nested: bool = False  # inside another mention
+    key: str = ""  # the entity it names, set by group()
+    parent_text: str | None = None  # an organization this one is a body of
+    location_text: str | None = None  # where a mission operates
+    subtype: str | None = None
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def inside(self, other: Mention) -> bool:
+        return other.start <= self.start and self.end <= other.end and self != other
+
+
+@dataclass
+class MentionFinder:
+    gazetteer: Gazetteer
+    nlp: object
+    _matchers: tuple = field(init=False)
+
+    def __post_init__(self) -> None:
+        exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        folded = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        tokenizer = self.nlp.make_doc
+        for entry in self.gazetteer.entries.values():
+            for form in entry.forms():
+                pattern = tokenizer(form)
+                # one-word forms must match case ("Chad", "CIS"); longer ones need not
+                (exact if len(pattern) == 1 else folded).add(entry.id, [pattern])
+                if len(pattern) == 1 and form.isupper() is False and form[:1].isupper():
+                    exact.add(entry.id, [tokenizer(form.upper())])
+        self._matchers = (exact, folded)
+
+    def find(self, doc: Doc) -> list[Mention]:
+        mentions = self._gazetteer(doc)
+        mentions += _acronym_definitions(doc, mentions)
+        mentions += _built_names(doc, mentions, self.gazetteer)
+        mentions += _ner(doc, mentions, self.gazetteer)
+        mentions += _titled_names(doc, mentions)
+        mentions += _surnames(doc, mentions)
+        return _mark_nested(mentions)
+
+    def _gazetteer(self, doc: Doc) -> list[Mention]:
+        found = []
+        for matcher in self._matchers:
+            for match_id, start, end in matcher(doc):
+                entry = self.gazetteer.entries[doc.vocab.strings[match_id]]
+                span = doc[start:end]
+                found.append(Mention(span.start_char, span.end_char, entry.kind, span.text,
+                                     "gazetteer", entry=entry, subtype=entry.subtype))
+        # of overlapping matches keep the longest; equal spans keep the first entry
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        kept: list[Mention] = []
+        for m in found:
+            if any(m.start == k.start and m.end == k.end for k in kept):
+                continue
+            if any(m.overlaps(k) and not m.inside(k) for k in kept):
+                continue
+            kept.append(m)
+        return kept
+
+
+def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"Long Name (ACR)": the acronym names what the long name names."""
+    out = []
+    for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", doc.text):
+        before = [x for x in mentions if 0 <= m.start() - x.end <= 1 and not x.nested]
+        if not before or any(x.start <= m.start(1) < x.end for x in mentions):
+            continue
+        long = max(before, key=lambda x: x.end - x.start)
+        if long.kind == "person":
+            continue
+        out.append(Mention(m.start(1), m.end(1), long.kind, m.group(1), "acronym",
+                           entry=long.entry, subtype=long.subtype, parent_text=long.text))
+    # later uses of a defined acronym
+    defined = {m.text: m for m in out}
+    for acronym, definition in defined.items():
+        for m in re.finditer(rf"\b{re.escape(acronym)}\b", doc.text):
+            if not _covered(m.start(), m.end(), mentions + out):
+                out.append(Mention(m.start(), m.end(), definition.kind, acronym, "acronym",
+                                   entry=definition.entry, subtype=definition.subtype,
+                                   parent_text=definition.parent_text))
+    return out
+
+
+def _is_cap(token) -> bool:
+    return bool(_CAP.match(token.text)) and token.text.lower() not in {"the", "a", "an"}
+
+
+def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Bodies named around a known name: "CSTO Joint Staff", "Permanent Council of the CSTO",
+    "Security Council of Armenia", "CSTO Mission", "Peacekeeping Forces in Kazakhstan"."""
+    out: list[Mention] = []
+    by_start = {m.start: m for m in mentions}
+    places = {m.start: m for m in mentions if m.kind == "place"}
+    for m in sorted(mentions, key=lambda x: x.start):
+        if m.kind not in ("organization", "mission"):
+            continue
+        # NAME + capitalized words ending in a body head
+        tokens = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if tokens is None:
+            continue
+        i = tokens.end
+        words = []
+        while i < len(doc) and (_is_cap(doc[i]) or (doc[i].lower_ in ("of", "for", "and")
+                                                    and words and i + 1 < len(doc)
+                                                    and _is_cap(doc[i + 1]))):
+            if doc[i].idx in by_start and by_start[doc[i].idx].kind == "person":
+                break
+            words.append(doc[i])
+            i += 1
+        while words and (words[-1].lower_ not in BODY_HEADS):
+            words.pop()
+        if words and not any(w.lower_ in ROLE_WORDS - BODY_HEADS for w in words[:1]):
+            start, end = m.start, words[-1].idx + len(words[-1].text)
+            text = doc.text[start:end]
+            _add_built(out, doc, start, end, text, m, gazetteer, places)
+    # BODY of (the) NAME / PLACE
+    for match in re.finditer(
+        r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
+        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?", doc.text
+    ):
+        target = by_start.get(match.end())
+        if target is None or target.kind not in ("organization", "mission", "place"):
+            continue
+        head_words = match.group(1).split()
+        # trim leading words until the phrase is a body ("the Permanent Council")
+        while head_words and head_words[0].lower() in ROLE_WORDS | {"the"}:
+            head_words.pop(0)
+        if not head_words or head_words[-1].lower() not in BODY_HEADS:
+            continue
+        if head_words[0].lower() in ROLE_WORDS:
+            continue
+        start = match.start(1) + match.group(1).index(head_words[0])
+        end = target.end
+        _add_built(out, doc, start, end, doc.text[start:end], target, gazetteer, places)
+    return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
+
+
+def _add_built(out: list[Mention], doc: Doc, start: int, end: int, text: str, inner: Mention,
+               gazetteer: Gazetteer, places: dict[int, Mention]) -> None:
+    entry = gazetteer.lookup(text)
+    if entry and entry.kind != "place":
+        out.append(Mention(start, end, entry.kind, text, "gazetteer", entry=entry,
+                           subtype=entry.subtype))
+        return
+    last = text.split()[-1].lower()
+    is_mission = last in {"mission", "contingent", "operation"} or (
+        last in {"forces", "force"} and "peacekeeping" in text.lower())
+    kind = "mission" if is_mission else "organization"
+    parent = inner.text if inner.kind in ("organization", "mission") else None
+    location = inner.text if inner.kind == "place" else None
+    if kind == "mission" and location is None:
+        # "... Peacekeeping Forces in the Republic of Kazakhstan": the place is part of the name
+        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", doc.text[end:])
+        place = places.get(end + tail.end()) if tail else None
+        if place is not None:
+            end, location = place.end, place.text
+            text = doc.text[start:end]
+    subtype = "unit" if kind == "organization" and parent else None
+    if kind == "mission":
+        subtype = "observer" if "observer" in text.lower() else (
+            "peacekeeping" if "peacekeep" in text.lower() else None)
+    out.append(Mention(start, end, kind, text, "pattern", parent_text=parent,
+                       location_text=location, subtype=subtype))
+
+
+def _clean_span(text: str, start: int) -> tuple[str, int]:
+    """Strip a leading article and a trailing possessive or punctuation."""
+    m = re.match(r"^(?:the|The|THE)\s+", text)
+    if m:
+        text, start = text[m.end():], start + m.end()
+    text = re.sub(r"(?:['’]s|[,.;:])$", "", text)
+    return text, start
+
+
+def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        kind = NER_KINDS.get(ent.label_)
+        if kind is None:
+            continue
+        text, start = _clean_span(ent.text, ent.start_char)
+        end = start + len(text)
+        if not text or not text[0].isupper() or norm(text) in GENERIC:
+            continue
+        if norm(text) in gazetteer.demonyms or "\n" in text:
+            continue
+        entry = gazetteer.lookup(text)
+        if entry is not None:
+            kind = entry.kind
+        overlapping = [m for m in mentions if m.start < end and start < m.end]
+        if overlapping:
+            # spaCy's name may run past a known one ("The CSTO Press"): trust the known one
+            if kind == "person" or any(not (start <= m.start and m.end <= end)
+                                       for m in overlapping):
+                continue
+            extra = doc.text[start:end]
+            for m in overlapping:
+                extra = extra.replace(m.text, " ")
+            extra_words = [w.lower() for w in extra.split()]
+            if not extra_words or all(w in ROLE_WORDS | {"'s", "of", "the"} for w in extra_words):
+                continue
+        if kind == "person":
+            text, start = _strip_honorifics(text, start)
+            end = start + len(text)
+            if not text or " " not in text and text.lower() in HONORIFICS:
+                continue
+            if gazetteer.lookup(text) is not None or text.isupper():
+                continue
+        out.append(Mention(start, end, kind, text, "ner", entry=entry,
+                           subtype=entry.subtype if entry else None))
+    return out
+
+
+def _strip_honorifics(text: str, start: int) -> tuple[str, int]:
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        start += len(words[0]) + 1
+        words.pop(0)
+    return " ".join(words), start
+
+
+_TITLED = re.compile(
+    r"\b(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
+    r"(?:General|Admiral|Colonel|Ambassador|Minister|Secretary|Commander|President|Chairman|"
+    r"Chief|Director|Representative|Envoy|Spokesperson|Head|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+"
+    r"((?:[A-Z]\.\s*)?[A-Z][a-z\u00e0-\u024f'’-]+(?:\s+(?:[A-Z][a-z\u00e0-\u024f'’-]+|al-\w+|bin|de|del|van|von))*)"
+)
+
+
+def _titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Names right after a title or rank that spaCy missed ("Colonel General Anatoly Sidorov")."""
+    out = []
+    for m in _TITLED.finditer(doc.text):
+        start, end = m.start(1), m.end(1)
+        words = m.group(1).split()
+        if len(words) < 2 or _covered(start, end, mentions + out):
+            continue
+        if any(w.lower() in ROLE_WORDS | HONORIFICS | BODY_HEADS for w in words):
+            continue
+        out.append(Mention(start, end, "person", m.group(1), "pattern"))
+    return out
+
+
+def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Later mentions of a person by surname alone, wherever spaCy did not tag them."""
+    out = []
+    known = {split_name(m.text)[0] for m in mentions if m.kind == "person" and " " in m.text}
+    for surname in known:
+        if len(surname) < 3:
+            continue
+        for m in re.finditer(rf"(?<![\w.-]){re.escape(surname)}(?![\w-])", doc.text):
+            start, end = m.start(), m.end()
+            clash = [x for x in mentions + out if x.start < end and start < x.end]
+            if not clash:
+                out.append(Mention(start, end, "person", surname, "surname"))
+            elif all(x.kind != "person" and x.source == "ner" and x.start == start
+                     and x.end == end for x in clash):
+                for x in clash:
+                    x.kind = "person"
+    return out
+
+
+def _mark_nested(mentions: list[Mention]) -> list[Mention]:
+    mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    for m in mentions:
+        m.nested = any(m.inside(o) and (o.end - o.start) > (m.end - m.start) for o in mentions)
+    # drop partial overlaps that are not nesting: keep the earlier, longer one
+    kept: list[Mention] = []
+    for m in mentions:
+        if any(m.overlaps(k) and not (m.inside(k) or k.inside(m)) for k in kept):
+            continue
+        kept.append(m)
+    return kept
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def _person_key(text: str) -> str:
+    surname, _ = split_name(text)
+    return "person:" + norm(surname)
+
+
+def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
+    """Group mentions into entities, setting each mention's ``key``."""
+    entities: dict[str, Entity] = {}
+    _group_people([m for m in mentions if m.kind == "person"], entities)
+    by_text: dict[str, str] = {}
+    for m in sorted((m for m in mentions if m.kind != "person"), key=lambda m: m.start):
+        if m.entry is None and m.source == "acronym" and m.parent_text:
+            m.key = by_text.get(norm(m.parent_text), "")
+        if not m.key:
+            m.key = _thing_key(m, by_text, gazetteer)
+        entity = entities.get(m.key)
+        if entity is None:
+            name = m.entry.name if m.entry else m.text
+            entity = Entity(key=m.key, kind=m.kind, name=name, subtype=m.subtype,
+                            wikidata=m.entry.wikidata if m.entry else None)
+            entities[m.key] = entity
+        if m.text != entity.name:
+            entity.aliases.add(m.text)
+        entity.mentions.append(Span(m.start, m.end))
+        by_text.setdefault(norm(m.text), m.key)
+    _link_structure(mentions, entities, by_text, gazetteer)
+    return entities
+
+
+def _thing_key(m: Mention, by_text: dict[str, str], gazetteer: Gazetteer) -> str:
+    if m.entry is not None:
+        return ("gaz:" if m.entry.kind != "place" else "place:") + (
+            m.entry.id if m.entry.kind != "place" else norm(m.entry.name))
+    if norm(m.text) in by_text:
+        return by_text[norm(m.text)]
+    return f"{m.kind}:{norm(m.text)}"
+
+
+def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
+    """All forms of one person become one entity: "Stanislav Zas", "S. Zas", "Zas"."""
+    full: dict[str, list[tuple[str, str | None]]] = {}
+    for m in people:
+        surname, given = split_name(m.text)
+        if given and not is_initial(given):
+            full.setdefault(norm(surname), [])
+            if (m.text, given) not in full[norm(surname)]:
+                full[norm(surname)].append((m.text, given))
+    for m in sorted(people, key=lambda m: m.start):
+        surname, given = split_name(m.text)
+        candidates = full.get(norm(surname), [])
+        if given and not is_initial(given):
+            match = next(t for t, g in candidates if t == m.text)
+            key = _person_key(match) + ":" + norm(given)
+        else:
+            fitting = [t for t, g in candidates if not given or g[0] == given[0]]
+            key = (_person_key(fitting[0]) + ":" + norm(split_name(fitting[0])[1] or "")
+                   if len(fitting) >= 1 else _person_key(m.text))
+        entity = entities.get(key)
+        if entity is None:
+            entity = entities[key] = Entity(key=key, kind="person", name=m.text)
+        m.key = key
+        if _fuller(m.text, entity.name):
+            entity.aliases.add(entity.name)
+            entity.name = m.text
+        elif m.text != entity.name:
+            entity.aliases.add(m.text)
+        entity.mentions.append(Span(m.start, m.end))
+
+
+def _fuller(a: str, b: str) -> bool:
+    """Is ``a`` a fuller form of a name than ``b`` (more words, no initials)?"""
+    def score(text: str) -> tuple[int, int]:
+        words = text.split()
+        return (sum(not is_initial(w) for w in words), len(text))
+    return score(a) > score(b)
+
+
+def _link_structure(mentions: list[Mention], entities: dict[str, Entity],
+                    by_text: dict[str, str], gazetteer: Gazetteer) -> None:
+    """Bodies to their parents and missions to their places, where the article names both."""
+    gaz_keys = {e.key[4:]: e.key for e in entities.values() if e.key.startswith("gaz:")}
+    places = {norm(e.name): e.key for e in entities.values() if e.kind == "place"}
+    for alias_key, entity in ((k, e) for k, e in entities.items() if e.kind == "place"):
+        for alias in entity.aliases:
+            places.setdefault(norm(alias), alias_key)
+    for m in mentions:
+        entity = entities.get(m.key)
+        if entity is None or entity.kind not in ("organization", "mission"):
+            continue
+        if m.entry is not None:
+            if m.entry.parent and m.entry.parent in gaz_keys:
+                entity.parent = entity.parent or gaz_keys[m.entry.parent]
+            if m.entry.location:
+                entity.location = entity.location or places.get(norm(m.entry.location))
+        if m.parent_text and not entity.parent:
+            parent = by_text.get(norm(m.parent_text))
+            if parent and parent != m.key:
+                entity.parent = parent
+        if m.location_text and not entity.location:
+            entity.location = places.get(norm(m.location_text))
+        if entity.kind == "mission" and not entity.location:
+            for p in mentions:
+                if p.kind == "place" and p.inside(m):
+                    entity.location = p.key or None
+                    break

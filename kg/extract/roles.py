@@ -1,0 +1,97 @@
+"""Posts held: who holds which role in which organization, read off slotted sentences.
+
+Constructions (each a named rule, recorded as ``kgo:extractedBy``):
+- ``role-prenominal``: "CSTO Secretary General Stanislav Zas"
+- ``role-of-org``: "Secretary General of the CSTO Stanislav Zas", "the Chief of the
+  Joint Staff, Colonel General Anatoly Sidorov"
+- ``role-apposition``: "Zhang Ming, Secretary-General of the SCO", "Rosemary DiCarlo,
+  United Nations Under-Secretary-General for ...", "Hasan Sultonov, Permanent
+  Representative of Tajikistan to the CSTO"
+- ``role-as``: "Stanislav Zas, who is in Armenia as Head of the CSTO Mission"
+- ``role-signature``: a press release's signature, "CSTO Press Secretary" over a name
+Compound titles ("Head of Mission and Force Commander") give one post each;
+"former" marks a past post; a title whose organization is a place gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract.names import ROLE_HEADS, role_label
+from kg.extract.sentences import Sentence
+
+_HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for h in ROLE_HEADS)
+_MOD = r"(?:(?:First\s+)?Deputy|Acting|acting|Assistant|Executive|Permanent|Special|Senior|Principal|Interim|Vice|Honorary|Chief)"
+_COMPLEMENT = (r"(?:\s+(?:for|on|of)\s+(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
+               r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?")
+ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-]){_COMPLEMENT}"
+ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:,\s*|\s+and\s+|\s*–\s*){ROLE})*)"
+RANK = (r"(?:(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
+        r"(?:General|Admiral|Colonel|Cardinal|Archbishop|Ambassador|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)?")
+ORG = r"⟦[OM]\d+⟧"
+PERSON = r"(?P<person>⟦P\d+⟧)"
+OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+
+PATTERNS = [
+    ("role-prenominal", rf"(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{RANK}{PERSON}"),
+    ("role-of-org",
+     rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+{RANK}{PERSON}"),
+    ("role-apposition",
+     rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
+     rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"),
+    ("role-as", rf"{PERSON}[^⟦.;]{{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
+]
+COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
+SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
+ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*$")
+CONFIDENCE = {"role-prenominal": 0.9, "role-of-org": 0.9, "role-apposition": 0.85,
+              "role-as": 0.8, "role-signature": 0.8}
+
+
+@dataclass
+class FoundRole:
+    person: str  # entity key
+    role: str
+    organization: str  # entity key
+    former: bool
+    rule: str
+    sentence: Sentence
+
+
+def _split_roles(text: str) -> list[tuple[str, bool]]:
+    """Compound titles, each with whether it has its own complement ("Assistant to the President")."""
+    parts = re.split(r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + "))|\s*–\s*",
+                     text)
+    return [(p, bool(re.search(r"\s(?:to|for|on)\s", p))) for p in parts if p.strip()]
+
+
+def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
+    for index, sentence in enumerate(sentences):
+        for rule, pattern in COMPILED:
+            for m in pattern.finditer(sentence.text):
+                org_token = m.groupdict().get("org2") or m.group("org")
+                if org_token is None:
+                    continue
+                yield from _posts(sentence, rule, m.group("person"), m.group("roles"), org_token)
+        signature = SIGNATURE.match(sentence.text)
+        following = next((s for s in sentences[index + 1:index + 3] if s.text.strip()), None)
+        if signature and following is not None:
+            person = ONLY_PERSON.match(following.text)
+            if person:
+                yield from _posts(sentence, "role-signature", None, signature.group("roles"),
+                                  signature.group("org"), following.slot(person.group("person")))
+
+
+def _posts(sentence: Sentence, rule: str, person_token: str | None, roles: str, org_token: str,
+           person_mention=None) -> Iterator[FoundRole]:
+    person = person_mention or sentence.slot(person_token)
+    organization = sentence.slot(org_token)
+    parts = _split_roles(roles)
+    for i, (part, own_complement) in enumerate(parts):
+        if own_complement and i < len(parts) - 1:
+            continue  # "Assistant to the President and Secretary of X": X is not the President's
+        former = bool(re.match(r"(?:former|ex-)\b", part, re.IGNORECASE))
+        label = role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part))
+        yield FoundRole(person.key, label, organization.key, former, rule, sentence)

@@ -1,0 +1,111 @@
+"""From a parsed document to an Extraction: mentions, entities, posts, events.
+
+The stages, each in its own module: ``mentions`` (names → entities),
+``sentences`` (slotted text), ``roles`` (posts held), ``events`` (meetings and
+visits), ``dates`` (date expressions). This module wires them and assigns each
+fact its evidence: the sentence, the rule, a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kg.extract import gazetteer as gazetteers
+from kg.extract.dates import line_date
+from kg.extract.events import find_events
+from kg.extract.mentions import MentionFinder, group
+from kg.extract.roles import CONFIDENCE, find_roles
+from kg.extract.sentences import Sentence, slotted
+from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
+
+PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
+MEDIA_WORDS = re.compile(r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio)\b",
+                         re.IGNORECASE)
+
+
+class Rules:
+    """The rule set, built once per pipeline (the gazetteer matcher is the costly part)."""
+
+    def __init__(self, nlp, gazetteer: gazetteers.Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or gazetteers.default()
+        self.finder = MentionFinder(self.gazetteer, nlp)
+
+    def extract(self, document: Document, doc) -> Extraction:
+        mentions = self.finder.find(doc)
+        entities = group(mentions, self.gazetteer)
+        sentences, references = self._sentences(document, doc, mentions)
+        extraction = Extraction(document=document, entities=entities)
+
+        role_orgs: dict[int, set[str]] = {}
+        seen = set()
+        index_of = {id(s): i for i, s in enumerate(sentences)}
+        for found in find_roles(sentences):
+            if found.person == found.organization or not found.person or not found.organization:
+                continue
+            role_orgs.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
+            identity = (found.person, found.role, found.organization)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            extraction.memberships.append(Membership(
+                person=found.person, role=found.role, organization=found.organization,
+                former=found.former,
+                evidence=Evidence(_span(found.sentence), found.rule, CONFIDENCE[found.rule]),
+            ))
+
+        media = {k for k, e in entities.items() if e.kind == "organization"
+                 and MEDIA_WORDS.search(e.name) and not e.parent}
+        rank = PlaceRank(entities, self.gazetteer)
+        for found in find_events(sentences, references, role_orgs, entities, media, rank):
+            extraction.events.append(Event(
+                kind=found.kind, participants=found.participants, start=found.start,
+                end=found.end, place=found.place, label=found.trigger.lower(),
+                evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
+            ))
+        return extraction
+
+    def _sentences(self, document: Document, doc, mentions) -> tuple[list[Sentence],
+                                                                     list[date | None]]:
+        """Slotted sentences, each with the date of the news item it sits in."""
+        text = doc.text
+        paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+        sentences, references = [], []
+        reference = document.published
+        for sent in doc.sents:
+            line = sent.text.strip()
+            if not line:
+                continue
+            announced = line_date(line.split("\n")[0], reference or document.published)
+            if announced is not None:
+                reference = announced
+            sentence = slotted(sent.start_char, sent.end_char, text, mentions)
+            sentence.paragraph = sum(1 for p in paragraph_starts if p <= sent.start_char)
+            sentences.append(sentence)
+            references.append(reference)
+        return sentences, references
+
+
+def _span(sentence: Sentence) -> Span:
+    return Span(sentence.start, sentence.end)
+
+
+class PlaceRank:
+    """Orders places by how specific they are; finds the country of a city."""
+
+    def __init__(self, entities: dict[str, Entity], gazetteer: gazetteers.Gazetteer) -> None:
+        self.entities = entities
+        self.gazetteer = gazetteer
+
+    def __call__(self, key: str) -> int:
+        entity = self.entities.get(key)
+        return PLACE_RANK.get(entity.subtype if entity else None, 1)
+
+    def country_of(self, key: str) -> str | None:
+        entity = self.entities.get(key)
+        entry = self.gazetteer.place(entity.name) if entity else None
+        if entry is None or not entry.country:
+            return None
+        country = self.gazetteer.place(entry.country)
+        target = "place:" + gazetteers.norm(country.name) if country else None
+        return target if target in self.entities else None

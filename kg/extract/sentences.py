@@ -1,0 +1,56 @@
+"""Sentences with their names replaced by slots, the form the role and event rules read.
+
+"CSTO Secretary General Stanislav Zas met Zhang Ming" becomes
+"⟦O0⟧ Secretary General ⟦P1⟧ met ⟦P2⟧": the rules are regular expressions
+over words and slots, short enough to read, and each slot points back to its
+mention and entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.mentions import Mention
+
+SLOT_LETTER = {"person": "P", "organization": "O", "mission": "M", "place": "L"}
+SLOT = re.compile(r"⟦([POML])(\d+)⟧")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str  # with slots
+    slots: list[Mention] = field(default_factory=list)
+    item: int = 0  # index of the news item it belongs to
+    paragraph: int = 0
+
+    def slot(self, token: str) -> Mention:
+        m = SLOT.fullmatch(token)
+        if m is None:
+            raise ValueError(token)
+        return self.slots[int(m.group(2))]
+
+    def mentions_in(self, text: str) -> list[Mention]:
+        return [self.slots[int(m.group(2))] for m in SLOT.finditer(text)]
+
+    def offset(self, position: int) -> int:
+        """Slot text position → an approximate character offset in the document."""
+        return self.start + position
+
+
+def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:
+    """The sentence text[start:end] with each top-level mention inside it as a slot."""
+    inside = sorted((m for m in mentions if start <= m.start and m.end <= end and not m.nested),
+                    key=lambda m: m.start)
+    parts, slots, cursor = [], [], start
+    for m in inside:
+        if m.start < cursor:
+            continue
+        parts.append(text[cursor:m.start])
+        parts.append(f"⟦{SLOT_LETTER[m.kind]}{len(slots)}⟧")
+        slots.append(m)
+        cursor = m.end
+    parts.append(text[cursor:end])
+    return Sentence(start, end, "".join(parts), slots)
