@@ -51,6 +51,8 @@ class KGStore:
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -79,7 +81,7 @@ class KGStore:
         return self._store
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
 
@@ -104,7 +106,7 @@ class KGStore:
         data = ontology_file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         marker = (ox.NamedNode(ONTOLOGY), _DIGEST, ox.Literal(digest), _ONTOLOGY_GRAPH)
-        if marker in self._store:
+        if ox.Quad(*marker) in self._store:
             return False
         graph = ox.Store()
         graph.load(data, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY)
@@ -114,7 +116,7 @@ class KGStore:
         self._update(
             f"{_retract(ONTOLOGY_GRAPH)} ;\n"
             f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {_ntriples(triples)}\n"
-            f"{_ntriples([(marker[0], marker[1], marker[2])])} }}\n"
+            f"{_ntriples([marker[:3]])} }}\n"
             f"{_ntriples(axioms)} }}"
         )
         return True

@@ -174,6 +174,8 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue
         if head_words[0].lower() in ROLE_WORDS:
             continue
+        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", doc.text[max(0, match.start(1) - 40):match.start(1)]):
+            continue  # "Chairman of the Board of X": the Board belongs to the title
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
         _add_built(out, doc, start, end, doc.text[start:end], target, gazetteer, places)
@@ -209,7 +211,8 @@ def _add_built(out: list[Mention], doc: Doc, start: int, end: int, text: str, in
 
 
 def _clean_span(text: str, start: int) -> tuple[str, int]:
-    """Strip a leading article and a trailing possessive or punctuation."""
+    """Strip a leading article, a trailing possessive or punctuation, anything after "(" or a line break."""
+    text = re.split(r"\s*[(\n]", text, maxsplit=1)[0]
     m = re.match(r"^(?:the|The|THE)\s+", text)
     if m:
         text, start = text[m.end():], start + m.end()
@@ -227,6 +230,10 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         end = start + len(text)
         if not text or not text[0].isupper() or norm(text) in GENERIC:
             continue
+        if text.split()[-1].lower() in ROLE_WORDS | HONORIFICS and kind != "person":
+            continue  # "Major General", "Apostolic Nuncio": titles, not names
+        if kind == "place" and text.split()[-1].lower() in BODY_HEADS:
+            kind = "organization"
         if norm(text) in gazetteer.demonyms or "\n" in text:
             continue
         entry = gazetteer.lookup(text)
@@ -338,7 +345,7 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
             m.key = _thing_key(m, by_text, gazetteer)
         entity = entities.get(m.key)
         if entity is None:
-            name = m.entry.name if m.entry else m.text
+            name = m.entry.name if m.entry else _display(m.text)
             entity = Entity(key=m.key, kind=m.kind, name=name, subtype=m.subtype,
                             wikidata=m.entry.wikidata if m.entry else None)
             entities[m.key] = entity
@@ -348,6 +355,14 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
         by_text.setdefault(norm(m.text), m.key)
     _link_structure(mentions, entities, by_text, gazetteer)
     return entities
+
+
+def _display(text: str) -> str:
+    """A canonical name: a shouted dateline word ("MOSCOW") in normal case; acronyms kept."""
+    if text.isupper() and (len(text) > 5 or " " in text):
+        return " ".join(w.capitalize() if len(w) > 3 or w.lower() not in {"of", "in", "the", "and", "for"}
+                        else w.lower() for w in text.split())
+    return text
 
 
 def _thing_key(m: Mention, by_text: dict[str, str], gazetteer: Gazetteer) -> str:

@@ -14,7 +14,7 @@ HONORIFICS = {
     "general", "colonel", "lieutenant", "major", "brigadier", "captain", "admiral",
     "vice", "rear", "commodore", "marshal", "sergeant", "commander", "police",
     "cardinal", "archbishop", "bishop", "patriarch", "metropolitan", "father", "sheikh",
-    "imam", "rabbi", "reverend", "rev", "pope", "king", "queen", "prince", "princess",
+    "imam", "rabbi", "nuncio", "mufti", "envoy", "delegate", "reverend", "rev", "pope", "king", "queen", "prince", "princess",
     "emir", "sultan", "ambassador", "senator", "deputy", "minister", "president",
     "chairman", "secretary", "acting", "former", "late", "army", "air", "force", "navy",
 }
@@ -59,6 +59,7 @@ ROLE_HEADS = sorted(
     reverse=True,
 )
 ROLE_MODIFIERS = ["First Deputy", "Deputy", "Acting", "Assistant", "Executive", "Permanent",
+                  "Plenipotentiary", "National", "General",
                   "Special", "Senior", "Principal", "Interim", "Chief", "Vice", "Honorary",
                   "Foreign", "Defence", "Defense", "Foreign Affairs", "Interior", "Justice",
                   "Finance", "Economy", "Emergency Situations"]

@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.extract.names import ROLE_HEADS, role_label
+from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
 from kg.extract.sentences import Sentence
 
 _HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for h in ROLE_HEADS)
-_MOD = r"(?:(?:First\s+)?Deputy|Acting|acting|Assistant|Executive|Permanent|Special|Senior|Principal|Interim|Vice|Honorary|Chief)"
-_COMPLEMENT = (r"(?:\s+(?:for|on|of)\s+(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
+_MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE_MODIFIERS) + ")"
+_COMPLEMENT = (r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
                r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?")
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-]){_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:,\s*|\s+and\s+|\s*–\s*){ROLE})*)"

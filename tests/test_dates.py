@@ -1,0 +1,73 @@
+"""Date expressions as news writes them, resolved against the item's date."""
+
+from datetime import date
+
+import pytest
+
+from kg.extract.dates import find_dates, line_date
+
+REFERENCE = date(2023, 3, 15)  # a Wednesday
+
+
+def values(text, reference=REFERENCE, anchor=None):
+    return [(d.kind, d.value.start if d.value else None, d.value.end if d.value else None)
+            for d in find_dates(text, reference, anchor)]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("The talks took place on 04.03.2023 in Minsk.", "2023-03-04", None),
+        ("Signed 2022-11-30 in Astana.", "2022-11-30", None),
+        ("On 7 February 2023 the council sat.", "2023-02-07", None),
+        ("On February 7, 2023, the council sat.", "2023-02-07", None),
+        ("The envoy arrived on March 2.", "2023-03-02", None),
+        ("The forum met on 2 March.", "2023-03-02", None),
+        ("From April 3 to 6, 2023, observers toured the region.", "2023-04-03", "2023-04-06"),
+        ("Observers stayed from 3 to 6 April 2023.", "2023-04-03", "2023-04-06"),
+        ("The exercise ran 10–12 March.", "2023-03-10", "2023-03-12"),
+        ("from 30 January to 2 February 2023", "2023-01-30", "2023-02-02"),
+        ("The delegation visited in June 2021.", "2021-06", None),
+        ("They agreed in January of this year.", "2023-01", None),
+        ("The minister spoke to reporters today.", "2023-03-15", None),
+        ("The minister spoke to reporters yesterday.", "2023-03-14", None),
+        ("The envoys met last week.", "2023-03-08", "2023-03-14"),
+        ("The secretary general arrived last Thursday.", "2023-03-09", None),
+        ("A summit is planned later this year.", "2023-03-16", "2023-12-31"),
+    ],
+)
+def test_resolves_against_reference(text, start, end):
+    found = [v for v in values(text) if v[1]]
+    assert found[0][1:] == (start, end)
+
+
+def test_a_date_without_year_late_in_the_year_belongs_to_the_previous_year():
+    assert values("They met on December 28.")[0][1] == "2022-12-28"
+
+
+def test_offsets_count_from_the_last_date_the_story_gave():
+    assert values("two days earlier", anchor=date(2023, 3, 10))[0][1] == "2023-03-08"
+
+
+def test_relative_dates_need_a_reference():
+    assert values("The ministers met yesterday.", reference=None) == [("relative", None, None)]
+    assert values("on Sunday", reference=None)[0][1] is None
+
+
+def test_no_date_is_invented():
+    assert values("The organization was founded to keep the peace.") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("04.03.2023", date(2023, 3, 4)),
+        ("7 Feb 2023", date(2023, 2, 7)),
+        ("ASTANA, March 2, 2023", date(2023, 3, 2)),
+        ("GENEVA, 2 March 2023", date(2023, 3, 2)),
+        ("UPDATE, March 16. The observers left.", date(2023, 3, 16)),
+        ("The observers left on March 16.", None),
+    ],
+)
+def test_date_lines(line, expected):
+    assert line_date(line, REFERENCE) == expected
