@@ -154,8 +154,13 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             i += 1
         while words and (words[-1].lower_ not in BODY_HEADS):
             words.pop()
+        after = doc[words[-1].i + 1] if words and words[-1].i + 1 < len(doc) else None
+        if after is not None and _is_cap(after) and after.lower_ in ROLE_WORDS - BODY_HEADS:
+            continue  # "UNIFIL Force Commander": the words are a title
         if words and not any(w.lower_ in ROLE_WORDS - BODY_HEADS for w in words[:1]):
             start, end = m.start, words[-1].idx + len(words[-1].text)
+            if any(k.start <= start and end <= k.end for k in mentions):
+                continue  # part of a longer known name
             text = doc.text[start:end]
             _add_built(out, doc, start, end, text, m, gazetteer, places)
     # BODY of (the) NAME / PLACE
@@ -168,7 +173,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue
         head_words = match.group(1).split()
         # trim leading words until the phrase is a body ("the Permanent Council")
-        while head_words and head_words[0].lower() in ROLE_WORDS | {"the"}:
+        while head_words and head_words[0].lower() == "the":
             head_words.pop(0)
         if not head_words or head_words[-1].lower() not in BODY_HEADS:
             continue
@@ -178,6 +183,9 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue  # "Chairman of the Board of X": the Board belongs to the title
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
+        if any(k.start <= start and end <= k.end and (k.start, k.end) != (start, end)
+               for k in mentions):
+            continue
         _add_built(out, doc, start, end, doc.text[start:end], target, gazetteer, places)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
@@ -216,11 +224,30 @@ def _clean_span(text: str, start: int) -> tuple[str, int]:
     m = re.match(r"^(?:the|The|THE)\s+", text)
     if m:
         text, start = text[m.end():], start + m.end()
-    text = re.sub(r"(?:['’]s|[,.;:])$", "", text)
+    text = re.sub(r"(?:['’]s|[,.;:]|\s+(?:and|or|of|the))+$", "", text)
     return text, start
 
 
+DESIGNATORS = {"republic", "kingdom", "state", "states", "federation", "of", "the", "islamic",
+               "people's", "democratic", "socialist", "united", "federal", "principality",
+               "sultanate", "emirate", "grand", "duchy", "commonwealth"}
+NOT_ORGS = re.compile(r"\b(?:Treaty|Agreement|Charter|Convention|Declaration|Protocol|Resolution|"
+                      r"News|COVID-19|Day|Year|Strategy|Concept|Programme of Action)$")
+ORG_WORDS = BODY_HEADS | {"news", "press", "times", "post", "media", "ria", "tv", "airlines",
+                          "inc", "ltd", "llc", "jsc", "pjsc", "gazprom", "rosatom"}
+_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)?$")
+
+
+def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
+    """Two or three name-shaped words that name no known body or place ("Batyr Tursunov")."""
+    words = text.split()
+    return (2 <= len(words) <= 3 and all(_NAME_WORD.match(w) for w in words)
+            and not any(w.lower() in ORG_WORDS | ROLE_WORDS | HONORIFICS | DESIGNATORS
+                        or norm(w) in gazetteer.demonyms or gazetteer.lookup(w) for w in words))
+
+
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """spaCy's entities where they add to what the gazetteer and rules found."""
     out = []
     for ent in doc.ents:
         kind = NER_KINDS.get(ent.label_)
@@ -230,27 +257,27 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         end = start + len(text)
         if not text or not text[0].isupper() or norm(text) in GENERIC:
             continue
-        if text.split()[-1].lower() in ROLE_WORDS | HONORIFICS and kind != "person":
+        words = text.split()
+        if words[-1].lower() in ROLE_WORDS | HONORIFICS and kind != "person":
             continue  # "Major General", "Apostolic Nuncio": titles, not names
-        if kind == "place" and text.split()[-1].lower() in BODY_HEADS:
+        if any(norm(part) in gazetteer.demonyms for part in re.split(r"[-\s]", text)):
+            continue  # "Kazakh", "Tajik-Afghan": adjectives
+        if kind == "place" and words[-1].lower() in BODY_HEADS:
             kind = "organization"
-        if norm(text) in gazetteer.demonyms or "\n" in text:
+        if kind == "organization" and NOT_ORGS.search(text):
             continue
         entry = gazetteer.lookup(text)
         if entry is not None:
             kind = entry.kind
-        overlapping = [m for m in mentions if m.start < end and start < m.end]
+        elif kind == "organization" and _looks_like_person(text, gazetteer):
+            kind = "person"
+        overlapping = [m for m in mentions + out if m.start < end and start < m.end]
         if overlapping:
-            # spaCy's name may run past a known one ("The CSTO Press"): trust the known one
             if kind == "person" or any(not (start <= m.start and m.end <= end)
                                        for m in overlapping):
-                continue
-            extra = doc.text[start:end]
-            for m in overlapping:
-                extra = extra.replace(m.text, " ")
-            extra_words = [w.lower() for w in extra.split()]
-            if not extra_words or all(w in ROLE_WORDS | {"'s", "of", "the"} for w in extra_words):
-                continue
+                continue  # a known name wins over spaCy's guess
+            out += _split_run_on(doc, start, end, overlapping, kind, gazetteer)
+            continue
         if kind == "person":
             text, start = _strip_honorifics(text, start)
             end = start + len(text)
@@ -261,6 +288,35 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         out.append(Mention(start, end, kind, text, "ner", entry=entry,
                            subtype=entry.subtype if entry else None))
     return out
+
+
+def _split_run_on(doc: Doc, start: int, end: int, known: list[Mention], kind: str,
+                  gazetteer: Gazetteer) -> list[Mention]:
+    """A spaCy entity that runs over a known name: keep what it adds, if it is a name.
+
+    "Republic of Lebanon" around "Lebanon" is another form of Lebanon; "Kyrgyz
+    Republic Mukhammedkaly Abylgaziev" is a place then a person; "CSTO News" and
+    "The CSTO Press" add nothing.
+    """
+    inner = max(known, key=lambda m: m.end - m.start)
+    before, after = doc.text[start:inner.start].strip(), doc.text[inner.end:end].strip()
+    out = []
+    if inner.kind == "place" and not after and before and all(
+            w.lower() in DESIGNATORS for w in before.split()):
+        if inner.entry is None:
+            return []
+        return [Mention(start, end, "place", doc.text[start:end], "ner", entry=inner.entry,
+                        subtype=inner.subtype)]
+    if after and _looks_like_person(after, gazetteer) and not before:
+        offset = doc.text.index(after, inner.end)
+        return [Mention(offset, offset + len(after), "person", after, "ner")]
+    text = doc.text[start:end]
+    if kind == "organization" and text.split()[-1].lower() in BODY_HEADS and len(known) == 1 \
+            and not _covered(start, end, [m for m in known if m.start == start and m.end == end]):
+        return [Mention(start, end, "organization", text, "ner",
+                        parent_text=inner.text if inner.kind == "organization" else None,
+                        subtype="unit" if inner.kind == "organization" else None)]
+    return []
 
 
 def _strip_honorifics(text: str, start: int) -> tuple[str, int]:
@@ -316,6 +372,9 @@ def _mark_nested(mentions: list[Mention]) -> list[Mention]:
     mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
     for m in mentions:
         m.nested = any(m.inside(o) and (o.end - o.start) > (m.end - m.start) for o in mentions)
+    # "Africa" in "North Africa", "Donetsk" in "Donetsk region": part of a place's name
+    mentions = [m for m in mentions if not (m.kind == "place" and m.nested and any(
+        m.inside(o) and o.kind == "place" and o.entry is not m.entry for o in mentions))]
     # drop partial overlaps that are not nesting: keep the earlier, longer one
     kept: list[Mention] = []
     for m in mentions:
@@ -353,8 +412,41 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
             entity.aliases.add(m.text)
         entity.mentions.append(Span(m.start, m.end))
         by_text.setdefault(norm(m.text), m.key)
+    _merge_short_forms(mentions, entities)
     _link_structure(mentions, entities, by_text, gazetteer)
     return entities
+
+
+def _short_form_of(short: str, long: str) -> bool:
+    """Is ``short`` a short form of ``long``: "Joint Staff" of "CSTO Joint Staff",
+    "Permanent Council" of "Permanent Council of the CSTO", "Commonwealth" of
+    "Commonwealth of Independent States"?"""
+    s, l = short.split(), long.split()
+    if not s or len(s) >= len(l):
+        return False
+    if l[:len(s)] == s and l[len(s)] in ("of", "for", "on"):
+        return True
+    return l[-len(s):] == s and len(l) - len(s) == 1
+
+
+def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> None:
+    """A body named in full once and by a short form elsewhere is one entity."""
+    bodies = [e for e in entities.values() if e.kind in ("organization", "mission")]
+    for short in bodies:
+        forms = {norm(f) for f in short.forms()}
+        if any(len(f.split()) > 3 for f in forms):
+            continue
+        longer = [e for e in bodies if e is not short and any(
+            _short_form_of(f, norm(g)) for f in forms for g in e.forms())]
+        if len(longer) != 1:
+            continue
+        target = longer[0]
+        target.aliases |= short.forms() - {target.name}
+        target.mentions += short.mentions
+        for m in mentions:
+            if m.key == short.key:
+                m.key = target.key
+        del entities[short.key]
 
 
 def _display(text: str) -> str:

@@ -29,7 +29,7 @@ BODY_HEADS = {
     "guard", "troops", "army", "police", "bureau", "chamber", "senate", "duma", "cabinet",
     "administration", "presidium", "tribunal", "division", "unit", "network", "foundation",
     "society", "college", "club", "alliance", "league", "movement", "front", "mission",
-    "contingent", "operation", "executive", "commonwealth", "community", "inspectorate",
+    "contingent", "operation", "commonwealth", "ministers", "representatives", "secretaries", "community", "inspectorate",
     "observatory", "nations", "states", "majlis", "kurultai", "kenesh", "rada",
 }
 MISSION_HEADS = {"mission", "observer mission", "monitoring mission", "peacekeeping forces",
