@@ -17,7 +17,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.gazetteer import Entry, Gazetteer, norm
-from kg.extract.names import BODY_HEADS, HONORIFICS, ROLE_HEADS, is_initial, split_name
+from kg.extract.names import (
+    BODY_HEADS,
+    HONORIFICS,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
+    is_initial,
+    split_name,
+)
 from kg.facts import Entity, Span
 
 NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
@@ -26,7 +33,12 @@ NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "
 GENERIC = {"organization", "organisation", "council", "the council", "mission", "the mission",
            "commission", "committee", "assembly", "forum", "parties", "sides", "delegation",
            "government", "ministry", "office", "secretariat", "un", "press", "cis member states"}
-ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head)}
+# Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
+BACK_REFERENCES = {"organization", "organisation", "council", "mission", "committee",
+                   "commission", "assembly", "forum", "office", "parties", "sides"}
+ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head)} - {
+    "of", "the", "for", "in", "to", "d'affaires", "d’affaires"}
+MODIFIER_WORDS = {m.lower() for m in ROLE_MODIFIERS}
 _CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
 
 
@@ -76,7 +88,10 @@ class MentionFinder:
         mentions += _built_names(doc, mentions, self.gazetteer)
         mentions += _ner(doc, mentions, self.gazetteer)
         mentions += _titled_names(doc, mentions)
+        mentions += _names_after_titles(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
+        mentions += _short_forms(doc, mentions)
+        _extend_missions(doc, mentions)
         return _mark_nested(mentions)
 
     def _gazetteer(self, doc: Doc) -> list[Mention]:
@@ -264,7 +279,7 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             continue  # "Kazakh", "Tajik-Afghan": adjectives
         if kind == "place" and words[-1].lower() in BODY_HEADS:
             kind = "organization"
-        if kind == "organization" and NOT_ORGS.search(text):
+        if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
             continue
         entry = gazetteer.lookup(text)
         if entry is not None:
@@ -349,23 +364,95 @@ def _titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Name-shaped words right after a title or a body's name that spaCy did not tag:
+    "President of the Republic of Kazakhstan Kassym-Jomart Tokayev",
+    "Secretary General of the CSTO Valery Semerikov"."""
+    out: list[Mention] = []
+    ends = {m.end: m for m in mentions if m.kind in ("organization", "mission", "place")}
+    title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
+    for i, token in enumerate(doc):
+        if not _NAME_WORD.match(token.text) or _covered(token.idx, token.idx + 1, mentions + out):
+            continue
+        previous = doc[i - 1] if i else None
+        if previous is None:
+            continue
+        body = ends.get(previous.idx + len(previous.text))
+        after_title = (previous.text in ROLE_HEADS or previous.text.rstrip(".").lower()
+                       in HONORIFICS - {"his", "her"} and previous.text[0].isupper()) or (
+            body is not None and title.search(doc.text[max(0, body.start - 50):body.start]))
+        if not after_title:
+            continue
+        j = i
+        while j < len(doc) and j - i < 3 and _NAME_WORD.match(doc[j].text) and not _covered(
+                doc[j].idx, doc[j].idx + 1, mentions + out):
+            j += 1
+        span = doc[i:j]
+        if len(span) >= 2 and _looks_like_person(span.text, gazetteer) and (
+                not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in span)):
+            out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
+    return out
+
+
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Later mentions of a person by surname alone, wherever spaCy did not tag them."""
     out = []
-    known = {split_name(m.text)[0] for m in mentions if m.kind == "person" and " " in m.text}
-    for surname in known:
+    known: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind == "person" and " " in m.text:
+            surname, given = split_name(m.text)
+            known.setdefault(surname, set()).add(given or "")
+    for surname, given_names in known.items():
         if len(surname) < 3:
             continue
-        for m in re.finditer(rf"(?<![\w.-]){re.escape(surname)}(?![\w-])", doc.text):
+        firsts = "|".join(re.escape(g) for g in given_names if g)
+        given = rf"(?:(?:{firsts}|[A-Z]\.)\s+)?" if firsts else r"(?:[A-Z]\.\s+)?"
+        for m in re.finditer(rf"(?<![\w.-]){given}{re.escape(surname)}(?![\w-])", doc.text):
             start, end = m.start(), m.end()
             clash = [x for x in mentions + out if x.start < end and start < x.end]
             if not clash:
-                out.append(Mention(start, end, "person", surname, "surname"))
+                out.append(Mention(start, end, "person", m.group(0), "surname"))
             elif all(x.kind != "person" and x.source == "ner" and x.start == start
                      and x.end == end for x in clash):
                 for x in clash:
                     x.kind = "person"
     return out
+
+
+def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Short forms of bodies named in full: "the Joint Staff" after "CSTO Joint Staff"."""
+    out: list[Mention] = []
+    starts = {m.start: m for m in mentions}
+    for m in mentions:
+        if m.kind not in ("organization", "mission"):
+            continue
+        head = starts.get(m.start)
+        inner = [x for x in mentions if x.start == m.start and x.end < m.end
+                 and x.kind == "organization"]
+        if head is None or not inner:
+            continue
+        tail = doc.text[inner[0].end:m.end].strip()
+        if not tail or not tail[0].isupper() or tail.lower() in BACK_REFERENCES:
+            continue
+        for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", doc.text):
+            start = found.end() - len(tail)
+            if not _covered(start, found.end(), mentions + out):
+                out.append(Mention(start, found.end(), m.kind, tail, "short", entry=m.entry,
+                                   subtype=m.subtype, parent_text=m.text))
+    return out
+
+
+def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
+    """A mission named with where it serves: "... Peacekeeping Forces in the Republic of Kazakhstan"."""
+    places = {m.start: m for m in mentions if m.kind == "place"}
+    for m in mentions:
+        if m.kind != "mission":
+            continue
+        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", doc.text[m.end:m.end + 12])
+        place = places.get(m.end + tail.end()) if tail else None
+        if place is not None and "\n" not in doc.text[m.start:place.end]:
+            m.end, m.text = place.end, doc.text[m.start:place.end]
+            m.location_text = place.text
 
 
 def _mark_nested(mentions: list[Mention]) -> list[Mention]:
@@ -398,7 +485,7 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
     _group_people([m for m in mentions if m.kind == "person"], entities)
     by_text: dict[str, str] = {}
     for m in sorted((m for m in mentions if m.kind != "person"), key=lambda m: m.start):
-        if m.entry is None and m.source == "acronym" and m.parent_text:
+        if m.entry is None and m.source in ("acronym", "short") and m.parent_text:
             m.key = by_text.get(norm(m.parent_text), "")
         if not m.key:
             m.key = _thing_key(m, by_text, gazetteer)

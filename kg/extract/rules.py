@@ -72,7 +72,7 @@ class Rules:
         paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         sentences, references = [], []
         reference = document.published
-        for sent in doc.sents:
+        for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
                 continue
@@ -84,6 +84,17 @@ class Rules:
             sentences.append(sentence)
             references.append(reference)
         return sentences, references
+
+
+def _joined(doc, mentions):
+    """spaCy's sentences, joined where a name runs across a boundary."""
+    out = []
+    for sent in doc.sents:
+        if out and any(m.start < sent.start_char < m.end for m in mentions if not m.nested):
+            out[-1] = doc[out[-1].start:sent.end]
+        else:
+            out.append(sent)
+    return out
 
 
 def _span(sentence: Sentence) -> Span:
