@@ -1,0 +1,320 @@
+"""SHACL validation catches each way the merged graph can break the contract.
+
+The data is written by hand after DESIGN.md's "Public contract", loaded into
+an in-memory store's default graph, then broken one triple at a time with
+SPARQL updates, so each test shows exactly which change a shape catches.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from kg.errors import KGError
+from kg.validate import ValidationReport, Violation, validate, validate_store
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ID = "https://w3id.org/newskg/id/"
+URL = "file:///news/dev-001.txt"
+
+PREFIXES = f"""
+@prefix id: <{ID}> .
+@prefix kgo: <https://w3id.org/newskg/ontology#> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+CONFORMING = (
+    PREFIXES
+    + f"""
+id:person-zas a schema:Person ; rdfs:label "Stanislav Zas" ; skos:altLabel "Zas" .
+id:person-zhang a schema:Person ; rdfs:label "Zhang Ming" .
+id:org-csto a org:Organization ;
+    rdfs:label "Collective Security Treaty Organization" ; skos:altLabel "CSTO" .
+id:org-csto-secretariat a org:Organization , org:OrganizationalUnit ;
+    rdfs:label "CSTO Secretariat" ; org:subOrganizationOf id:org-csto .
+id:mission-cpf a kgo:PeacekeepingMission ;
+    rdfs:label "CSTO Collective Peacekeeping Forces" ;
+    org:subOrganizationOf id:org-csto ; schema:location id:place-kazakhstan .
+id:place-kazakhstan a schema:Country ; rdfs:label "Kazakhstan" .
+id:place-moscow a schema:City ; rdfs:label "Moscow" .
+id:role-secretary-general a org:Role ; rdfs:label "Secretary General" .
+
+id:membership-1 a org:Membership ;
+    org:member id:person-zas ; org:organization id:org-csto ;
+    org:role id:role-secretary-general ;
+    prov:wasDerivedFrom <{URL}#char=0,52> ;
+    kgo:confidence 0.9 ; kgo:extractedBy "title-before-name" ; kgo:former false .
+
+id:event-1 a kgo:Meeting ;
+    schema:startDate "2022-05-16"^^xsd:date ;
+    schema:location id:place-moscow ;
+    schema:attendee id:person-zas , id:person-zhang , id:org-csto ;
+    schema:organizer id:org-csto-secretariat ;
+    prov:wasDerivedFrom <{URL}#char=53,120> ;
+    kgo:confidence 0.8 ; kgo:extractedBy "meeting-verb" .
+
+id:event-2 a kgo:Visit ;
+    schema:startDate "2022-05"^^xsd:gYearMonth ;
+    schema:endDate "2022-06"^^xsd:gYearMonth ;
+    schema:attendee id:person-zhang , id:place-kazakhstan ;
+    prov:wasDerivedFrom <{URL}#char=53,120> ;
+    kgo:confidence 0.7 .
+
+<{URL}#char=0,52> a nif:String ;
+    nif:anchorOf "CSTO Secretary General Stanislav Zas met Zhang Ming." ;
+    nif:beginIndex "0"^^xsd:nonNegativeInteger ;
+    nif:endIndex "52"^^xsd:nonNegativeInteger ;
+    nif:referenceContext id:article-1 .
+<{URL}#char=53,120> a nif:String ;
+    nif:anchorOf "The talks were held in Moscow on 16 May; Zhang Ming then went on." ;
+    nif:beginIndex "53"^^xsd:nonNegativeInteger ;
+    nif:endIndex "120"^^xsd:nonNegativeInteger ;
+    nif:referenceContext id:article-1 .
+
+id:article-1 a schema:NewsArticle ;
+    schema:url <{URL}> ;
+    schema:headline "Stanislav Zas meets Zhang Ming" ;
+    schema:datePublished "2022-05-18"^^xsd:date ;
+    kgo:contentDigest "{"ab" * 32}" ;
+    schema:mentions id:person-zas , id:person-zhang , id:org-csto , id:mission-cpf ,
+        id:place-moscow , id:place-kazakhstan .
+"""
+)
+
+SPARQL_PREFIXES = "\n".join(
+    line.replace("@prefix", "PREFIX").rstrip(" .") for line in PREFIXES.strip().splitlines()
+)
+
+
+def store_with(update: str = "") -> pyoxigraph.Store:
+    """The conforming dataset in a fresh store's default graph, then ``update`` applied."""
+    store = pyoxigraph.Store()
+    store.load(CONFORMING.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    if update:
+        store.update(SPARQL_PREFIXES + "\n" + update)
+    return store
+
+
+def check(update: str, inference: str = "rdfs") -> ValidationReport:
+    return validate_store(store_with(update), ONTOLOGY_DIR, inference=inference)
+
+
+def only(report: ValidationReport, message_start: str) -> Violation:
+    """The one violation whose message starts so; fails listing what was found."""
+    hits = [v for v in report.violations if v.message.startswith(message_start)]
+    assert len(hits) == 1, report.render()
+    errors = [v for v in report.violations if v.severity == "Violation"]
+    assert errors == hits, report.render()
+    return hits[0]
+
+
+@pytest.mark.parametrize("inference", ["rdfs", "none"])
+def test_conforming_dataset_conforms(inference: str) -> None:
+    report = check("", inference)
+    assert report.conforms, report.render()
+    assert report.violations == []
+    assert "conforms" in report.render()
+
+
+def test_person_with_two_labels() -> None:
+    report = check('INSERT DATA { id:person-zas rdfs:label "S. Zas" }')
+    assert not report.conforms
+    violation = only(report, "Person must have exactly one rdfs:label")
+    assert violation.focus == ID + "person-zas"
+    assert violation.path == "rdfs:label"
+    assert violation.severity == "Violation"
+
+
+def test_membership_missing_evidence() -> None:
+    report = check("DELETE WHERE { id:membership-1 prov:wasDerivedFrom ?s }")
+    assert not report.conforms
+    violation = only(report, "Membership must have exactly one prov:wasDerivedFrom")
+    assert violation.focus == ID + "membership-1"
+    assert violation.path == "prov:wasDerivedFrom"
+
+
+def test_event_with_confidence_above_one() -> None:
+    report = check(
+        "DELETE { id:event-1 kgo:confidence ?c } INSERT { id:event-1 kgo:confidence 1.5 }"
+        " WHERE { id:event-1 kgo:confidence ?c }"
+    )
+    assert not report.conforms
+    violation = only(report, "Event's kgo:confidence must be an xsd:decimal between 0 and 1")
+    assert violation.focus == ID + "event-1"
+    assert violation.value == '"1.5"^^xsd:decimal'
+
+
+def test_article_without_url() -> None:
+    report = check("DELETE WHERE { id:article-1 schema:url ?u }")
+    assert not report.conforms
+    violation = only(report, "Article must have exactly one schema:url")
+    assert violation.focus == ID + "article-1"
+
+
+@pytest.mark.parametrize(
+    ("update", "message", "focus"),
+    [
+        # Found through kgo:PeacekeepingMission ⊑ kgo:Mission ⊑ org:Organization.
+        (
+            'INSERT DATA { id:mission-cpf rdfs:label "CPF" }',
+            "Organization must have exactly one",
+            "mission-cpf",
+        ),
+        # Found through schema:Country ⊑ schema:AdministrativeArea ⊑ schema:Place.
+        (
+            "DELETE WHERE { id:place-kazakhstan rdfs:label ?l }",
+            "Place must have exactly one",
+            "place-kazakhstan",
+        ),
+        (
+            "DELETE WHERE { id:event-2 schema:attendee ?a }",
+            "Event must have at least one schema:attendee",
+            "event-2",
+        ),
+        (
+            "DELETE WHERE { id:event-1 schema:startDate ?d } ;"
+            ' INSERT DATA { id:event-1 schema:startDate "2022-05-16T10:00:00"^^xsd:dateTime }',
+            "Event's schema:startDate must be an xsd:date",
+            "event-1",
+        ),
+        (
+            "DELETE WHERE { id:membership-1 org:member ?p } ;"
+            " INSERT DATA { id:membership-1 org:member id:place-moscow }",
+            "Membership's org:member must be a schema:Person",
+            "membership-1",
+        ),
+        (
+            "DELETE WHERE { id:role-secretary-general rdfs:label ?l }",
+            "Role must have exactly one",
+            "role-secretary-general",
+        ),
+        (
+            'INSERT DATA { id:membership-1 kgo:confidence "high" }',
+            "Membership must have exactly one kgo:confidence",
+            "membership-1",
+        ),
+        (
+            "INSERT DATA { id:person-zhang a org:Organization }",
+            "A schema:Person must not also be",
+            "person-zhang",
+        ),
+        (
+            'INSERT DATA { id:article-1 kgo:contentDigest "not-a-digest" }',
+            "Article must have at most one kgo:contentDigest",
+            "article-1",
+        ),
+    ],
+)
+@pytest.mark.parametrize("inference", ["rdfs", "none"])
+def test_other_breaches(update: str, message: str, focus: str, inference: str) -> None:
+    """Each holds with and without RDFS inference: SHACL follows rdfs:subClassOf itself."""
+    report = check(update, inference)
+    assert not report.conforms
+    assert any(
+        v.message.startswith(message) and v.focus == ID + focus for v in report.violations
+    ), report.render()
+
+
+def test_broken_evidence_sentence() -> None:
+    report = check(
+        f"DELETE WHERE {{ <{URL}#char=0,52> nif:endIndex ?e }} ;"
+        f' INSERT DATA {{ <{URL}#char=0,52> nif:endIndex "-3"^^xsd:integer }}'
+    )
+    focuses = {v.focus for v in report.violations}
+    assert focuses == {f"{URL}#char=0,52"}, report.render()
+    assert not report.conforms
+
+
+def test_a_warning_does_not_break_conformance() -> None:
+    report = check("DELETE WHERE { id:org-csto-secretariat org:subOrganizationOf ?o }")
+    assert report.conforms
+    assert [v.severity for v in report.violations] == ["Warning"]
+    assert "[warning] Organizational unit should say" in report.render()
+
+
+def test_render_groups_by_message_with_counts() -> None:
+    report = check(
+        "DELETE WHERE { ?m prov:wasDerivedFrom ?s } ;"
+        ' INSERT DATA { id:person-zas rdfs:label "S. Zas" }'
+    )
+    text = report.render()
+    assert "1 × Person must have exactly one rdfs:label" in text
+    # One membership and two events lost their evidence: two groups, by class.
+    assert "1 × Membership must have exactly one prov:wasDerivedFrom" in text
+    assert "2 × Event must have exactly one prov:wasDerivedFrom" in text
+    assert f"\n  {ID}event-1\n  {ID}event-2\n" in text
+    assert f"  {ID}person-zas" in text
+    assert text.endswith("The graph does not conform: 4 violations.")
+
+
+def test_render_caps_long_groups() -> None:
+    report = ValidationReport(
+        conforms=False,
+        violations=[
+            Violation(f"{ID}p{i}", "rdfs:label", "Person needs a label", "Violation")
+            for i in range(13)
+        ],
+    )
+    text = report.render(limit=10)
+    assert text.startswith("13 × Person needs a label\n")
+    assert "  … and 3 more" in text
+
+
+def test_only_the_default_graph_is_validated() -> None:
+    """Article graphs are provenance; the merged default graph is what must conform."""
+    store = store_with()
+    bad = pyoxigraph.Quad(
+        pyoxigraph.NamedNode(ID + "person-zas"),
+        pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        pyoxigraph.Literal("Zas, Stanislav"),
+        pyoxigraph.NamedNode("https://w3id.org/newskg/graph/article-1"),
+    )
+    store.add(bad)
+    assert validate_store(store, ONTOLOGY_DIR).conforms
+    nquads = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    assert validate(nquads, ONTOLOGY_DIR).conforms
+    store.add(pyoxigraph.Quad(bad.subject, bad.predicate, bad.object))
+    assert not validate(store.dump(format=pyoxigraph.RdfFormat.N_QUADS), ONTOLOGY_DIR).conforms
+
+
+def test_missing_shapes_is_a_kg_error(tmp_path: Path) -> None:
+    with pytest.raises(KGError) as caught:
+        validate_store(store_with(), tmp_path)
+    assert "shapes.ttl" in caught.value.message
+    assert caught.value.hint
+
+
+def test_malformed_shapes_is_a_kg_error(tmp_path: Path) -> None:
+    (tmp_path / "shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\nnot turtle\n"
+    )
+    (tmp_path / "newskg.ttl").write_text((ONTOLOGY_DIR / "newskg.ttl").read_text())
+    with pytest.raises(KGError) as caught:
+        validate_store(store_with(), tmp_path)
+    assert "cannot read" in caught.value.message
+    assert caught.value.hint
+
+
+def test_ill_formed_shape_is_a_kg_error(tmp_path: Path) -> None:
+    (tmp_path / "shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:s> a sh:NodeShape ; sh:targetClass <http://schema.org/Person> ;"
+        ' sh:property [ sh:minCount "one" ] .\n'
+    )
+    (tmp_path / "newskg.ttl").write_text((ONTOLOGY_DIR / "newskg.ttl").read_text())
+    with pytest.raises(KGError) as caught:
+        validate_store(store_with(), tmp_path)
+    assert "cannot be used" in caught.value.message
+
+
+def test_unreadable_data_is_a_kg_error() -> None:
+    with pytest.raises(KGError):
+        validate(b"<not n-quads", ONTOLOGY_DIR)
