@@ -89,6 +89,7 @@ class MentionFinder:
         mentions += _ner(doc, mentions, self.gazetteer)
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
+        _extend_given_names(doc, mentions)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
         _extend_missions(doc, mentions)
@@ -202,6 +203,13 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                for k in mentions):
             continue
         _add_built(out, doc, start, end, doc.text[start:end], target, gazetteer, places)
+    # "the observer mission of the CSTO Parliamentary Assembly", written in lower case
+    for match in re.finditer(r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
+                             r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?", doc.text):
+        target = by_start.get(match.end())
+        if target is not None and target.kind == "organization":
+            _add_built(out, doc, match.start(), target.end, doc.text[match.start():target.end],
+                       target, gazetteer, places)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
 
@@ -392,6 +400,17 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
                 not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in span)):
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
     return out
+
+
+def _extend_given_names(doc: Doc, mentions: list[Mention]) -> None:
+    """A hyphenated given name before a surname spaCy tagged alone: "Jean-Pierre Lacroix"."""
+    for m in mentions:
+        if m.kind != "person" or " " in m.text:
+            continue
+        before = re.search(r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", doc.text[max(0, m.start - 30):m.start])
+        if before and not _covered(m.start - len(before.group(0)), m.start, mentions):
+            m.start -= len(before.group(0))
+            m.text = doc.text[m.start:m.end]
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:

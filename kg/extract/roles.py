@@ -27,25 +27,34 @@ _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE
 _COMPLEMENT = (r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
                r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?")
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-]){_COMPLEMENT}"
-ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:,\s*|\s+and\s+|\s*–\s*){ROLE})*)"
+ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
+# "a member of the ...", "as head of the ...": lower case after an article
+ROLES_LC = rf"(?P<roles>(?:{_MOD}\s+)*(?i:member|head|chairman|deputy|director|coordinator|chief|observer)(?![\w-]){_COMPLEMENT})"
 RANK = (r"(?:(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
         r"(?:General|Admiral|Colonel|Cardinal|Archbishop|Ambassador|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)?")
+# a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
+OTHER_TITLE = rf"(?:(?:⟦[OM]\d+⟧\s+)?{ROLE}\s+)?"
 ORG = r"⟦[OM]\d+⟧"
 PERSON = r"(?P<person>⟦P\d+⟧)"
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
 
 PATTERNS = [
-    ("role-prenominal", rf"(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{RANK}{PERSON}"),
+    ("role-prenominal",
+     rf"(?:(?P<mod>{_MOD})\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{RANK}{PERSON}"),
     ("role-of-org",
-     rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+{RANK}{PERSON}"),
+     rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+"
+     rf"{OTHER_TITLE}{RANK}{PERSON}"),
     ("role-apposition",
      rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
      rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"),
     ("role-as", rf"{PERSON}[^⟦.;]{{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
+    ("role-apposition", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
+    ("role-of-org", rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE}{RANK}{PERSON}"),
+    ("role-as", rf"{PERSON}[^⟦.;]{{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})"),
 ]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
-ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*$")
+ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*(?:\n|$)")
 CONFIDENCE = {"role-prenominal": 0.9, "role-of-org": 0.9, "role-apposition": 0.85,
               "role-as": 0.8, "role-signature": 0.8}
 
@@ -74,7 +83,10 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 org_token = m.groupdict().get("org2") or m.group("org")
                 if org_token is None:
                     continue
-                yield from _posts(sentence, rule, m.group("person"), m.group("roles"), org_token)
+                roles = m.group("roles")
+                if m.groupdict().get("mod"):
+                    roles = f"{m.group('mod')} {roles}"
+                yield from _posts(sentence, rule, m.group("person"), roles, org_token)
         signature = SIGNATURE.match(sentence.text)
         following = next((s for s in sentences[index + 1:index + 3] if s.text.strip()), None)
         if signature and following is not None:
