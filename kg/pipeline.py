@@ -1,0 +1,492 @@
+"""Wire the stages together: sources -> extract -> resolve -> map -> store (layer 5).
+
+Every command's work is one function here, so the CLI and the server stay thin.
+``ingest`` streams: sources are read lazily, an article whose fingerprint (text
+and extractor version) is already in the store is skipped before it is parsed,
+the rest go through the extractor in batches, and each article is written in a
+transaction of its own. So an article is stored whole or not at all, a bad
+article is recorded and the others still go in, and an interrupted ingest
+keeps every article finished so far (run it again: those are skipped).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, BinaryIO, TextIO
+
+import pyoxigraph as ox
+
+from kg import config, resources
+from kg.errors import KGError, QueryError, UsageError
+from kg.export import ExportResult, export_store
+from kg.extract import Extractor
+from kg.facts import ENTITY_KINDS, Document, Extraction
+from kg.mapping import to_triples
+from kg.queries import NamedQuery, bind, list_queries, load_query, prepare, render, run
+from kg.resolve import Resolved, article_graph, resolve
+from kg.sources import read_sources
+from kg.store import KGStore
+from kg.validate import ValidationReport, validate_store
+
+FACT_KINDS = (*ENTITY_KINDS, "membership", "event")
+_PLURALS = {"person": "persons", "membership": "memberships"}
+_BUG_HINT = "this is a bug in newskg; please report it with the article that caused it"
+
+
+def _plural(kind: str, n: int) -> str:
+    return kind if n == 1 else _PLURALS.get(kind, kind + "s")
+
+
+@dataclass
+class Failure:
+    """An input or article that did not make it into the store, and why."""
+
+    message: str  # names the input: "notes.bin looks like a binary file"
+    hint: str = ""
+    source: str | None = None  # the Document's source, when it got that far
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, failures with their messages, facts by kind."""
+
+    store: Path
+    read: int = 0  # articles and unreadable inputs seen
+    stored: int = 0
+    skipped: int = 0  # unchanged since the last ingest (same text, same extractor)
+    failed: list[Failure] = field(default_factory=list)
+    facts: Counter[str] = field(default_factory=Counter)
+    ontology_loaded: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line: "read 30, stored 28, skipped 1 unchanged, failed 1; facts: 120 persons"."""
+        counts = (f"read {self.read}, stored {self.stored}, skipped {self.skipped} unchanged, "
+                  f"failed {len(self.failed)}")
+        facts = ", ".join(
+            f"{self.facts[kind]} {_plural(kind, self.facts[kind])}"
+            for kind in FACT_KINDS if self.facts[kind]
+        )
+        return f"{counts}; facts: {facts or 'none'}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One article finished: what ``ingest`` tells its ``progress`` callback."""
+
+    source: str
+    outcome: str  # "stored", "skipped" or "failed"
+    report: IngestReport
+    failure: Failure | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Feed:
+    """The documents handed to the extractor, remembering those not yet given back.
+
+    A class, not a generator: if the extractor fails mid-stream, the pipe
+    that consumed us is discarded, and a generator would be closed with it.
+    """
+
+    def __init__(self, documents: Iterator[Document]) -> None:
+        self._documents = documents
+        self.pending: deque[Document] = deque()
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> Document:
+        document = next(self._documents)
+        self.pending.append(document)
+        return document
+
+    def done(self, document: Document) -> None:
+        """Forget ``document``: the oldest pending one (the pipe keeps the order), which
+        is a copy, not the same object, when it went through another process."""
+        while self.pending:
+            head = self.pending.popleft()
+            if head is document or head == document:
+                return
+
+
+class _Ingest:
+    """One run of ``ingest``: the open store, the extractor and the running report."""
+
+    def __init__(self, store: KGStore, extractor: Extractor, base: str, report: IngestReport,
+                 progress: ProgressCallback | None) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.base = base
+        self.report = report
+        self.progress = progress
+        self.version = extractor.version
+        self._queued: dict[str, str] = {}  # graph -> fingerprint, of articles sent to parse
+
+    def tell(self, source: str, outcome: str, failure: Failure | None = None) -> None:
+        if self.progress is not None:
+            self.progress(Progress(source, outcome, self.report, failure))
+
+    def fail(self, source: str | None, message: str, hint: str = "") -> None:
+        failure = Failure(message, hint, source)
+        self.report.failed.append(failure)
+        self.tell(source or message, "failed", failure)
+
+    def changed(self, items: Iterable[Document | KGError]) -> Iterator[Document]:
+        """Documents that need parsing; inputs in error and unchanged articles stop here."""
+        for item in items:
+            self.report.read += 1
+            if isinstance(item, KGError):
+                self.fail(None, item.message, item.hint)
+                continue
+            graph = article_graph(item.url)
+            fingerprint = item.fingerprint(self.version)
+            known = (self._queued[graph] if graph in self._queued
+                     else self.store.article_digest(graph))
+            if known == fingerprint:
+                self.report.skipped += 1
+                self.tell(item.source, "skipped")
+                continue
+            self._queued[graph] = fingerprint
+            yield item
+
+    def run(self, documents: Iterator[Document], *, batch_size: int, jobs: int) -> None:
+        feed = _Feed(documents)
+        while True:
+            try:
+                for extraction in self.extractor.pipe(feed, batch_size=batch_size, n_process=jobs):
+                    feed.done(extraction.document)
+                    self.put(extraction)
+                return
+            except Exception:
+                if not feed.pending:  # not any one article's fault: the whole run fails
+                    raise
+                # Parse the unfinished articles one by one to tell which of them failed.
+                pending = list(feed.pending)
+                feed.pending.clear()
+                self.retry_alone(pending)
+
+    def retry_alone(self, documents: list[Document]) -> None:
+        """After the extractor failed on a batch, find the article(s) it failed on."""
+        for document in documents:
+            try:
+                extraction = self.extractor.extract(document)
+            except KGError as alone:
+                self.fail(document.source, f"{document.source}: {alone.message}", alone.hint)
+            except Exception as alone:
+                self.fail(document.source, f"{document.source}: extraction failed "
+                          f"({type(alone).__name__}: {alone})", _BUG_HINT)
+            else:
+                self.put(extraction)
+
+    def put(self, extraction: Extraction) -> None:
+        """Store one article in one transaction; a failure leaves no trace of it."""
+        source = extraction.document.source
+        try:
+            resolved = resolve(extraction, self.base)
+            self.store.replace_article(resolved.graph, list(to_triples(resolved)))
+        except KGError as error:
+            self.fail(source, f"{source}: {error.message}", error.hint)
+        except Exception as error:
+            self.fail(source, f"{source}: cannot store the article "
+                      f"({type(error).__name__}: {error})", _BUG_HINT)
+        else:
+            self.report.stored += 1
+            self.report.facts.update(extraction.counts())
+            self.tell(source, "stored")
+
+
+def _check_batching(jobs: int, batch_size: int) -> None:
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {jobs}", "use --jobs 1 for one process")
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, not {batch_size}",
+                         "the default, 16, suits news articles")
+
+
+def ingest(
+    paths: Sequence[str],
+    store_path: Path | str,
+    *,
+    model: str | None = None,
+    extractor: Extractor | None = None,
+    jobs: int = 1,
+    batch_size: int = 16,
+    base: str | None = None,
+    progress: ProgressCallback | None = None,
+    stdin: TextIO | BinaryIO | None = None,
+) -> IngestReport:
+    """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
+
+    The store is opened (and created) only once a first article has been read,
+    so a run whose inputs are all bad leaves no store behind. Failures of single
+    inputs or articles are recorded in the report; only what stops the whole
+    run (the store locked, the model missing) raises.
+    """
+    if not paths:
+        raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
+    _check_batching(jobs, batch_size)
+    report = IngestReport(store=Path(store_path))
+    items = read_sources(list(paths), stdin)
+    head: list[Document | KGError] = []
+    for item in items:
+        head.append(item)
+        if isinstance(item, Document):
+            break
+    if not any(isinstance(item, Document) for item in head):
+        for error in head:
+            report.read += 1
+            failure = Failure(error.message, error.hint)
+            report.failed.append(failure)
+            if progress is not None:
+                progress(Progress(error.message, "failed", report, failure))
+        return report
+    ontology = resources.ontology_file()
+    with KGStore(store_path) as store:
+        extractor = extractor or Extractor(model)
+        run_ = _Ingest(store, extractor, base or config.id_base(), report, progress)
+        report.ontology_loaded = store.ensure_ontology(ontology)
+        documents = run_.changed(_chain(head, items))
+        run_.run(documents, batch_size=batch_size, jobs=jobs)
+    return report
+
+
+def _chain(head: list[Document | KGError], rest: Iterator[Document | KGError]
+           ) -> Iterator[Document | KGError]:
+    yield from head
+    yield from rest
+
+
+# ---------------------------------------------------------------- dry run
+
+
+@dataclass
+class ExtractedArticle:
+    """One article of a dry run: the facts, their IRIs and the triples they map to."""
+
+    extraction: Extraction
+    resolved: Resolved
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+
+    @property
+    def graph(self) -> str:
+        return self.resolved.graph
+
+    def quads(self) -> Iterator[ox.Quad]:
+        graph = ox.NamedNode(self.graph)
+        return (ox.Quad(s, p, o, graph) for s, p, o in self.triples)
+
+
+@dataclass
+class DryRun:
+    """What ``kg extract`` shows: the RDF each article would put in the store."""
+
+    articles: list[ExtractedArticle] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for article in self.articles:
+            yield from article.quads()
+
+
+def extract(
+    source: str | Path | Document,
+    model: str | None = None,
+    *,
+    extractor: Extractor | None = None,
+    base: str | None = None,
+    stdin: TextIO | BinaryIO | None = None,
+) -> DryRun:
+    """Extract from a file ("-": stdin) or a Document without touching any store."""
+    if isinstance(source, Document):
+        documents: list[Document] = [source]
+        failed: list[Failure] = []
+    else:
+        documents, failed = [], []
+        for item in read_sources([str(source)], stdin):
+            if isinstance(item, Document):
+                documents.append(item)
+            else:
+                failed.append(Failure(item.message, item.hint))
+    result = DryRun(failed=failed)
+    if not documents:
+        return result
+    extractor = extractor or Extractor(model)
+    base = base or config.id_base()
+    for extraction in extractor.pipe(documents):
+        resolved = resolve(extraction, base)
+        result.articles.append(ExtractedArticle(extraction, resolved, list(to_triples(resolved))))
+    return result
+
+
+# ---------------------------------------------------------------- remove
+
+
+@dataclass
+class Removed:
+    source: str
+    graph: str
+    url: str
+
+
+def _looks_like_path(source: str) -> bool:
+    return "://" not in source and not source.startswith(("ni:", "urn:", "file:"))
+
+
+def _file_uris(source: str) -> set[str]:
+    path = Path(source)
+    uris = {path.absolute().as_uri()}
+    with contextlib.suppress(OSError, RuntimeError):
+        uris.add(path.resolve().as_uri())
+    return uris
+
+
+def _matches(source: str, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Article graphs that ``source`` names: a graph IRI, a URL, a path (file or folder)."""
+    found = {(graph, url) for graph, url in articles if source in (graph, url)}
+    if _looks_like_path(source):
+        uris = _file_uris(source)
+        for graph, url in articles:
+            for uri in uris:
+                # a file, a line of a .jsonl file (#line=N), or a file inside a folder
+                if url == uri or url.startswith((uri + "#", uri.rstrip("/") + "/")):
+                    found.add((graph, url))
+        if Path(source).exists():
+            by_graph = dict(articles)
+            for item in read_sources([source]):
+                if isinstance(item, Document):
+                    graph = article_graph(item.url)
+                    if graph in by_graph:
+                        found.add((graph, by_graph[graph]))
+    return sorted(found)
+
+
+def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
+    """Retract the articles ``sources`` name; all must be known, or nothing is removed.
+
+    Each article's graph is dropped, and the default graph loses the triples
+    that no other article asserts.
+    """
+    if not sources:
+        raise UsageError("nothing to remove", "name a path, URL or graph IRI of an article")
+    with KGStore(store_path) as store:
+        articles = list(store.article_graphs())
+        plan: list[Removed] = []
+        for source in sources:
+            found = _matches(source, articles)
+            if not found:
+                raise KGError(
+                    f"no article in the store {store_path} comes from {source}",
+                    "pass the path, URL or graph IRI it was ingested as; "
+                    "kg stats --graphs lists the articles (nothing was removed)",
+                )
+            plan.extend(Removed(source, graph, url) for graph, url in found)
+        done: set[str] = set()
+        removed = []
+        for item in plan:
+            if item.graph not in done and store.remove_article(item.graph):
+                removed.append(item)
+            done.add(item.graph)
+    return removed
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_store(store_path: Path | str) -> KGStore:
+    """A read-only snapshot: works while another process writes to the store."""
+    return KGStore(store_path, read_only=True)
+
+
+def query(
+    store_path: Path | str,
+    out: IO[bytes],
+    *,
+    sparql: str | None = None,
+    name: str | None = None,
+    params: Mapping[str, str] | None = None,
+    fmt: str = "table",
+) -> None:
+    """Run ad-hoc SPARQL or a named query on the default graph; write results to ``out``."""
+    if (sparql is None) == (name is None):
+        raise UsageError("give either a SPARQL query or a named query (--name)",
+                         "e.g. kg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'")
+    if name is None:
+        if params:
+            raise UsageError("--param needs a named query",
+                             "add --name NAME; kg queries lists them")
+        text = sparql or ""
+        if not text.strip():
+            raise UsageError("the SPARQL query is empty", "pass a query, --file F or --name NAME")
+        prepared = prepare(text)
+        with _read_store(store_path) as store:
+            try:
+                results = store.query(prepared)
+            except QueryError as error:
+                added = prepared.count("\n") - text.count("\n")
+                raise QueryError(_tidy_syntax_error(error.message, added), error.hint) from None
+            render(results, fmt, out)
+        return
+    named = load_query(resources.queries_dir(), name)
+    values = dict(params or {})
+    bind(named, values)  # unknown or missing parameters fail before the store is opened
+    with _read_store(store_path) as store:
+        render(run(store, named, values), fmt, out, hide=[p.name for p in named.params])
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_MAX_ERROR = 200
+
+
+def _tidy_syntax_error(message: str, added_lines: int) -> str:
+    """Point at the user's line (not counting predeclared prefixes) and cut Oxigraph's
+    list of every token it expected, which runs to several lines."""
+    def shift(match: re.Match[str]) -> str:
+        line = max(int(match.group(1)) - added_lines, 1)
+        return f"error at line {line}, column {match.group(2)}"
+
+    message = _POSITION.sub(shift, message.splitlines()[0] if message else message, count=1)
+    if len(message) > _MAX_ERROR:
+        message = message[: _MAX_ERROR - 1].rsplit(",", 1)[0] + ", …"
+    return message
+
+
+def named_queries() -> list[NamedQuery]:
+    """The named queries shipped in ``queries/`` (or ``$KG_QUERIES_DIR``)."""
+    return list_queries(resources.queries_dir())
+
+
+def stats(store_path: Path | str, *, graphs: bool = False) -> dict[str, object]:
+    """Counts of the store (and, with ``graphs``, every article graph and its URL)."""
+    with _read_store(store_path) as store:
+        result: dict[str, object] = {"store": str(store_path), **store.stats()}
+        if graphs:
+            result["article_graphs"] = [
+                {"graph": graph, "url": url} for graph, url in sorted(store.article_graphs())
+            ]
+    return result
+
+
+def validate(store_path: Path | str) -> ValidationReport:
+    """Check the merged knowledge (default graph) against the SHACL shapes."""
+    ontology = resources.ontology_dir()
+    with _read_store(store_path) as store:
+        return validate_store(store.raw, ontology)
+
+
+def export(
+    store_path: Path | str, *, fmt: str | None = None, graph: str | None = None,
+    output: Path | None = None, stream: IO[bytes] | None = None,
+) -> ExportResult:
+    """Export the store (see ``kg.export.export_store``)."""
+    return export_store(Path(store_path), fmt=fmt, graph=graph, output=output, stream=stream)
+

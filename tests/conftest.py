@@ -1,0 +1,215 @@
+"""Shared fixtures: small articles of our own, a predictable extractor, store helpers.
+
+``KeywordExtractor`` stands in for spaCy where a test needs to know exactly which
+facts an article yields (shared entities across articles, a changed fact after
+an edit). Tests of the real pipeline use ``Extractor("blank:en")`` (fast) or the
+installed model (``@pytest.mark.slow``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
+from kg.resolve import slug
+
+# Fictional people and bodies, so no test depends on a real gazetteer entry.
+NAMES = {
+    "Anna Berg": "person",
+    "Tomas Reyes": "person",
+    "Lina Okafor": "person",
+    "Council of Lakes": "organization",
+    "Harbour Union": "organization",
+    "Lakeside": "place",
+    "Port Amber": "place",
+}
+_PEOPLE = "Anna Berg|Tomas Reyes|Lina Okafor"
+POST = re.compile(rf"(?P<person>{_PEOPLE}), (?P<role>Secretary General|Chair)"
+                  r" of the (?P<org>Council of Lakes|Harbour Union)")
+MEETING = re.compile(rf"(?P<a>{_PEOPLE}) met (?P<b>{_PEOPLE}) in (?P<place>Lakeside|Port Amber)"
+                     r" on (?P<date>\d{4}-\d{2}-\d{2})")
+
+TEXT_ARTICLE = """Lake council meets in Lakeside
+
+2024-03-14
+
+Anna Berg, Secretary General of the Council of Lakes, opened the spring session.
+Anna Berg met Tomas Reyes in Lakeside on 2024-03-14 to discuss water quotas.
+"""
+
+MARKDOWN_ARTICLE = """# Harbour Union elects a chair
+
+Published: 2024-04-02
+
+Lina Okafor, Chair of the Harbour Union, thanked the delegates in Port Amber.
+"""
+
+HTML_ARTICLE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Talks on river traffic | Harbour Union</title>
+<link rel="canonical" href="https://news.example.org/harbour/river-talks">
+<meta property="og:title" content="Talks on river traffic">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Talks on river traffic</h1>
+<p>Tomas Reyes met Lina Okafor in Port Amber on 2024-05-20 to settle the river traffic rules
+that the Harbour Union and the Council of Lakes have argued about for two seasons.</p>
+<p>Both sides said the talks were frank and that a further round would follow in the summer,
+once the technical experts had compared their measurements of the spring floods.</p>
+</article>
+<footer>Harbour Union press office</footer>
+</body></html>
+"""
+
+JSONL_ARTICLES = [
+    {"url": "https://news.example.org/lakes/budget", "title": "Lakes budget agreed",
+     "date": "2024-06-01",
+     "text": "Anna Berg, Secretary General of the Council of Lakes, presented the budget."},
+    {"url": "https://news.example.org/lakes/visit", "title": "A visit to Port Amber",
+     "text": "Anna Berg met Lina Okafor in Port Amber on 2024-06-11 during a short visit."},
+]
+
+
+def write_articles(folder: Path) -> Path:
+    """One article of each kind: .txt, .md, .html and a .jsonl file of two."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lakes.txt").write_text(TEXT_ARTICLE, encoding="utf-8")
+    (folder / "harbour.md").write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    (folder / "river.html").write_text(HTML_ARTICLE, encoding="utf-8")
+    (folder / "wire.jsonl").write_text(
+        "".join(json.dumps(record) + "\n" for record in JSONL_ARTICLES), encoding="utf-8"
+    )
+    return folder
+
+
+ARTICLE_COUNT = 5
+
+
+class KeywordExtractor:
+    """Finds the names in ``NAMES`` and two fixed sentence patterns; nothing else.
+
+    ``parsed`` lists the sources it was given, so tests can check what was
+    (not) parsed; ``fail_on`` makes it raise on an article containing that text.
+    """
+
+    version = "keywords-1"
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.fail_on = fail_on
+        self.parsed: list[str] = []
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.pipe([document]))
+
+    def pipe(self, documents: Iterable[Document], *, batch_size: int = 16,
+             n_process: int = 1) -> Iterator[Extraction]:
+        for document in documents:
+            self.parsed.append(document.source)
+            if self.fail_on and self.fail_on in document.text:
+                raise RuntimeError(f"cannot read {self.fail_on!r}")
+            yield self._extract(document)
+
+    def _extract(self, document: Document) -> Extraction:
+        text = document.text
+        extraction = Extraction(document=document, fingerprint=document.fingerprint(self.version))
+        for name, kind in NAMES.items():
+            spans = [Span(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+            if spans:
+                extraction.entities[slug(name)] = Entity(slug(name), kind, name, mentions=spans)
+        for match in POST.finditer(text):
+            extraction.memberships.append(Membership(
+                slug(match["person"]), match["role"], slug(match["org"]),
+                Evidence(_sentence(text, match.start()), "test-post", 0.9)))
+        for match in MEETING.finditer(text):
+            extraction.events.append(Event(
+                "Meeting", Evidence(_sentence(text, match.start()), "test-meeting", 0.8),
+                participants=[slug(match["a"]), slug(match["b"])], start=match["date"],
+                place=slug(match["place"]), label="met"))
+        return extraction
+
+
+def _sentence(text: str, at: int) -> Span:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return Span(start, len(text) if end < 0 else end)
+
+
+# ---------------------------------------------------------------- store helpers
+
+
+def read_quads(store_path: Path) -> set[str]:
+    """Every quad of the store as an N-Quads line (order-free, for before/after checks)."""
+    if not (store_path / "CURRENT").exists():
+        return set()
+    store = ox.Store.read_only(str(store_path))
+    data = store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return set(data.splitlines())
+
+
+def graph_lines(store_path: Path, graph: str | None) -> set[str]:
+    """The triples of one graph (None: the default graph) as N-Triples lines."""
+    store = ox.Store.read_only(str(store_path))
+    source = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source).decode("utf-8")
+    return set(data.splitlines())
+
+
+def count_lines(store_path: Path, graph: str | None) -> int:
+    """Triples of a graph counted as dumped (a duplicate would show up twice)."""
+    store = ox.Store.read_only(str(store_path))
+    source = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source).decode("utf-8")
+    return len(data.splitlines())
+
+
+# ---------------------------------------------------------------- running kg
+
+
+def run_kg(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None
+           ) -> Result:
+    """``kg ARGS`` in this process (click's runner): stdout and stderr kept apart."""
+    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def kg_process(*args: str, input: bytes | None = None, env: dict[str, str] | None = None,
+               cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``kg ARGS`` as a real process, for exit codes, stdin and import checks."""
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=input,
+                          capture_output=True, env=env, cwd=cwd, timeout=300, check=False)
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    return write_articles(tmp_path / "articles")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def keywords(monkeypatch: pytest.MonkeyPatch) -> KeywordExtractor:
+    """Make ``kg.pipeline`` (and so the CLI) extract with a KeywordExtractor."""
+    extractor = KeywordExtractor()
+    monkeypatch.setattr("kg.pipeline.Extractor", lambda model=None: extractor)
+    return extractor
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # rdflib (used here to read exports back) warns about its own internals.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib.*")
