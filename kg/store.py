@@ -52,7 +52,6 @@ class KGStore:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
-        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()

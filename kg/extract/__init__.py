@@ -46,6 +46,7 @@ class Extractor:
         self.model = model or default_model()
         self._nlp = nlp
         self._rules = None
+        self._version: str | None = None
 
     @property
     def nlp(self):
@@ -59,9 +60,25 @@ class Extractor:
 
     @property
     def version(self) -> str:
-        """Identifies what extraction ran, recorded so a changed extractor re-extracts."""
-        meta = self.nlp.meta
-        return f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+        """Identifies what extraction ran, recorded so a changed extractor re-extracts.
+
+        Read from package metadata, so skipping unchanged articles needs no model load.
+        """
+        if self._version is not None:
+            return self._version
+        if self._nlp is not None:
+            meta = self._nlp.meta
+            self._version = (f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}"
+                             f"-{meta.get('version')}")
+            return self._version
+        from importlib import metadata
+
+        try:
+            model_version = metadata.version(self.model)
+        except metadata.PackageNotFoundError:
+            model_version = "local"
+        self._version = f"rules-{RULES_VERSION}/{self.model}-{model_version}"
+        return self._version
 
     @property
     def rules(self):
@@ -78,7 +95,7 @@ class Extractor:
         self, documents: Iterable[Document], *, batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
         """Extract from documents in order; parsing runs in ``n_process`` processes."""
-        nlp, rules, version = self.nlp, self.rules, self.version
+        version, nlp, rules = self.version, self.nlp, self.rules
         pairs = ((doc.text, doc) for doc in documents)
         for spacy_doc, document in nlp.pipe(
             pairs, as_tuples=True, batch_size=batch_size, n_process=n_process

@@ -20,6 +20,7 @@ from datetime import date
 
 from kg.extract.dates import DateValue, find_dates
 from kg.extract.mentions import Mention
+from kg.extract.roles import ROLE
 from kg.extract.sentences import SLOT, Sentence
 
 MEETING_WORDS = (
@@ -44,10 +45,16 @@ PLACE_PREP = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?
                         re.IGNORECASE)
 DESTINATION = re.compile(r"\b(?:to|in|arrived\s+in|arrives\s+in)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)",
                          re.IGNORECASE)
-PRONOUN_SUBJECT = re.compile(r"^(?:[^⟦]*?\b)?(?:he|she|they)\b", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
 NOT_EVENTS = re.compile(r"\b(?:interview|statement|regular\s+meetings|meetings\s+of\s+the\s+top)\b",
                         re.IGNORECASE)
 EXPLICIT = ("range", "day", "month", "month_this")
+# "During the visit ...", "in the course of his trip": a visit already reported
+BACK_REFERENCE = re.compile(r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
+                            r"\s+(?:the|his|her|their|this)\s+$", re.IGNORECASE)
+# organizations named in someone's title are not parties: "as Head of the CSTO Mission"
+TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
 
 
 @dataclass
@@ -115,7 +122,7 @@ def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
         return []
     excluded = set(role_orgs) | media
-    for pattern in (ATTRIBUTION, VENUE):
+    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
     for m in DESTINATION.finditer(text):
@@ -132,13 +139,14 @@ def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set
             keys.append(mention.key)
         return keys
 
-    when = _date(dates, context)
+    when = _date(dates, triggers[0].start())
     place = _place(sentence, place_rank)
-    visit = next((t for t in triggers if t.group("visit")), None)
+    visit = next((t for t in triggers if t.group("visit")
+                  and not BACK_REFERENCE.search(text[max(0, t.start() - 25):t.start()])), None)
     meeting = next((t for t in triggers if t.group("meeting")), None)
     first = min((t for t in (visit, meeting) if t), key=lambda t: t.start())
     subject = parties(text[:first.start()])
-    if not subject and PRONOUN_SUBJECT.match(text[:first.start()]) and context.protagonist:
+    if not subject and PRONOUN_SUBJECT.search(text[:first.start()]) and context.protagonist:
         subject = [context.protagonist]
     if not subject and not parties(text) and context.protagonist and re.match(
             r"^\s*(?:During|In\s+the\s+course|Also)\b", text):
@@ -183,12 +191,15 @@ def _event(kind, sentence, trigger, participants, when, place, rule) -> FoundEve
                       start, end, place, rule, round(confidence, 2))
 
 
-def _date(dates, context: Context) -> tuple[str, str | None] | None:
+def _date(dates, position: int) -> tuple[str, str | None] | None:
+    """The date closest to the trigger; an explicit date beats a weekday next to it."""
     usable = [d for d in dates if d.value is not None]
-    explicit = [d for d in usable if d.kind in EXPLICIT]
-    chosen = explicit[0] if explicit else (usable[0] if usable else None)
-    if chosen is None:
+    usable = [d for d in usable if not (d.kind == "weekday" and any(
+        e.kind in EXPLICIT and 0 <= e.start - d.end <= 3 for e in usable))]
+    if not usable:
         return None
+    chosen = min(usable, key=lambda d: (min(abs(d.start - position), abs(d.end - position)),
+                                        d.kind not in EXPLICIT))
     value: DateValue = chosen.value
     return value.start, value.end
 
@@ -228,11 +239,17 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
     """The same gathering reported twice in one article becomes one event."""
     merged: list[FoundEvent] = []
     for event in events:
-        twin = next((e for e in merged if e.kind == event.kind and e.start and e.start == event.start
-                     and e.end == event.end and set(e.participants) == set(event.participants)),
-                    None)
+        twin = next((e for e in merged if _same(e, event)), None)
         if twin is None:
             merged.append(event)
         else:
             twin.place = twin.place or event.place
-    return merged
+    # an undated mention ("The Head of the Mission met ...", a headline) of a dated event
+    return [e for e in merged if e.start or not any(
+        o is not e and o.start and o.kind == e.kind and set(e.participants) <= set(o.participants)
+        for o in merged)]
+
+
+def _same(a: FoundEvent, b: FoundEvent) -> bool:
+    return (a.kind == b.kind and a.start is not None and a.start == b.start and a.end == b.end
+            and set(a.participants) == set(b.participants))

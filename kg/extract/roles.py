@@ -47,10 +47,10 @@ PATTERNS = [
     ("role-apposition",
      rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
      rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"),
-    ("role-as", rf"{PERSON}[^⟦.;]{{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
+    ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
     ("role-of-org", rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE}{RANK}{PERSON}"),
-    ("role-as", rf"{PERSON}[^⟦.;]{{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})"),
+    ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})"),
 ]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
