@@ -39,14 +39,15 @@ TOGETHER = re.compile(r"\b(?:trilateral|tripartite|joint|together|session|summit
                       r"round\s*table|conference|meeting\s+of|sitting)\b", re.IGNORECASE)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
+    r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
     r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)", re.IGNORECASE)
 VENUE = re.compile(r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)", re.IGNORECASE)
 PLACE_PREP = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?P<slot>⟦L\d+⟧)",
                         re.IGNORECASE)
-DESTINATION = re.compile(r"\b(?:to|in|arrived\s+in|arrives\s+in)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)",
+DESTINATION = re.compile(r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)",
                          re.IGNORECASE)
 PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
-NOT_EVENTS = re.compile(r"\b(?:interview|statement|regular\s+meetings|meetings\s+of\s+the\s+top)\b",
+NOT_EVENTS = re.compile(r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b",
                         re.IGNORECASE)
 EXPLICIT = ("range", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
@@ -68,6 +69,7 @@ class FoundEvent:
     place: str | None = None
     rule: str = ""
     confidence: float = 0.6
+    subject: list[str] = field(default_factory=list)  # the parties before the trigger
 
 
 @dataclass
@@ -77,15 +79,18 @@ class Context:
     reference: date | None = None  # date of the current news item
     anchor: date | None = None  # last date the story mentioned
     protagonist: str | None = None  # last person acting as a subject
-    last_event: FoundEvent | None = None
+    last_event: FoundEvent | None = None  # in the current paragraph
+    visit: FoundEvent | None = None  # the last visit in the current news item
     paragraph: int = -1
 
 
 def find_events(sentences: list[Sentence], references: list[date | None],
                 role_orgs: dict[int, set[str]], entities, media: set[str],
-                place_rank) -> list[FoundEvent]:
-    """Events of a document. ``references`` gives each sentence's news-item date;
-    ``role_orgs`` the organizations named only in titles, per sentence index."""
+                place_rank, headlines: set[int] = frozenset()) -> list[FoundEvent]:
+    """Events of a document. ``references`` gives each sentence's news-item date,
+    ``role_orgs`` the organizations named in titles per sentence index, ``headlines``
+    the indexes of headline lines (which restate the story: their events only count
+    when the story gives no date for them elsewhere)."""
     found: list[FoundEvent] = []
     context = Context()
     for index, sentence in enumerate(sentences):
@@ -98,21 +103,64 @@ def find_events(sentences: list[Sentence], references: list[date | None],
         dates = find_dates(_plain(sentence.text), reference, context.anchor)
         events = _sentence_events(sentence, dates, context, role_orgs.get(index, set()),
                                   entities, media, place_rank)
+        if index in headlines:
+            events = [e for e in events if e.start]
         found.extend(events)
         if events:
             context.last_event = events[-1]
+            if events[-1].kind == "Visit":
+                context.visit = events[-1]
         for d in dates:
             if d.value and d.kind in EXPLICIT + ("relative", "weekday"):
                 context.anchor = d.value.first_day
-        people = [m for m in sentence.slots if m.kind == "person"]
-        if people:
-            context.protagonist = people[0].key
+        context.protagonist = _protagonist(sentence, events) or context.protagonist
     return _merge(found)
+
+
+def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
+    """Who "he" or "she" will refer to next: the subject of this sentence's event, or the
+    person the sentence opens with."""
+    for event in events:
+        if event.subject:
+            return event.subject[0]
+    head = SLOT.match(sentence.text.lstrip())
+    if head and head.group(1) == "P":
+        return sentence.slot(head.group(0)).key
+    return None
 
 
 def _plain(text: str) -> str:
     # slots are replaced by same-length placeholders so date offsets stay valid
     return SLOT.sub(lambda m: "X" * len(m.group(0)), text)
+
+
+class _Parties:
+    """The parties a sentence frames as taking part, left to right."""
+
+    def __init__(self, sentence: Sentence, excluded: set[str]) -> None:
+        self.sentence, self.excluded = sentence, excluded
+
+    def __call__(self, segment: str) -> list[str]:
+        keys: list[str] = []
+        for m in SLOT.finditer(segment):
+            mention = self.sentence.slot(m.group(0))
+            if mention.kind == "place" or mention.key in self.excluded or mention.key in keys:
+                continue
+            keys.append(mention.key)
+        return keys
+
+
+def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[str]:
+    text = sentence.text
+    excluded = set(role_orgs) | media
+    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE):
+        for m in pattern.finditer(text):
+            excluded.add(sentence.slot(m.group("slot")).key)
+    for m in DESTINATION.finditer(text):
+        mention = sentence.slot(m.group("slot"))
+        if mention.kind != "place" and re.search(r"visit|trip", text[:m.start()], re.IGNORECASE):
+            excluded.discard(mention.key)  # "a working trip to UNIFIL": the host takes part
+    return excluded
 
 
 def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set[str],
@@ -121,74 +169,72 @@ def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set
     triggers = list(TRIGGER.finditer(text))
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
         return []
-    excluded = set(role_orgs) | media
-    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE):
-        for m in pattern.finditer(text):
-            excluded.add(sentence.slot(m.group("slot")).key)
-    for m in DESTINATION.finditer(text):
-        mention = sentence.slot(m.group("slot"))
-        if mention.kind != "place" and re.search(r"visit|trip", text[:m.start()], re.IGNORECASE):
-            excluded.discard(mention.key)
-
-    def parties(segment: str) -> list[str]:
-        keys = []
-        for m in SLOT.finditer(segment):
-            mention = sentence.slot(m.group(0))
-            if mention.kind == "place" or mention.key in excluded or mention.key in keys:
-                continue
-            keys.append(mention.key)
-        return keys
-
+    parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
     when = _date(dates, triggers[0].start())
     place = _place(sentence, place_rank)
     visit = next((t for t in triggers if t.group("visit")
                   and not BACK_REFERENCE.search(text[max(0, t.start() - 25):t.start()])), None)
-    meeting = next((t for t in triggers if t.group("meeting")), None)
-    first = min((t for t in (visit, meeting) if t), key=lambda t: t.start())
+    meetings = [t for t in triggers if t.group("meeting") and (visit is None or t.start() > visit.start())]
+    first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[:first.start()])
-    if not subject and PRONOUN_SUBJECT.search(text[:first.start()]) and context.protagonist:
+    if not subject and context.protagonist and (
+            PRONOUN_SUBJECT.search(text[:first.start()])
+            or not parties(text) and re.match(r"^\s*(?:During|In\s+the\s+course|Also)\b", text)):
         subject = [context.protagonist]
-    if not subject and not parties(text) and context.protagonist and re.match(
-            r"^\s*(?:During|In\s+the\s+course|Also)\b", text):
-        subject = [context.protagonist]
-    inherited = context.last_event
-    if when is None and inherited is not None:
-        when = (inherited.start, inherited.end) if inherited.start else None
-        place = place or inherited.place
+    if when is None:
+        earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
+        if earlier is not None and earlier.start:
+            when, place = (earlier.start, earlier.end), place or earlier.place
+    if _refers_back(text, first, when, dates) and context.last_event is not None:
+        # "... chaired the session, and X took part": more parties of the event just reported
+        earlier = context.last_event
+        earlier.participants = list(dict.fromkeys(earlier.participants + subject + parties(text)))
+        return []
     events: list[FoundEvent] = []
     if visit is not None:
+        end = meetings[0].start() if meetings else len(text)
         travellers = subject or parties(text[:visit.start()])
+        participants = travellers + parties(text[visit.end():end])
         host = _host(sentence, visit, entities, place_rank)
-        participants = [k for k in travellers + parties(text[visit.end():]) if k]
-        if meeting is not None and meeting.start() > visit.end():
-            participants = travellers + [k for k in parties(text[visit.end():meeting.start()])]
         if host:
             participants.append(host)
         if participants:
             events.append(_event("Visit", sentence, visit, participants, when,
-                                 _visit_place(sentence, visit, place_rank) or place, "event-visit"))
-    if meeting is not None and (visit is None or meeting.start() > visit.start()):
-        before = subject if visit is None or meeting.start() < visit.start() else (
-            subject or parties(text[:meeting.start()]))
-        after = parties(text[meeting.end():])
-        word = meeting.group("meeting").lower()
-        if ONE_TO_ONE.match(word) and len(after) >= 2 and before and not TOGETHER.search(text):
-            for counterpart in after:
-                events.append(_event("Meeting", sentence, meeting, before + [counterpart], when,
-                                     place, "event-meeting-each"))
-        else:
-            participants = list(dict.fromkeys(before + parties(text[first.start():])))
+                                 _visit_place(sentence, visit, place_rank) or place, "event-visit",
+                                 travellers))
+    for i, trigger in enumerate(meetings):
+        end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
+        counterparts = parties(text[trigger.end():end])
+        word = trigger.group("meeting").lower()
+        if ONE_TO_ONE.match(word) and subject and len(counterparts) >= 2 and not TOGETHER.search(text):
+            for counterpart in counterparts:
+                events.append(_event("Meeting", sentence, trigger, subject + [counterpart], when,
+                                     place, "event-meeting-each", subject))
+        elif i == 0 or counterparts:
+            participants = subject + (counterparts if i else parties(text[first.start():end]))
             if participants:
-                events.append(_event("Meeting", sentence, meeting, participants, when, place,
-                                     "event-meeting"))
+                events.append(_event("Meeting", sentence, trigger, participants, when, place,
+                                     "event-meeting", subject))
     return events
 
 
-def _event(kind, sentence, trigger, participants, when, place, rule) -> FoundEvent:
+def _about(event: FoundEvent | None, subject: list[str]) -> bool:
+    return event is not None and bool(subject) and subject[0] in event.participants
+
+
+def _refers_back(text: str, trigger, when, dates) -> bool:
+    """A definite trigger with no date of its own ("chaired the session") names the
+    gathering the previous sentence reported."""
+    own_date = any(d.value and d.kind in EXPLICIT for d in dates)
+    return not own_date and bool(re.search(r"\b(?:the|this|that)\s+(?:\w+\s+)?$",
+                                             text[max(0, trigger.start() - 20):trigger.start()]))
+
+
+def _event(kind, sentence, trigger, participants, when, place, rule, subject) -> FoundEvent:
     start, end = when if when else (None, None)
     confidence = 0.55 + (0.15 if start else 0) + (0.15 if len(participants) >= 2 else 0)
     return FoundEvent(kind, sentence, trigger.group(0), list(dict.fromkeys(participants)),
-                      start, end, place, rule, round(confidence, 2))
+                      start, end, place, rule, round(confidence, 2), list(subject))
 
 
 def _date(dates, position: int) -> tuple[str, str | None] | None:

@@ -57,7 +57,9 @@ class Rules:
         media = {k for k, e in entities.items() if e.kind == "organization"
                  and MEDIA_WORDS.search(e.name) and not e.parent}
         rank = PlaceRank(entities, self.gazetteer)
-        for found in find_events(sentences, references, role_orgs, entities, media, rank):
+        headlines = {i for i, s in enumerate(sentences) if _is_headline(doc.text, s)}
+        for found in find_events(sentences, references, role_orgs, entities, media, rank,
+                                 headlines):
             extraction.events.append(Event(
                 kind=found.kind, participants=found.participants, start=found.start,
                 end=found.end, place=found.place, label=found.trigger.lower(),
@@ -95,6 +97,13 @@ def _joined(doc, mentions):
         else:
             out.append(sent)
     return out
+
+
+def _is_headline(text: str, sentence: Sentence) -> bool:
+    """A whole line with no closing full stop: a headline (or a signature)."""
+    body = text[sentence.start:sentence.end].strip()
+    starts_line = sentence.start == 0 or text[:sentence.start].rstrip(" \t").endswith("\n")
+    return starts_line and "\n" not in body and not body.endswith((".", "!", "?", '"', "”"))
 
 
 def _span(sentence: Sentence) -> Span:
