@@ -72,6 +72,10 @@ PATTERNS = [
     ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b"),
 ]
 COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PATTERNS]
+# A cheap first look: most sentences hold no date expression at all.
+MIGHT_HOLD_A_DATE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
+    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,8 @@ def find_dates(text: str, reference: date | None, anchor: date | None = None) ->
     ``reference`` is the date of the article or news item; ``anchor`` the last
     date the story mentioned, for "two days earlier" and "the following day".
     """
+    if not MIGHT_HOLD_A_DATE.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for kind, pattern in COMPILED:

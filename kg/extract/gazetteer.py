@@ -22,6 +22,7 @@ ORG_KINDS = {"organization": ("organization", None), "unit": ("organization", "u
              "field": ("mission", "field"), "mission": ("mission", None)}
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Comparison form: case, accents, punctuation, hyphens and a leading 'the' ignored."""
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").lower()

@@ -42,6 +42,14 @@ MODIFIER_WORDS = {m.lower() for m in ROLE_MODIFIERS}
 _CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
 
 
+def _text(doc: Doc) -> str:
+    """The document text; spaCy rebuilds ``Doc.text`` on every access, so keep it once."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 @dataclass
 class Mention:
     start: int  # character offsets into the document text
@@ -122,7 +130,7 @@ def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
 def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """"Long Name (ACR)": the acronym names what the long name names."""
     out = []
-    for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", doc.text):
+    for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", _text(doc)):
         before = [x for x in mentions if 0 <= m.start() - x.end <= 1 and not x.nested]
         if not before or any(x.start <= m.start(1) < x.end for x in mentions):
             continue
@@ -134,7 +142,7 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     # later uses of a defined acronym
     defined = {m.text: m for m in out}
     for acronym, definition in defined.items():
-        for m in re.finditer(rf"\b{re.escape(acronym)}\b", doc.text):
+        for m in re.finditer(rf"\b{re.escape(acronym)}\b", _text(doc)):
             if not _covered(m.start(), m.end(), mentions + out):
                 out.append(Mention(m.start(), m.end(), definition.kind, acronym, "acronym",
                                    entry=definition.entry, subtype=definition.subtype,
@@ -177,12 +185,12 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             start, end = m.start, words[-1].idx + len(words[-1].text)
             if any(k.start <= start and end <= k.end for k in mentions):
                 continue  # part of a longer known name
-            text = doc.text[start:end]
+            text = _text(doc)[start:end]
             _add_built(out, doc, start, end, text, m, gazetteer, places)
     # BODY of (the) NAME / PLACE
     for match in re.finditer(
         r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
-        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?", doc.text
+        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?", _text(doc)
     ):
         target = by_start.get(match.end())
         if target is None or target.kind not in ("organization", "mission", "place"):
@@ -195,20 +203,20 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue
         if head_words[0].lower() in ROLE_WORDS:
             continue
-        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", doc.text[max(0, match.start(1) - 40):match.start(1)]):
+        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", _text(doc)[max(0, match.start(1) - 40):match.start(1)]):
             continue  # "Chairman of the Board of X": the Board belongs to the title
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
         if any(k.start <= start and end <= k.end and (k.start, k.end) != (start, end)
                for k in mentions):
             continue
-        _add_built(out, doc, start, end, doc.text[start:end], target, gazetteer, places)
+        _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer, places)
     # "the observer mission of the CSTO Parliamentary Assembly", written in lower case
     for match in re.finditer(r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
-                             r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?", doc.text):
+                             r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?", _text(doc)):
         target = by_start.get(match.end())
         if target is not None and target.kind == "organization":
-            _add_built(out, doc, match.start(), target.end, doc.text[match.start():target.end],
+            _add_built(out, doc, match.start(), target.end, _text(doc)[match.start():target.end],
                        target, gazetteer, places)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
@@ -228,11 +236,11 @@ def _add_built(out: list[Mention], doc: Doc, start: int, end: int, text: str, in
     location = inner.text if inner.kind == "place" else None
     if kind == "mission" and location is None:
         # "... Peacekeeping Forces in the Republic of Kazakhstan": the place is part of the name
-        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", doc.text[end:])
+        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[end:])
         place = places.get(end + tail.end()) if tail else None
         if place is not None:
             end, location = place.end, place.text
-            text = doc.text[start:end]
+            text = _text(doc)[start:end]
     subtype = "unit" if kind == "organization" and parent else None
     if kind == "mission":
         subtype = "observer" if "observer" in text.lower() else (
@@ -322,18 +330,18 @@ def _split_run_on(doc: Doc, start: int, end: int, known: list[Mention], kind: st
     "The CSTO Press" add nothing.
     """
     inner = max(known, key=lambda m: m.end - m.start)
-    before, after = doc.text[start:inner.start].strip(), doc.text[inner.end:end].strip()
+    before, after = _text(doc)[start:inner.start].strip(), _text(doc)[inner.end:end].strip()
     out = []
     if inner.kind == "place" and not after and before and all(
             w.lower() in DESIGNATORS for w in before.split()):
         if inner.entry is None:
             return []
-        return [Mention(start, end, "place", doc.text[start:end], "ner", entry=inner.entry,
+        return [Mention(start, end, "place", _text(doc)[start:end], "ner", entry=inner.entry,
                         subtype=inner.subtype)]
     if after and _looks_like_person(after, gazetteer) and not before:
-        offset = doc.text.index(after, inner.end)
+        offset = _text(doc).index(after, inner.end)
         return [Mention(offset, offset + len(after), "person", after, "ner")]
-    text = doc.text[start:end]
+    text = _text(doc)[start:end]
     if kind == "organization" and text.split()[-1].lower() in BODY_HEADS and len(known) == 1 \
             and not _covered(start, end, [m for m in known if m.start == start and m.end == end]):
         return [Mention(start, end, "organization", text, "ner",
@@ -361,7 +369,7 @@ _TITLED = re.compile(
 def _titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Names right after a title or rank that spaCy missed ("Colonel General Anatoly Sidorov")."""
     out = []
-    for m in _TITLED.finditer(doc.text):
+    for m in _TITLED.finditer(_text(doc)):
         start, end = m.start(1), m.end(1)
         words = m.group(1).split()
         if len(words) < 2 or _covered(start, end, mentions + out):
@@ -388,7 +396,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         body = ends.get(previous.idx + len(previous.text))
         after_title = (previous.text in ROLE_HEADS or previous.text.rstrip(".").lower()
                        in HONORIFICS - {"his", "her"} and previous.text[0].isupper()) or (
-            body is not None and title.search(doc.text[max(0, body.start - 50):body.start]))
+            body is not None and title.search(_text(doc)[max(0, body.start - 50):body.start]))
         if not after_title:
             continue
         j = i
@@ -407,10 +415,10 @@ def _extend_given_names(doc: Doc, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind != "person" or " " in m.text:
             continue
-        before = re.search(r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", doc.text[max(0, m.start - 30):m.start])
+        before = re.search(r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", _text(doc)[max(0, m.start - 30):m.start])
         if before and not _covered(m.start - len(before.group(0)), m.start, mentions):
             m.start -= len(before.group(0))
-            m.text = doc.text[m.start:m.end]
+            m.text = _text(doc)[m.start:m.end]
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -426,7 +434,7 @@ def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             continue
         firsts = "|".join(re.escape(g) for g in given_names if g)
         given = rf"(?:(?:{firsts}|[A-Z]\.)\s+)?" if firsts else r"(?:[A-Z]\.\s+)?"
-        for m in re.finditer(rf"(?<![\w.-]){given}{re.escape(surname)}(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w.-]){given}{re.escape(surname)}(?![\w-])", _text(doc)):
             start, end = m.start(), m.end()
             clash = [x for x in mentions + out if x.start < end and start < x.end]
             if not clash:
@@ -450,10 +458,10 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                  and x.kind == "organization"]
         if head is None or not inner:
             continue
-        tail = doc.text[inner[0].end:m.end].strip()
+        tail = _text(doc)[inner[0].end:m.end].strip()
         if not tail or not tail[0].isupper() or tail.lower() in BACK_REFERENCES:
             continue
-        for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", doc.text):
+        for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", _text(doc)):
             start = found.end() - len(tail)
             if not _covered(start, found.end(), mentions + out):
                 out.append(Mention(start, found.end(), m.kind, tail, "short", entry=m.entry,
@@ -467,10 +475,10 @@ def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind != "mission":
             continue
-        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", doc.text[m.end:m.end + 12])
+        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[m.end:m.end + 12])
         place = places.get(m.end + tail.end()) if tail else None
-        if place is not None and "\n" not in doc.text[m.start:place.end]:
-            m.end, m.text = place.end, doc.text[m.start:place.end]
+        if place is not None and "\n" not in _text(doc)[m.start:place.end]:
+            m.end, m.text = place.end, _text(doc)[m.start:place.end]
             m.location_text = place.text
 
 

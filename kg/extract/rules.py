@@ -57,7 +57,7 @@ class Rules:
         media = {k for k, e in entities.items() if e.kind == "organization"
                  and MEDIA_WORDS.search(e.name) and not e.parent}
         rank = PlaceRank(entities, self.gazetteer)
-        headlines = {i for i, s in enumerate(sentences) if _is_headline(doc.text, s)}
+        headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
         for found in find_events(sentences, references, role_orgs, entities, media, rank,
                                  headlines):
             extraction.events.append(Event(
@@ -70,7 +70,7 @@ class Rules:
     def _sentences(self, document: Document, doc, mentions) -> tuple[list[Sentence],
                                                                      list[date | None]]:
         """Slotted sentences, each with the date of the news item it sits in."""
-        text = doc.text
+        text = document.text
         paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         sentences, references = [], []
         reference = document.published

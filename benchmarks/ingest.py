@@ -1,0 +1,99 @@
+"""Ingest throughput as a ratio to bare spaCy on the same texts, in the same run.
+
+    python benchmarks/ingest.py [FOLDER] [--words 40000] [--model NAME]
+
+The reference is ``nlp.pipe`` of the same spaCy pipeline, loaded as spaCy ships it,
+over the same texts with the same number of processes. The measured path is the
+whole of ``kg ingest``: reading files, parsing, rules, resolution, mapping and one
+store transaction per article into a fresh on-disk Oxigraph store. A ratio of 1.0
+means newskg costs nothing beside spaCy's parse. FOLDER defaults to
+``../shared/eval/dev`` when present, else ``examples/``. Not a test: it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.config import DEFAULT_MODEL  # noqa: E402
+from kg.pipeline import ingest  # noqa: E402
+from kg.sources import read_sources  # noqa: E402
+
+
+def corpus(folder: Path, words: int, into: Path) -> list[str]:
+    """Copies of the folder's articles, each under its own name, up to ``words`` words."""
+    texts = [d.text for d in read_sources([str(folder)]) if not isinstance(d, Exception)]
+    if not texts:
+        sys.exit(f"no articles in {folder}")
+    written, total, i = [], 0, 0
+    while total < words:
+        text = texts[i % len(texts)]
+        path = into / f"article-{i:05d}.txt"
+        path.write_text(text, encoding="utf-8")
+        written.append(text)
+        total += len(text.split())
+        i += 1
+    return written
+
+
+def bare_spacy(model: str, texts: list[str], jobs: int) -> float:
+    import spacy
+
+    nlp = spacy.load(model)
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16, n_process=jobs):
+        pass
+    return time.perf_counter() - start
+
+
+def newskg(model: str, folder: Path, jobs: int) -> float:
+    from kg.extract import Extractor
+
+    extractor = Extractor(model)
+    _ = extractor.nlp, extractor.rules  # load before timing, as the reference does
+    store = Path(tempfile.mkdtemp(prefix="kg-bench-store-"))
+    try:
+        start = time.perf_counter()
+        report = ingest([str(folder)], store, extractor=extractor, jobs=jobs)
+        elapsed = time.perf_counter() - start
+        if report.failed:
+            sys.exit(f"ingest failed: {report.failed[:3]}")
+        return elapsed
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = ROOT.parent / "shared" / "eval" / "dev"
+    parser.add_argument("folder", nargs="?", type=Path,
+                        default=default if default.exists() else ROOT / "examples")
+    parser.add_argument("--words", type=int, default=40_000)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-corpus-"))
+    try:
+        texts = corpus(args.folder, args.words, work)
+        words = sum(len(t.split()) for t in texts)
+        print(f"{len(texts)} articles, {words} words, model {args.model}")
+        print(f"{'processes':>9}  {'spaCy w/s':>10}  {'newskg w/s':>10}  {'ratio':>6}")
+        for jobs in args.jobs:
+            reference = bare_spacy(args.model, texts, jobs)
+            ours = newskg(args.model, work, jobs)
+            print(f"{jobs:>9}  {words / reference:>10.0f}  {words / ours:>10.0f}"
+                  f"  {reference / ours:>6.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
