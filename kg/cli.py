@@ -280,11 +280,14 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
 @click.argument("file", metavar="FILE")
 @format_option(None, "turtle", "RDF format of the output; triple formats leave out the "
                "article's graph name.")
+@click.option("--explain", is_flag=True,
+              help="Instead of RDF, list each fact beside the sentence, rule and confidence "
+                   "that produced it.")
 @model_option
 @base_option
 @click.pass_context
-def extract(ctx: click.Context, file: str, fmt: str, model: str | None, base: str | None
-            ) -> None:
+def extract(ctx: click.Context, file: str, fmt: str, explain: bool, model: str | None,
+            base: str | None) -> None:
     """Dry run: print the RDF an article would add, touching no store.
 
     FILE is an article file as for `kg ingest` (a .jsonl file gives every
@@ -293,6 +296,7 @@ def extract(ctx: click.Context, file: str, fmt: str, model: str | None, base: st
     \b
     Example:
       kg extract news/2024-05-csto-summit.html --format trig
+      kg extract news/2024-05-csto-summit.html --explain
     """
     from kg.export import resolve_format, serialize
     from kg.pipeline import extract as run
@@ -301,7 +305,12 @@ def extract(ctx: click.Context, file: str, fmt: str, model: str | None, base: st
     result = run(file, model, base=base, stdin=_stdin())
     for failure in result.failed:
         _echo_error(failure.message, failure.hint)
-    if result.articles:
+    if result.articles and explain:
+        from kg.explain import explain as account
+
+        for article in result.articles:
+            click.echo(account(article.extraction))
+    elif result.articles:
         serialize(result.quads(), _stdout(), name)
     if result.failed:
         ctx.exit(EXIT_FAILURE)
