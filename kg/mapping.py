@@ -111,10 +111,18 @@ def _evidence(resolved: Resolved, node: ox.NamedNode, evidence: Evidence) -> Ite
     sentence = _n(resolved.sentence(span.start, span.end))
     text = resolved.extraction.document.text[span.start : span.end]
     yield node, _n(PROV.wasDerivedFrom), sentence
-    yield node, _n(KGO.confidence), ox.Literal(f"{evidence.confidence:.2f}", datatype=_n(XSD.decimal))
+    yield (
+        node,
+        _n(KGO.confidence),
+        ox.Literal(f"{evidence.confidence:.2f}", datatype=_n(XSD.decimal)),
+    )
     yield node, _n(KGO.extractedBy), ox.Literal(evidence.rule)
     yield sentence, _n(RDF.type), _n(NIF.String)
     yield sentence, _n(NIF.anchorOf), ox.Literal(text)
-    yield sentence, _n(NIF.beginIndex), ox.Literal(str(span.start), datatype=_n(XSD.nonNegativeInteger))
+    yield (
+        sentence,
+        _n(NIF.beginIndex),
+        ox.Literal(str(span.start), datatype=_n(XSD.nonNegativeInteger)),
+    )
     yield sentence, _n(NIF.endIndex), ox.Literal(str(span.end), datatype=_n(XSD.nonNegativeInteger))
     yield sentence, _n(NIF.referenceContext), _n(resolved.article)

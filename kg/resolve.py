@@ -49,19 +49,29 @@ class Resolved:
     def membership(self, membership: Membership) -> str:
         person = self.entities[membership.person]
         organization = self.entities[membership.organization]
-        return self.base + "membership/" + _hash(
-            self.extraction.document.url, person, membership.role, organization
+        return (
+            self.base
+            + "membership/"
+            + _hash(self.extraction.document.url, person, membership.role, organization)
         )
 
     def event(self, event: Event, index: int) -> str:
         parts = sorted(self.entities[p] for p in event.participants)
-        return self.base + "event/" + _hash(
-            self.extraction.document.url, event.kind, event.start or "",
-            str(event.evidence.sentence.start), str(index), *parts,
+        return (
+            self.base
+            + "event/"
+            + _hash(
+                self.extraction.document.url,
+                event.kind,
+                event.start or "",
+                str(event.evidence.sentence.start),
+                str(index),
+                *parts,
+            )
         )
 
     def sentence(self, start: int, end: int) -> str:
-        """An RFC 5147 fragment of the article text (of the article IRI if the URL has a fragment)."""
+        """An RFC 5147 fragment of the article text (on the article IRI if the URL has one)."""
         url = self.extraction.document.url
         return f"{self.article if '#' in url else url}#char={start},{end}"
 

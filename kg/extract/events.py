@@ -30,29 +30,44 @@ MEETING_WORDS = (
     r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting"
 )
 VISIT_WORDS = r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured"
-TRIGGER = re.compile(rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b",
-                     re.IGNORECASE)
+TRIGGER = re.compile(
+    rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
+)
 # Triggers that report one party meeting others in turn.
-ONE_TO_ONE = re.compile(r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|"
-                        r"consultations|conversation|discussion)$", re.IGNORECASE)
-TOGETHER = re.compile(r"\b(?:trilateral|tripartite|joint|together|session|summit|debate|forum|"
-                      r"round\s*table|conference|meeting\s+of|sitting)\b", re.IGNORECASE)
+ONE_TO_ONE = re.compile(
+    r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|"
+    r"consultations|conversation|discussion)$",
+    re.IGNORECASE,
+)
+TOGETHER = re.compile(
+    r"\b(?:trilateral|tripartite|joint|together|session|summit|debate|forum|"
+    r"round\s*table|conference|meeting\s+of|sitting)\b",
+    re.IGNORECASE,
+)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
     r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
-    r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)", re.IGNORECASE)
+    r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)",
+    re.IGNORECASE,
+)
 VENUE = re.compile(r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)", re.IGNORECASE)
-PLACE_PREP = re.compile(r"\b(?:in|at|to|near|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?P<slot>⟦L\d+⟧)",
-                        re.IGNORECASE)
-DESTINATION = re.compile(r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)",
-                         re.IGNORECASE)
+PLACE_PREP = re.compile(
+    r"\b(?:in|at|to|near|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?P<slot>⟦L\d+⟧)", re.IGNORECASE
+)
+DESTINATION = re.compile(
+    r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
+)
 PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
-NOT_EVENTS = re.compile(r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b",
-                        re.IGNORECASE)
+NOT_EVENTS = re.compile(
+    r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
+)
 EXPLICIT = ("range", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
-BACK_REFERENCE = re.compile(r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
-                            r"\s+(?:the|his|her|their|this)\s+$", re.IGNORECASE)
+BACK_REFERENCE = re.compile(
+    r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
+    r"\s+(?:the|his|her|their|this)\s+$",
+    re.IGNORECASE,
+)
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"
 TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
@@ -84,9 +99,15 @@ class Context:
     paragraph: int = -1
 
 
-def find_events(sentences: list[Sentence], references: list[date | None],
-                role_orgs: dict[int, set[str]], entities, media: set[str],
-                place_rank, headlines: set[int] = frozenset()) -> list[FoundEvent]:
+def find_events(
+    sentences: list[Sentence],
+    references: list[date | None],
+    role_orgs: dict[int, set[str]],
+    entities,
+    media: set[str],
+    place_rank,
+    headlines: set[int] = frozenset(),
+) -> list[FoundEvent]:
     """Events of a document. ``references`` gives each sentence's news-item date,
     ``role_orgs`` the organizations named in titles per sentence index, ``headlines``
     the indexes of headline lines (which restate the story: their events only count
@@ -101,8 +122,9 @@ def find_events(sentences: list[Sentence], references: list[date | None],
             context.last_event = None
             context.paragraph = sentence.paragraph
         dates = find_dates(_plain(sentence.text), reference, context.anchor)
-        events = _sentence_events(sentence, dates, context, role_orgs.get(index, set()),
-                                  entities, media, place_rank)
+        events = _sentence_events(
+            sentence, dates, context, role_orgs.get(index, set()), entities, media, place_rank
+        )
         if index in headlines:
             events = [e for e in events if e.start]
         found.extend(events)
@@ -158,13 +180,20 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
             excluded.add(sentence.slot(m.group("slot")).key)
     for m in DESTINATION.finditer(text):
         mention = sentence.slot(m.group("slot"))
-        if mention.kind != "place" and re.search(r"visit|trip", text[:m.start()], re.IGNORECASE):
+        if mention.kind != "place" and re.search(r"visit|trip", text[: m.start()], re.IGNORECASE):
             excluded.discard(mention.key)  # "a working trip to UNIFIL": the host takes part
     return excluded
 
 
-def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set[str],
-                     entities, media: set[str], place_rank) -> list[FoundEvent]:
+def _sentence_events(
+    sentence: Sentence,
+    dates,
+    context: Context,
+    role_orgs: set[str],
+    entities,
+    media: set[str],
+    place_rank,
+) -> list[FoundEvent]:
     text = sentence.text
     triggers = list(TRIGGER.finditer(text))
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
@@ -172,14 +201,29 @@ def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set
     parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
     when = _date(dates, triggers[0].start())
     place = _place(sentence, place_rank)
-    visit = next((t for t in triggers if t.group("visit")
-                  and not BACK_REFERENCE.search(text[max(0, t.start() - 25):t.start()])), None)
-    meetings = [t for t in triggers if t.group("meeting") and (visit is None or t.start() > visit.start())]
+    visit = next(
+        (
+            t
+            for t in triggers
+            if t.group("visit")
+            and not BACK_REFERENCE.search(text[max(0, t.start() - 25) : t.start()])
+        ),
+        None,
+    )
+    meetings = [
+        t for t in triggers if t.group("meeting") and (visit is None or t.start() > visit.start())
+    ]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
-    subject = parties(text[:first.start()])
-    if not subject and context.protagonist and (
-            PRONOUN_SUBJECT.search(text[:first.start()])
-            or not parties(text) and re.match(r"^\s*(?:During|In\s+the\s+course|Also)\b", text)):
+    subject = parties(text[: first.start()])
+    if (
+        not subject
+        and context.protagonist
+        and (
+            PRONOUN_SUBJECT.search(text[: first.start()])
+            or not parties(text)
+            and re.match(r"^\s*(?:During|In\s+the\s+course|Also)\b", text)
+        )
+    ):
         subject = [context.protagonist]
     if when is None:
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
@@ -193,28 +237,62 @@ def _sentence_events(sentence: Sentence, dates, context: Context, role_orgs: set
     events: list[FoundEvent] = []
     if visit is not None:
         end = meetings[0].start() if meetings else len(text)
-        travellers = subject or parties(text[:visit.start()])
-        participants = travellers + parties(text[visit.end():end])
+        travellers = subject or parties(text[: visit.start()])
+        participants = travellers + parties(text[visit.end() : end])
         host = _host(sentence, visit, entities, place_rank)
         if host:
             participants.append(host)
         if participants:
-            events.append(_event("Visit", sentence, visit, participants, when,
-                                 _visit_place(sentence, visit, place_rank) or place, "event-visit",
-                                 travellers))
+            events.append(
+                _event(
+                    "Visit",
+                    sentence,
+                    visit,
+                    participants,
+                    when,
+                    _visit_place(sentence, visit, place_rank) or place,
+                    "event-visit",
+                    travellers,
+                )
+            )
     for i, trigger in enumerate(meetings):
         end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
-        counterparts = parties(text[trigger.end():end])
+        counterparts = parties(text[trigger.end() : end])
         word = trigger.group("meeting").lower()
-        if ONE_TO_ONE.match(word) and subject and len(counterparts) >= 2 and not TOGETHER.search(text):
+        if (
+            ONE_TO_ONE.match(word)
+            and subject
+            and len(counterparts) >= 2
+            and not TOGETHER.search(text)
+        ):
             for counterpart in counterparts:
-                events.append(_event("Meeting", sentence, trigger, subject + [counterpart], when,
-                                     place, "event-meeting-each", subject))
+                events.append(
+                    _event(
+                        "Meeting",
+                        sentence,
+                        trigger,
+                        subject + [counterpart],
+                        when,
+                        place,
+                        "event-meeting-each",
+                        subject,
+                    )
+                )
         elif i == 0 or counterparts:
-            participants = subject + (counterparts if i else parties(text[first.start():end]))
+            participants = subject + (counterparts if i else parties(text[first.start() : end]))
             if participants:
-                events.append(_event("Meeting", sentence, trigger, participants, when, place,
-                                     "event-meeting", subject))
+                events.append(
+                    _event(
+                        "Meeting",
+                        sentence,
+                        trigger,
+                        participants,
+                        when,
+                        place,
+                        "event-meeting",
+                        subject,
+                    )
+                )
     return events
 
 
@@ -226,43 +304,71 @@ def _refers_back(text: str, trigger, when, dates) -> bool:
     """A definite trigger with no date of its own ("chaired the session") names the
     gathering the previous sentence reported."""
     own_date = any(d.value and d.kind in EXPLICIT for d in dates)
-    return not own_date and bool(re.search(r"\b(?:the|this|that)\s+(?:\w+\s+)?$",
-                                             text[max(0, trigger.start() - 20):trigger.start()]))
+    return not own_date and bool(
+        re.search(
+            r"\b(?:the|this|that)\s+(?:\w+\s+)?$",
+            text[max(0, trigger.start() - 20) : trigger.start()],
+        )
+    )
 
 
 def _event(kind, sentence, trigger, participants, when, place, rule, subject) -> FoundEvent:
     start, end = when if when else (None, None)
     confidence = 0.55 + (0.15 if start else 0) + (0.15 if len(participants) >= 2 else 0)
-    return FoundEvent(kind, sentence, trigger.group(0), list(dict.fromkeys(participants)),
-                      start, end, place, rule, round(confidence, 2), list(subject))
+    return FoundEvent(
+        kind,
+        sentence,
+        trigger.group(0),
+        list(dict.fromkeys(participants)),
+        start,
+        end,
+        place,
+        rule,
+        round(confidence, 2),
+        list(subject),
+    )
 
 
 def _date(dates, position: int) -> tuple[str, str | None] | None:
     """The date closest to the trigger; an explicit date beats a weekday next to it."""
     usable = [d for d in dates if d.value is not None]
-    usable = [d for d in usable if not (d.kind == "weekday" and any(
-        e.kind in EXPLICIT and 0 <= e.start - d.end <= 3 for e in usable))]
+    usable = [
+        d
+        for d in usable
+        if not (
+            d.kind == "weekday"
+            and any(e.kind in EXPLICIT and 0 <= e.start - d.end <= 3 for e in usable)
+        )
+    ]
     if not usable:
         return None
-    chosen = min(usable, key=lambda d: (min(abs(d.start - position), abs(d.end - position)),
-                                        d.kind not in EXPLICIT))
+    chosen = min(
+        usable,
+        key=lambda d: (min(abs(d.start - position), abs(d.end - position)), d.kind not in EXPLICIT),
+    )
     value: DateValue = chosen.value
     return value.start, value.end
 
 
 def _place(sentence: Sentence, place_rank) -> str | None:
-    """The most specific place the sentence puts the event in ("in Yerevan", "at ... in Naqoura")."""
-    candidates = [sentence.slot(m.group("slot")) for m in PLACE_PREP.finditer(sentence.text)
-                  if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)]
+    """The most specific place the sentence puts the event in: "in Yerevan" over "in Lebanon"."""
+    candidates = [
+        sentence.slot(m.group("slot"))
+        for m in PLACE_PREP.finditer(sentence.text)
+        if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda m: place_rank(m.key)).key
 
 
 def _visit_place(sentence: Sentence, trigger, place_rank) -> str | None:
-    after = sentence.text[trigger.start():]
+    after = sentence.text[trigger.start() :]
     places = [sentence.slot(m.group("slot")) for m in PLACE_PREP.finditer(after)]
-    places += [sentence.slot(m.group("slot")) for m in PLACE_PREP.finditer(sentence.text[:trigger.start()])]
+    places += [
+        sentence.slot(m.group("slot"))
+        for m in PLACE_PREP.finditer(sentence.text[: trigger.start()])
+    ]
     if not places:
         return None
     return min(places, key=lambda m: place_rank(m.key)).key
@@ -291,11 +397,25 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
         else:
             twin.place = twin.place or event.place
     # an undated mention ("The Head of the Mission met ...", a headline) of a dated event
-    return [e for e in merged if e.start or not any(
-        o is not e and o.start and o.kind == e.kind and set(e.participants) <= set(o.participants)
-        for o in merged)]
+    return [
+        e
+        for e in merged
+        if e.start
+        or not any(
+            o is not e
+            and o.start
+            and o.kind == e.kind
+            and set(e.participants) <= set(o.participants)
+            for o in merged
+        )
+    ]
 
 
 def _same(a: FoundEvent, b: FoundEvent) -> bool:
-    return (a.kind == b.kind and a.start is not None and a.start == b.start and a.end == b.end
-            and set(a.participants) == set(b.participants))
+    return (
+        a.kind == b.kind
+        and a.start is not None
+        and a.start == b.start
+        and a.end == b.end
+        and set(a.participants) == set(b.participants)
+    )

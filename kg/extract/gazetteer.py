@@ -17,9 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-ORG_KINDS = {"organization": ("organization", None), "unit": ("organization", "unit"),
-             "peacekeeping": ("mission", "peacekeeping"), "observer": ("mission", "observer"),
-             "field": ("mission", "field"), "mission": ("mission", None)}
+ORG_KINDS = {
+    "organization": ("organization", None),
+    "unit": ("organization", "unit"),
+    "peacekeeping": ("mission", "peacekeeping"),
+    "observer": ("mission", "observer"),
+    "field": ("mission", "field"),
+    "mission": ("mission", None),
+}
 
 
 @lru_cache(maxsize=65536)
@@ -82,14 +87,21 @@ def _split(value: str | None) -> list[str]:
 
 def _read_organizations(path: Path, gazetteer: Gazetteer) -> None:
     for row in _rows(path):
-        kind, subtype = ORG_KINDS.get((row.get("kind") or "organization").strip(),
-                                      ("organization", None))
-        gazetteer.add(Entry(
-            id=row["id"].strip(), name=row["name"].strip(), kind=kind, subtype=subtype,
-            aliases=_split(row.get("aliases")), parent=(row.get("parent") or "").strip() or None,
-            location=(row.get("location") or "").strip() or None,
-            wikidata=(row.get("wikidata") or "").strip() or None,
-        ))
+        kind, subtype = ORG_KINDS.get(
+            (row.get("kind") or "organization").strip(), ("organization", None)
+        )
+        gazetteer.add(
+            Entry(
+                id=row["id"].strip(),
+                name=row["name"].strip(),
+                kind=kind,
+                subtype=subtype,
+                aliases=_split(row.get("aliases")),
+                parent=(row.get("parent") or "").strip() or None,
+                location=(row.get("location") or "").strip() or None,
+                wikidata=(row.get("wikidata") or "").strip() or None,
+            )
+        )
 
 
 def _read_places(path: Path, gazetteer: Gazetteer) -> None:
@@ -100,10 +112,17 @@ def _read_places(path: Path, gazetteer: Gazetteer) -> None:
         key = "place:" + norm(name).replace(" ", "-")
         if subtype == "city" and key in gazetteer.entries and country:
             key += "-" + norm(country).replace(" ", "-")
-        gazetteer.add(Entry(
-            id=key, name=name, kind="place", subtype=subtype, aliases=_split(row.get("aliases")),
-            country=country, wikidata=(row.get("wikidata") or "").strip() or None,
-        ))
+        gazetteer.add(
+            Entry(
+                id=key,
+                name=name,
+                kind="place",
+                subtype=subtype,
+                aliases=_split(row.get("aliases")),
+                country=country,
+                wikidata=(row.get("wikidata") or "").strip() or None,
+            )
+        )
         gazetteer.demonyms.update(norm(d) for d in _split(row.get("demonym")))
 
 

@@ -27,17 +27,60 @@ from kg.extract.names import (
 )
 from kg.facts import Entity, Span
 
-NER_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place",
-             "FAC": "place", "NORP": None}
+NER_KINDS = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": None,
+}
 # Bare words that only refer back to an organization already named.
-GENERIC = {"organization", "organisation", "council", "the council", "mission", "the mission",
-           "commission", "committee", "assembly", "forum", "parties", "sides", "delegation",
-           "government", "ministry", "office", "secretariat", "un", "press", "cis member states"}
+GENERIC = {
+    "organization",
+    "organisation",
+    "council",
+    "the council",
+    "mission",
+    "the mission",
+    "commission",
+    "committee",
+    "assembly",
+    "forum",
+    "parties",
+    "sides",
+    "delegation",
+    "government",
+    "ministry",
+    "office",
+    "secretariat",
+    "un",
+    "press",
+    "cis member states",
+}
 # Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
-BACK_REFERENCES = {"organization", "organisation", "council", "mission", "committee",
-                   "commission", "assembly", "forum", "office", "parties", "sides"}
+BACK_REFERENCES = {
+    "organization",
+    "organisation",
+    "council",
+    "mission",
+    "committee",
+    "commission",
+    "assembly",
+    "forum",
+    "office",
+    "parties",
+    "sides",
+}
 ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head)} - {
-    "of", "the", "for", "in", "to", "d'affaires", "d’affaires"}
+    "of",
+    "the",
+    "for",
+    "in",
+    "to",
+    "d'affaires",
+    "d’affaires",
+}
 MODIFIER_WORDS = {m.lower() for m in ROLE_MODIFIERS}
 _CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
 
@@ -109,8 +152,17 @@ class MentionFinder:
             for match_id, start, end in matcher(doc):
                 entry = self.gazetteer.entries[doc.vocab.strings[match_id]]
                 span = doc[start:end]
-                found.append(Mention(span.start_char, span.end_char, entry.kind, span.text,
-                                     "gazetteer", entry=entry, subtype=entry.subtype))
+                found.append(
+                    Mention(
+                        span.start_char,
+                        span.end_char,
+                        entry.kind,
+                        span.text,
+                        "gazetteer",
+                        entry=entry,
+                        subtype=entry.subtype,
+                    )
+                )
         # of overlapping matches keep the longest; equal spans keep the first entry
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         kept: list[Mention] = []
@@ -128,7 +180,7 @@ def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
 
 
 def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """"Long Name (ACR)": the acronym names what the long name names."""
+    """ "Long Name (ACR)": the acronym names what the long name names."""
     out = []
     for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", _text(doc)):
         before = [x for x in mentions if 0 <= m.start() - x.end <= 1 and not x.nested]
@@ -137,16 +189,35 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         long = max(before, key=lambda x: x.end - x.start)
         if long.kind == "person":
             continue
-        out.append(Mention(m.start(1), m.end(1), long.kind, m.group(1), "acronym",
-                           entry=long.entry, subtype=long.subtype, parent_text=long.text))
+        out.append(
+            Mention(
+                m.start(1),
+                m.end(1),
+                long.kind,
+                m.group(1),
+                "acronym",
+                entry=long.entry,
+                subtype=long.subtype,
+                parent_text=long.text,
+            )
+        )
     # later uses of a defined acronym
     defined = {m.text: m for m in out}
     for acronym, definition in defined.items():
         for m in re.finditer(rf"\b{re.escape(acronym)}\b", _text(doc)):
             if not _covered(m.start(), m.end(), mentions + out):
-                out.append(Mention(m.start(), m.end(), definition.kind, acronym, "acronym",
-                                   entry=definition.entry, subtype=definition.subtype,
-                                   parent_text=definition.parent_text))
+                out.append(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        definition.kind,
+                        acronym,
+                        "acronym",
+                        entry=definition.entry,
+                        subtype=definition.subtype,
+                        parent_text=definition.parent_text,
+                    )
+                )
     return out
 
 
@@ -169,9 +240,15 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue
         i = tokens.end
         words = []
-        while i < len(doc) and (_is_cap(doc[i]) or (doc[i].lower_ in ("of", "for", "and")
-                                                    and words and i + 1 < len(doc)
-                                                    and _is_cap(doc[i + 1]))):
+        while i < len(doc) and (
+            _is_cap(doc[i])
+            or (
+                doc[i].lower_ in ("of", "for", "and")
+                and words
+                and i + 1 < len(doc)
+                and _is_cap(doc[i + 1])
+            )
+        ):
             if doc[i].idx in by_start and by_start[doc[i].idx].kind == "person":
                 break
             words.append(doc[i])
@@ -190,7 +267,8 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
     # BODY of (the) NAME / PLACE
     for match in re.finditer(
         r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
-        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?", _text(doc)
+        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?",
+        _text(doc),
     ):
         target = by_start.get(match.end())
         if target is None or target.kind not in ("organization", "mission", "place"):
@@ -203,34 +281,58 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             continue
         if head_words[0].lower() in ROLE_WORDS:
             continue
-        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", _text(doc)[max(0, match.start(1) - 40):match.start(1)]):
+        if re.search(
+            r"\b(?:of|for)\s+(?:the\s+)?$", _text(doc)[max(0, match.start(1) - 40) : match.start(1)]
+        ):
             continue  # "Chairman of the Board of X": the Board belongs to the title
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
-        if any(k.start <= start and end <= k.end and (k.start, k.end) != (start, end)
-               for k in mentions):
+        if any(
+            k.start <= start and end <= k.end and (k.start, k.end) != (start, end) for k in mentions
+        ):
             continue
         _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer, places)
     # "the observer mission of the CSTO Parliamentary Assembly", written in lower case
-    for match in re.finditer(r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
-                             r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?", _text(doc)):
+    for match in re.finditer(
+        r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
+        r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?",
+        _text(doc),
+    ):
         target = by_start.get(match.end())
         if target is not None and target.kind == "organization":
-            _add_built(out, doc, match.start(), target.end, _text(doc)[match.start():target.end],
-                       target, gazetteer, places)
+            _add_built(
+                out,
+                doc,
+                match.start(),
+                target.end,
+                _text(doc)[match.start() : target.end],
+                target,
+                gazetteer,
+                places,
+            )
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
 
-def _add_built(out: list[Mention], doc: Doc, start: int, end: int, text: str, inner: Mention,
-               gazetteer: Gazetteer, places: dict[int, Mention]) -> None:
+def _add_built(
+    out: list[Mention],
+    doc: Doc,
+    start: int,
+    end: int,
+    text: str,
+    inner: Mention,
+    gazetteer: Gazetteer,
+    places: dict[int, Mention],
+) -> None:
     entry = gazetteer.lookup(text)
     if entry and entry.kind != "place":
-        out.append(Mention(start, end, entry.kind, text, "gazetteer", entry=entry,
-                           subtype=entry.subtype))
+        out.append(
+            Mention(start, end, entry.kind, text, "gazetteer", entry=entry, subtype=entry.subtype)
+        )
         return
     last = text.split()[-1].lower()
     is_mission = last in {"mission", "contingent", "operation"} or (
-        last in {"forces", "force"} and "peacekeeping" in text.lower())
+        last in {"forces", "force"} and "peacekeeping" in text.lower()
+    )
     kind = "mission" if is_mission else "organization"
     parent = inner.text if inner.kind in ("organization", "mission") else None
     location = inner.text if inner.kind == "place" else None
@@ -243,38 +345,96 @@ def _add_built(out: list[Mention], doc: Doc, start: int, end: int, text: str, in
             text = _text(doc)[start:end]
     subtype = "unit" if kind == "organization" and parent else None
     if kind == "mission":
-        subtype = "observer" if "observer" in text.lower() else (
-            "peacekeeping" if "peacekeep" in text.lower() else None)
-    out.append(Mention(start, end, kind, text, "pattern", parent_text=parent,
-                       location_text=location, subtype=subtype))
+        subtype = (
+            "observer"
+            if "observer" in text.lower()
+            else ("peacekeeping" if "peacekeep" in text.lower() else None)
+        )
+    out.append(
+        Mention(
+            start,
+            end,
+            kind,
+            text,
+            "pattern",
+            parent_text=parent,
+            location_text=location,
+            subtype=subtype,
+        )
+    )
 
 
 def _clean_span(text: str, start: int) -> tuple[str, int]:
-    """Strip a leading article, a trailing possessive or punctuation, anything after "(" or a line break."""
+    """Strip a leading article, a trailing possessive or punctuation, and what follows
+    "(" or a line break."""
     text = re.split(r"\s*[(\n]", text, maxsplit=1)[0]
     m = re.match(r"^(?:the|The|THE)\s+", text)
     if m:
-        text, start = text[m.end():], start + m.end()
+        text, start = text[m.end() :], start + m.end()
     text = re.sub(r"(?:['’]s|[,.;:]|\s+(?:and|or|of|the))+$", "", text)
     return text, start
 
 
-DESIGNATORS = {"republic", "kingdom", "state", "states", "federation", "of", "the", "islamic",
-               "people's", "democratic", "socialist", "united", "federal", "principality",
-               "sultanate", "emirate", "grand", "duchy", "commonwealth"}
-NOT_ORGS = re.compile(r"\b(?:Treaty|Agreement|Charter|Convention|Declaration|Protocol|Resolution|"
-                      r"News|COVID-19|Day|Year|Strategy|Concept|Programme of Action)$")
-ORG_WORDS = BODY_HEADS | {"news", "press", "times", "post", "media", "ria", "tv", "airlines",
-                          "inc", "ltd", "llc", "jsc", "pjsc", "gazprom", "rosatom"}
-_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)?$")
+DESIGNATORS = {
+    "republic",
+    "kingdom",
+    "state",
+    "states",
+    "federation",
+    "of",
+    "the",
+    "islamic",
+    "people's",
+    "democratic",
+    "socialist",
+    "united",
+    "federal",
+    "principality",
+    "sultanate",
+    "emirate",
+    "grand",
+    "duchy",
+    "commonwealth",
+}
+NOT_ORGS = re.compile(
+    r"\b(?:Treaty|Agreement|Charter|Convention|Declaration|Protocol|Resolution|"
+    r"News|COVID-19|Day|Year|Strategy|Concept|Programme of Action)$"
+)
+ORG_WORDS = BODY_HEADS | {
+    "news",
+    "press",
+    "times",
+    "post",
+    "media",
+    "ria",
+    "tv",
+    "airlines",
+    "inc",
+    "ltd",
+    "llc",
+    "jsc",
+    "pjsc",
+    "gazprom",
+    "rosatom",
+}
+_NAME_WORD = re.compile(
+    r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)?$"
+)
 
 
 def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
     """Two or three name-shaped words that name no known body or place ("Batyr Tursunov")."""
     words = text.split()
-    return (2 <= len(words) <= 3 and all(_NAME_WORD.match(w) for w in words)
-            and not any(w.lower() in ORG_WORDS | ROLE_WORDS | HONORIFICS | DESIGNATORS
-                        or norm(w) in gazetteer.demonyms or gazetteer.lookup(w) for w in words))
+    return (
+        2 <= len(words) <= 3
+        and all(_NAME_WORD.match(w) for w in words)
+        and not any(
+            w.lower() in ORG_WORDS | ROLE_WORDS | HONORIFICS | DESIGNATORS
+            or norm(w) in gazetteer.demonyms
+            or gazetteer.lookup(w)
+            for w in words
+        )
+    )
 
 
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -304,8 +464,9 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             kind = "person"
         overlapping = [m for m in mentions + out if m.start < end and start < m.end]
         if overlapping:
-            if kind == "person" or any(not (start <= m.start and m.end <= end)
-                                       for m in overlapping):
+            if kind == "person" or any(
+                not (start <= m.start and m.end <= end) for m in overlapping
+            ):
                 continue  # a known name wins over spaCy's guess
             out += _split_run_on(doc, start, end, overlapping, kind, gazetteer)
             continue
@@ -316,13 +477,17 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
                 continue
             if gazetteer.lookup(text) is not None or text.isupper():
                 continue
-        out.append(Mention(start, end, kind, text, "ner", entry=entry,
-                           subtype=entry.subtype if entry else None))
+        out.append(
+            Mention(
+                start, end, kind, text, "ner", entry=entry, subtype=entry.subtype if entry else None
+            )
+        )
     return out
 
 
-def _split_run_on(doc: Doc, start: int, end: int, known: list[Mention], kind: str,
-                  gazetteer: Gazetteer) -> list[Mention]:
+def _split_run_on(
+    doc: Doc, start: int, end: int, known: list[Mention], kind: str, gazetteer: Gazetteer
+) -> list[Mention]:
     """A spaCy entity that runs over a known name: keep what it adds, if it is a name.
 
     "Republic of Lebanon" around "Lebanon" is another form of Lebanon; "Kyrgyz
@@ -330,23 +495,47 @@ def _split_run_on(doc: Doc, start: int, end: int, known: list[Mention], kind: st
     "The CSTO Press" add nothing.
     """
     inner = max(known, key=lambda m: m.end - m.start)
-    before, after = _text(doc)[start:inner.start].strip(), _text(doc)[inner.end:end].strip()
-    out = []
-    if inner.kind == "place" and not after and before and all(
-            w.lower() in DESIGNATORS for w in before.split()):
+    before, after = _text(doc)[start : inner.start].strip(), _text(doc)[inner.end : end].strip()
+    if (
+        inner.kind == "place"
+        and not after
+        and before
+        and all(w.lower() in DESIGNATORS for w in before.split())
+    ):
         if inner.entry is None:
             return []
-        return [Mention(start, end, "place", _text(doc)[start:end], "ner", entry=inner.entry,
-                        subtype=inner.subtype)]
+        return [
+            Mention(
+                start,
+                end,
+                "place",
+                _text(doc)[start:end],
+                "ner",
+                entry=inner.entry,
+                subtype=inner.subtype,
+            )
+        ]
     if after and _looks_like_person(after, gazetteer) and not before:
         offset = _text(doc).index(after, inner.end)
         return [Mention(offset, offset + len(after), "person", after, "ner")]
     text = _text(doc)[start:end]
-    if kind == "organization" and text.split()[-1].lower() in BODY_HEADS and len(known) == 1 \
-            and not _covered(start, end, [m for m in known if m.start == start and m.end == end]):
-        return [Mention(start, end, "organization", text, "ner",
-                        parent_text=inner.text if inner.kind == "organization" else None,
-                        subtype="unit" if inner.kind == "organization" else None)]
+    if (
+        kind == "organization"
+        and text.split()[-1].lower() in BODY_HEADS
+        and len(known) == 1
+        and not _covered(start, end, [m for m in known if m.start == start and m.end == end])
+    ):
+        return [
+            Mention(
+                start,
+                end,
+                "organization",
+                text,
+                "ner",
+                parent_text=inner.text if inner.kind == "organization" else None,
+                subtype="unit" if inner.kind == "organization" else None,
+            )
+        ]
     return []
 
 
@@ -394,18 +583,27 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         if previous is None:
             continue
         body = ends.get(previous.idx + len(previous.text))
-        after_title = (previous.text in ROLE_HEADS or previous.text.rstrip(".").lower()
-                       in HONORIFICS - {"his", "her"} and previous.text[0].isupper()) or (
-            body is not None and title.search(_text(doc)[max(0, body.start - 50):body.start]))
+        after_title = (
+            previous.text in ROLE_HEADS
+            or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
+            and previous.text[0].isupper()
+        ) or (body is not None and title.search(_text(doc)[max(0, body.start - 50) : body.start]))
         if not after_title:
             continue
         j = i
-        while j < len(doc) and j - i < 3 and _NAME_WORD.match(doc[j].text) and not _covered(
-                doc[j].idx, doc[j].idx + 1, mentions + out):
+        while (
+            j < len(doc)
+            and j - i < 3
+            and _NAME_WORD.match(doc[j].text)
+            and not _covered(doc[j].idx, doc[j].idx + 1, mentions + out)
+        ):
             j += 1
         span = doc[i:j]
-        if len(span) >= 2 and _looks_like_person(span.text, gazetteer) and (
-                not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in span)):
+        if (
+            len(span) >= 2
+            and _looks_like_person(span.text, gazetteer)
+            and (not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in span))
+        ):
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
     return out
 
@@ -415,10 +613,12 @@ def _extend_given_names(doc: Doc, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind != "person" or " " in m.text:
             continue
-        before = re.search(r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", _text(doc)[max(0, m.start - 30):m.start])
+        before = re.search(
+            r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", _text(doc)[max(0, m.start - 30) : m.start]
+        )
         if before and not _covered(m.start - len(before.group(0)), m.start, mentions):
             m.start -= len(before.group(0))
-            m.text = _text(doc)[m.start:m.end]
+            m.text = _text(doc)[m.start : m.end]
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -439,8 +639,10 @@ def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             clash = [x for x in mentions + out if x.start < end and start < x.end]
             if not clash:
                 out.append(Mention(start, end, "person", m.group(0), "surname"))
-            elif all(x.kind != "person" and x.source == "ner" and x.start == start
-                     and x.end == end for x in clash):
+            elif all(
+                x.kind != "person" and x.source == "ner" and x.start == start and x.end == end
+                for x in clash
+            ):
                 for x in clash:
                     x.kind = "person"
     return out
@@ -454,31 +656,42 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if m.kind not in ("organization", "mission"):
             continue
         head = starts.get(m.start)
-        inner = [x for x in mentions if x.start == m.start and x.end < m.end
-                 and x.kind == "organization"]
+        inner = [
+            x for x in mentions if x.start == m.start and x.end < m.end and x.kind == "organization"
+        ]
         if head is None or not inner:
             continue
-        tail = _text(doc)[inner[0].end:m.end].strip()
+        tail = _text(doc)[inner[0].end : m.end].strip()
         if not tail or not tail[0].isupper() or tail.lower() in BACK_REFERENCES:
             continue
         for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", _text(doc)):
             start = found.end() - len(tail)
             if not _covered(start, found.end(), mentions + out):
-                out.append(Mention(start, found.end(), m.kind, tail, "short", entry=m.entry,
-                                   subtype=m.subtype, parent_text=m.text))
+                out.append(
+                    Mention(
+                        start,
+                        found.end(),
+                        m.kind,
+                        tail,
+                        "short",
+                        entry=m.entry,
+                        subtype=m.subtype,
+                        parent_text=m.text,
+                    )
+                )
     return out
 
 
 def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
-    """A mission named with where it serves: "... Peacekeeping Forces in the Republic of Kazakhstan"."""
+    """A mission named with where it serves: "... Peacekeeping Forces in Kazakhstan"."""
     places = {m.start: m for m in mentions if m.kind == "place"}
     for m in mentions:
         if m.kind != "mission":
             continue
-        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[m.end:m.end + 12])
+        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[m.end : m.end + 12])
         place = places.get(m.end + tail.end()) if tail else None
-        if place is not None and "\n" not in _text(doc)[m.start:place.end]:
-            m.end, m.text = place.end, _text(doc)[m.start:place.end]
+        if place is not None and "\n" not in _text(doc)[m.start : place.end]:
+            m.end, m.text = place.end, _text(doc)[m.start : place.end]
             m.location_text = place.text
 
 
@@ -487,8 +700,15 @@ def _mark_nested(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         m.nested = any(m.inside(o) and (o.end - o.start) > (m.end - m.start) for o in mentions)
     # "Africa" in "North Africa", "Donetsk" in "Donetsk region": part of a place's name
-    mentions = [m for m in mentions if not (m.kind == "place" and m.nested and any(
-        m.inside(o) and o.kind == "place" and o.entry is not m.entry for o in mentions))]
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            m.kind == "place"
+            and m.nested
+            and any(m.inside(o) and o.kind == "place" and o.entry is not m.entry for o in mentions)
+        )
+    ]
     # drop partial overlaps that are not nesting: keep the earlier, longer one
     kept: list[Mention] = []
     for m in mentions:
@@ -519,8 +739,13 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
         entity = entities.get(m.key)
         if entity is None:
             name = m.entry.name if m.entry else _display(m.text)
-            entity = Entity(key=m.key, kind=m.kind, name=name, subtype=m.subtype,
-                            wikidata=m.entry.wikidata if m.entry else None)
+            entity = Entity(
+                key=m.key,
+                kind=m.kind,
+                name=name,
+                subtype=m.subtype,
+                wikidata=m.entry.wikidata if m.entry else None,
+            )
             entities[m.key] = entity
         if m.text != entity.name:
             entity.aliases.add(m.text)
@@ -535,12 +760,12 @@ def _short_form_of(short: str, long: str) -> bool:
     """Is ``short`` a short form of ``long``: "Joint Staff" of "CSTO Joint Staff",
     "Permanent Council" of "Permanent Council of the CSTO", "Commonwealth" of
     "Commonwealth of Independent States"?"""
-    s, l = short.split(), long.split()
-    if not s or len(s) >= len(l):
+    s, whole = short.split(), long.split()
+    if not s or len(s) >= len(whole):
         return False
-    if l[:len(s)] == s and l[len(s)] in ("of", "for", "on"):
+    if whole[: len(s)] == s and whole[len(s)] in ("of", "for", "on"):
         return True
-    return l[-len(s):] == s and len(l) - len(s) == 1
+    return whole[-len(s) :] == s and len(whole) - len(s) == 1
 
 
 def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> None:
@@ -550,8 +775,11 @@ def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> 
         forms = {norm(f) for f in short.forms()}
         if any(len(f.split()) > 3 for f in forms):
             continue
-        longer = [e for e in bodies if e is not short and any(
-            _short_form_of(f, norm(g)) for f in forms for g in e.forms())]
+        longer = [
+            e
+            for e in bodies
+            if e is not short and any(_short_form_of(f, norm(g)) for f in forms for g in e.forms())
+        ]
         if len(longer) != 1:
             continue
         target = longer[0]
@@ -566,15 +794,20 @@ def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> 
 def _display(text: str) -> str:
     """A canonical name: a shouted dateline word ("MOSCOW") in normal case; acronyms kept."""
     if text.isupper() and (len(text) > 5 or " " in text):
-        return " ".join(w.capitalize() if len(w) > 3 or w.lower() not in {"of", "in", "the", "and", "for"}
-                        else w.lower() for w in text.split())
+        return " ".join(
+            w.capitalize()
+            if len(w) > 3 or w.lower() not in {"of", "in", "the", "and", "for"}
+            else w.lower()
+            for w in text.split()
+        )
     return text
 
 
 def _thing_key(m: Mention, by_text: dict[str, str], gazetteer: Gazetteer) -> str:
     if m.entry is not None:
         return ("gaz:" if m.entry.kind != "place" else "place:") + (
-            m.entry.id if m.entry.kind != "place" else norm(m.entry.name))
+            m.entry.id if m.entry.kind != "place" else norm(m.entry.name)
+        )
     if norm(m.text) in by_text:
         return by_text[norm(m.text)]
     return f"{m.kind}:{norm(m.text)}"
@@ -597,8 +830,11 @@ def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
             key = _person_key(match) + ":" + norm(given)
         else:
             fitting = [t for t, g in candidates if not given or g[0] == given[0]]
-            key = (_person_key(fitting[0]) + ":" + norm(split_name(fitting[0])[1] or "")
-                   if len(fitting) >= 1 else _person_key(m.text))
+            key = (
+                _person_key(fitting[0]) + ":" + norm(split_name(fitting[0])[1] or "")
+                if len(fitting) >= 1
+                else _person_key(m.text)
+            )
         entity = entities.get(key)
         if entity is None:
             entity = entities[key] = Entity(key=key, kind="person", name=m.text)
@@ -613,14 +849,20 @@ def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
 
 def _fuller(a: str, b: str) -> bool:
     """Is ``a`` a fuller form of a name than ``b`` (more words, no initials)?"""
+
     def score(text: str) -> tuple[int, int]:
         words = text.split()
         return (sum(not is_initial(w) for w in words), len(text))
+
     return score(a) > score(b)
 
 
-def _link_structure(mentions: list[Mention], entities: dict[str, Entity],
-                    by_text: dict[str, str], gazetteer: Gazetteer) -> None:
+def _link_structure(
+    mentions: list[Mention],
+    entities: dict[str, Entity],
+    by_text: dict[str, str],
+    gazetteer: Gazetteer,
+) -> None:
     """Bodies to their parents and missions to their places, where the article names both."""
     gaz_keys = {e.key[4:]: e.key for e in entities.values() if e.key.startswith("gaz:")}
     places = {norm(e.name): e.key for e in entities.values() if e.kind == "place"}

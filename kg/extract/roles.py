@@ -71,7 +71,7 @@ class FoundRole:
 
 def _split_roles(text: str) -> list[tuple[str, bool]]:
     """Compound titles, each with whether it has its own complement ("Assistant to the President")."""
-    parts = re.split(r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + "))|\s*–\s*",
+    parts = re.split(r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*–\s*",
                      text)
     return [(p, bool(re.search(r"\s(?:to|for|on)\s", p))) for p in parts if p.strip()]
 

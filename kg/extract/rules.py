@@ -20,8 +20,9 @@ from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
-MEDIA_WORDS = re.compile(r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio)\b",
-                         re.IGNORECASE)
+MEDIA_WORDS = re.compile(
+    r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio)\b", re.IGNORECASE
+)
 
 
 class Rules:
@@ -48,27 +49,42 @@ class Rules:
             if identity in seen:
                 continue
             seen.add(identity)
-            extraction.memberships.append(Membership(
-                person=found.person, role=found.role, organization=found.organization,
-                former=found.former,
-                evidence=Evidence(_span(found.sentence), found.rule, CONFIDENCE[found.rule]),
-            ))
+            extraction.memberships.append(
+                Membership(
+                    person=found.person,
+                    role=found.role,
+                    organization=found.organization,
+                    former=found.former,
+                    evidence=Evidence(_span(found.sentence), found.rule, CONFIDENCE[found.rule]),
+                )
+            )
 
-        media = {k for k, e in entities.items() if e.kind == "organization"
-                 and MEDIA_WORDS.search(e.name) and not e.parent}
+        media = {
+            k
+            for k, e in entities.items()
+            if e.kind == "organization" and MEDIA_WORDS.search(e.name) and not e.parent
+        }
         rank = PlaceRank(entities, self.gazetteer)
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
-        for found in find_events(sentences, references, role_orgs, entities, media, rank,
-                                 headlines):
-            extraction.events.append(Event(
-                kind=found.kind, participants=found.participants, start=found.start,
-                end=found.end, place=found.place, label=found.trigger.lower(),
-                evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
-            ))
+        for found in find_events(
+            sentences, references, role_orgs, entities, media, rank, headlines
+        ):
+            extraction.events.append(
+                Event(
+                    kind=found.kind,
+                    participants=found.participants,
+                    start=found.start,
+                    end=found.end,
+                    place=found.place,
+                    label=found.trigger.lower(),
+                    evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
+                )
+            )
         return extraction
 
-    def _sentences(self, document: Document, doc, mentions) -> tuple[list[Sentence],
-                                                                     list[date | None]]:
+    def _sentences(
+        self, document: Document, doc, mentions
+    ) -> tuple[list[Sentence], list[date | None]]:
         """Slotted sentences, each with the date of the news item it sits in."""
         text = document.text
         paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
@@ -93,7 +109,7 @@ def _joined(doc, mentions):
     out = []
     for sent in doc.sents:
         if out and any(m.start < sent.start_char < m.end for m in mentions if not m.nested):
-            out[-1] = doc[out[-1].start:sent.end]
+            out[-1] = doc[out[-1].start : sent.end]
         else:
             out.append(sent)
     return out
@@ -101,8 +117,8 @@ def _joined(doc, mentions):
 
 def _is_headline(text: str, sentence: Sentence) -> bool:
     """A whole line with no closing full stop: a headline (or a signature)."""
-    body = text[sentence.start:sentence.end].strip()
-    starts_line = sentence.start == 0 or text[:sentence.start].rstrip(" \t").endswith("\n")
+    body = text[sentence.start : sentence.end].strip()
+    starts_line = sentence.start == 0 or text[: sentence.start].rstrip(" \t").endswith("\n")
     return starts_line and "\n" not in body and not body.endswith((".", "!", "?", '"', "”"))
 
 

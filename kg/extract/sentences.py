@@ -42,13 +42,15 @@ class Sentence:
 
 def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:
     """The sentence text[start:end] with each top-level mention inside it as a slot."""
-    inside = sorted((m for m in mentions if start <= m.start and m.end <= end and not m.nested),
-                    key=lambda m: m.start)
+    inside = sorted(
+        (m for m in mentions if start <= m.start and m.end <= end and not m.nested),
+        key=lambda m: m.start,
+    )
     parts, slots, cursor = [], [], start
     for m in inside:
         if m.start < cursor:
             continue
-        parts.append(text[cursor:m.start])
+        parts.append(text[cursor : m.start])
         parts.append(f"⟦{SLOT_LETTER[m.kind]}{len(slots)}⟧")
         slots.append(m)
         cursor = m.end
