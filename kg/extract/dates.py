@@ -16,9 +16,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -26,8 +34,20 @@ MONTHS = {
     for name in names
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+}
 
 _MONTH = r"(?P<{}>(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?)"
 _DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -39,8 +59,14 @@ def _p(template: str, *names: str) -> str:
     return template.format(*names)
 
 
-M1, M2, D1, D2, Y1, Y2 = (_p(_MONTH, "m1"), _p(_MONTH, "m2"), _p(_DAY, "d1"), _p(_DAY, "d2"),
-                          _p(_YEAR, "y1"), _p(_YEAR, "y2"))
+M1, M2, D1, D2, Y1, Y2 = (
+    _p(_MONTH, "m1"),
+    _p(_MONTH, "m2"),
+    _p(_DAY, "d1"),
+    _p(_DAY, "d2"),
+    _p(_YEAR, "y1"),
+    _p(_YEAR, "y2"),
+)
 
 # Most specific first: ranges before single dates, full dates before partial ones.
 PATTERNS = [
@@ -64,18 +90,30 @@ PATTERNS = [
     ("month_this", rf"\b{M1}\s+(?:of\s+)?this\s+year\b"),
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
     ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
-    ("weekday", r"\b(?:(?P<which>last|next|this|on|on the)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
-    ("offset", r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|a|an|\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later|ago|before|after)\b"),
+    (
+        "weekday",
+        r"\b(?:(?P<which>last|next|this|on|on the)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    ),
+    (
+        "offset",
+        r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|a|an|\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later|ago|before|after)\b",
+    ),
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
     ("later_year", r"\blater\s+this\s+year\b"),
-    ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b"),
+    ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b|\b(?:the\s+)?day\s+after\b"),
+    (
+        "previous_day",
+        r"\bthe\s+(?:day\s+before|previous\s+day|eve)\b|\ba\s+day\s+(?:earlier|before)\b",
+    ),
 ]
 COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PATTERNS]
 # A cheap first look: most sentences hold no date expression at all.
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
-    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day)", re.IGNORECASE)
+    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +135,11 @@ class DateMention:
 
 
 def _month(text: str) -> int:
-    return MONTHS[text.lower().rstrip(".")[:3] if text.lower().rstrip(".") not in MONTHS
-                  else text.lower().rstrip(".")]
+    return MONTHS[
+        text.lower().rstrip(".")[:3]
+        if text.lower().rstrip(".") not in MONTHS
+        else text.lower().rstrip(".")
+    ]
 
 
 def _safe(y: int, m: int, d: int) -> date | None:
@@ -176,11 +217,15 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
     if kind == "week":
         which = g["which"].lower()
         if which == "last":
-            return DateValue((reference - timedelta(days=7)).isoformat(),
-                             (reference - timedelta(days=1)).isoformat())
+            return DateValue(
+                (reference - timedelta(days=7)).isoformat(),
+                (reference - timedelta(days=1)).isoformat(),
+            )
         if which == "next":
-            return DateValue((reference + timedelta(days=1)).isoformat(),
-                             (reference + timedelta(days=7)).isoformat())
+            return DateValue(
+                (reference + timedelta(days=1)).isoformat(),
+                (reference + timedelta(days=7)).isoformat(),
+            )
         return None
     if kind == "month_rel":
         shift = {"last": -1, "next": 1, "this": 0}[g["which"].lower()]
@@ -188,6 +233,8 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
         return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
     if kind == "later_year":
         return DateValue((reference + timedelta(days=1)).isoformat(), f"{reference.year}-12-31")
+    if kind == "previous_day" and (anchor or reference):
+        return DateValue(((anchor or reference) - timedelta(days=1)).isoformat())
     if kind == "following_day" and anchor:
         return DateValue((anchor + timedelta(days=1)).isoformat())
     return None

@@ -63,6 +63,12 @@ NOT_EVENTS = re.compile(
 )
 EXPLICIT = ("range", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
+MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
+OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
+DEFINITE_TITLE = re.compile(
+    r"\b[Tt]he\s+(?:(?:Deputy|Acting|First\s+Deputy)\s+)?(?:Minister|Secretary[- ]General|"
+    r"Executive\s+Secretary|Head|Chairman|President|Ambassador|Commander|Envoy)\b(?!\s+of\s+⟦)"
+)
 BACK_REFERENCE = re.compile(
     r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
     r"\s+(?:the|his|her|their|this)\s+$",
@@ -70,6 +76,11 @@ BACK_REFERENCE = re.compile(
 )
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"
 TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+# "the Collective Security Council (CSC) of the CSTO": the CSTO is part of the name
+PARENT_OF = re.compile(r"⟦[OM]\d+⟧(?:\s*\(⟦[OM]\d+⟧\))?\s+of\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)")
+JOURNALISTS = re.compile(
+    r"\b(?:journalists|reporters|correspondents)\s+(?:from|of)\s+(?:[^⟦.;]*?)(?P<slot>⟦O\d+⟧)"
+)
 TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
 
 
@@ -175,7 +186,7 @@ class _Parties:
 def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[str]:
     text = sentence.text
     excluded = set(role_orgs) | media
-    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE):
+    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE, PARENT_OF, JOURNALISTS):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
     for m in DESTINATION.finditer(text):
@@ -195,7 +206,7 @@ def _sentence_events(
     place_rank,
 ) -> list[FoundEvent]:
     text = sentence.text
-    triggers = list(TRIGGER.finditer(text))
+    triggers = _triggers(text)
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
         return []
     parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
@@ -218,21 +229,21 @@ def _sentence_events(
     if (
         not subject
         and context.protagonist
-        and (
-            PRONOUN_SUBJECT.search(text[: first.start()])
-            or not parties(text)
-            and re.match(r"^\s*(?:During|In\s+the\s+course|Also)\b", text)
-        )
+        and _refers_to_protagonist(text[: first.start()], parties)
     ):
         subject = [context.protagonist]
     if when is None:
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
         if earlier is not None and earlier.start:
             when, place = (earlier.start, earlier.end), place or earlier.place
-    if _refers_back(text, first, when, dates) and context.last_event is not None:
-        # "... chaired the session, and X took part": more parties of the event just reported
-        earlier = context.last_event
-        earlier.participants = list(dict.fromkeys(earlier.participants + subject + parties(text)))
+    if _refers_back(text, first, dates):
+        # "... chaired the session, and X took part": more parties of the event just reported;
+        # "after the summit" with nothing just reported: an event told of before, not a new one
+        if context.last_event is not None:
+            earlier = context.last_event
+            earlier.participants = list(
+                dict.fromkeys(earlier.participants + subject + parties(text))
+            )
         return []
     events: list[FoundEvent] = []
     if visit is not None:
@@ -243,22 +254,37 @@ def _sentence_events(
         if host:
             participants.append(host)
         if participants:
+            where = _visit_place(sentence, visit, place_rank) or place
             events.append(
                 _event(
-                    "Visit",
-                    sentence,
-                    visit,
-                    participants,
-                    when,
-                    _visit_place(sentence, visit, place_rank) or place,
-                    "event-visit",
-                    travellers,
+                    "Visit", sentence, visit, participants, when, where, "event-visit", travellers
                 )
             )
     for i, trigger in enumerate(meetings):
         end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
-        counterparts = parties(text[trigger.end() : end])
+        segment = text[trigger.end() : end]
         word = trigger.group("meeting").lower()
+        own = OF_BODY.match(segment)
+        if i and own:
+            # "... about the outcome of the meeting of the SCO Council, held on 30 November"
+            body = parties(own.group(0))
+            if body:
+                events.append(
+                    _event(
+                        "Meeting",
+                        sentence,
+                        trigger,
+                        body,
+                        _date(dates, trigger.start()) or when,
+                        place,
+                        "event-meeting-of",
+                        body,
+                    )
+                )
+            continue
+        counterparts = (
+            _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
+        )
         if (
             ONE_TO_ONE.match(word)
             and subject
@@ -296,11 +322,44 @@ def _sentence_events(
     return events
 
 
+def _triggers(text: str) -> list[re.Match]:
+    """Trigger words, leaving out a medium named after the gathering ("... by video conference")."""
+    found = list(TRIGGER.finditer(text))
+    return [
+        t
+        for i, t in enumerate(found)
+        if not (i and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
+    ]
+
+
+def _refers_to_protagonist(before: str, parties) -> bool:
+    """ "He also met ...", "the Deputy Minister met ...", "During the visit, ...": the person
+    the story is about, not named again."""
+    return bool(
+        PRONOUN_SUBJECT.search(before)
+        or DEFINITE_TITLE.search(before)
+        or not parties(before)
+        and re.match(r"^\s*(?:During|In\s+the\s+course|Also)\b", before)
+    )
+
+
+def _counterparts(segment: str, parties) -> list[str]:
+    """Whom a party met: the names right after the trigger or after each "with"."""
+    heads = [
+        m.end() for m in re.finditer(r"(?:^|\bwith)\s+(?:the\s+)?(?:\w+\s+){0,4}?(?=⟦)", segment)
+    ]
+    found: list[str] = []
+    for start in heads:
+        run = re.match(r"(?:⟦[POM]\d+⟧(?:[^⟦.;]{0,80}?(?:,\s*|\band\s+)(?=⟦))?)+", segment[start:])
+        found += [k for k in parties(run.group(0) if run else "") if k not in found]
+    return found or parties(segment)
+
+
 def _about(event: FoundEvent | None, subject: list[str]) -> bool:
     return event is not None and bool(subject) and subject[0] in event.participants
 
 
-def _refers_back(text: str, trigger, when, dates) -> bool:
+def _refers_back(text: str, trigger, dates) -> bool:
     """A definite trigger with no date of its own ("chaired the session") names the
     gathering the previous sentence reported."""
     own_date = any(d.value and d.kind in EXPLICIT for d in dates)

@@ -21,7 +21,9 @@ from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, 
 
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
-    r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio)\b", re.IGNORECASE
+    r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"
+    r"gazette|journal|post|tribune)\b",
+    re.IGNORECASE,
 )
 
 
