@@ -24,39 +24,68 @@ from kg.extract.sentences import Sentence
 
 _HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for h in ROLE_HEADS)
 _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE_MODIFIERS) + ")"
-_COMPLEMENT = (r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
-               r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?")
+_COMPLEMENT = (
+    r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
+    r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?"
+)
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-]){_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
 # "a member of the ...", "as head of the ...": lower case after an article
 ROLES_LC = rf"(?P<roles>(?:{_MOD}\s+)*(?i:member|head|chairman|deputy|director|coordinator|chief|observer)(?![\w-]){_COMPLEMENT})"
-RANK = (r"(?:(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
-        r"(?:General|Admiral|Colonel|Cardinal|Archbishop|Ambassador|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)?")
+RANK = (
+    r"(?:(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
+    r"(?:General|Admiral|Colonel|Cardinal|Archbishop|Ambassador|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)?"
+)
 # a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
-OTHER_TITLE = rf"(?:(?:⟦[OM]\d+⟧\s+)?{ROLE}\s+)?"
+OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+OTHER_TITLE = rf"(?:{ROLE}\s*,?\s+)?"
+# after "The head of the X," the second title may name its own body: "..., Deputy
+# Secretary-General of the SCO Yerik Ashimov"
+OTHER_TITLE_WITH_BODY = rf"(?:(?:⟦[OM]\d+⟧\s+)?{ROLE}(?:{OF}⟦[OM]\d+⟧)?\s*,?\s+)?"
 ORG = r"⟦[OM]\d+⟧"
 PERSON = r"(?P<person>⟦P\d+⟧)"
-OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
 
 PATTERNS = [
-    ("role-prenominal",
-     rf"(?:(?P<mod>{_MOD})\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{RANK}{PERSON}"),
-    ("role-of-org",
-     rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+"
-     rf"{OTHER_TITLE}{RANK}{PERSON}"),
-    ("role-apposition",
-     rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
-     rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"),
+    (
+        "role-prenominal",
+        rf"(?:(?P<mod>{_MOD})\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{OTHER_TITLE}{RANK}{PERSON}",
+    ),
+    ("role-prenominal", rf"(?P<org>{ORG})\s+{ROLES_LC}\s+{PERSON}"),
+    (
+        "role-of-org",
+        rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+"
+        rf"{OTHER_TITLE}{RANK}{PERSON}",
+    ),
+    (
+        "role-apposition",
+        rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
+        rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
+    ),
     ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
-    ("role-of-org", rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE}{RANK}{PERSON}"),
-    ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})"),
+    (
+        "role-of-org",
+        rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}{RANK}{PERSON}",
+    ),
+    (
+        "role-apposition",
+        rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE}{OF}⟦[OM]\d+⟧\s*(?:–|—|-|\band)\s*(?P<org>{ORG})\s+{ROLES}",
+    ),
+    (
+        "role-as",
+        rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})",
+    ),
 ]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
 ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*(?:\n|$)")
-CONFIDENCE = {"role-prenominal": 0.9, "role-of-org": 0.9, "role-apposition": 0.85,
-              "role-as": 0.8, "role-signature": 0.8}
+CONFIDENCE = {
+    "role-prenominal": 0.9,
+    "role-of-org": 0.9,
+    "role-apposition": 0.85,
+    "role-as": 0.8,
+    "role-signature": 0.8,
+}
 
 
 @dataclass
@@ -71,8 +100,9 @@ class FoundRole:
 
 def _split_roles(text: str) -> list[tuple[str, bool]]:
     """Compound titles, each with whether it has its own complement ("Assistant to the President")."""
-    parts = re.split(r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*–\s*",
-                     text)
+    parts = re.split(
+        r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*–\s*", text
+    )
     return [(p, bool(re.search(r"\s(?:to|for|on)\s", p))) for p in parts if p.strip()]
 
 
@@ -88,16 +118,28 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     roles = f"{m.group('mod')} {roles}"
                 yield from _posts(sentence, rule, m.group("person"), roles, org_token)
         signature = SIGNATURE.match(sentence.text)
-        following = next((s for s in sentences[index + 1:index + 3] if s.text.strip()), None)
+        following = next((s for s in sentences[index + 1 : index + 3] if s.text.strip()), None)
         if signature and following is not None:
             person = ONLY_PERSON.match(following.text)
             if person:
-                yield from _posts(sentence, "role-signature", None, signature.group("roles"),
-                                  signature.group("org"), following.slot(person.group("person")))
+                yield from _posts(
+                    sentence,
+                    "role-signature",
+                    None,
+                    signature.group("roles"),
+                    signature.group("org"),
+                    following.slot(person.group("person")),
+                )
 
 
-def _posts(sentence: Sentence, rule: str, person_token: str | None, roles: str, org_token: str,
-           person_mention=None) -> Iterator[FoundRole]:
+def _posts(
+    sentence: Sentence,
+    rule: str,
+    person_token: str | None,
+    roles: str,
+    org_token: str,
+    person_mention=None,
+) -> Iterator[FoundRole]:
     person = person_mention or sentence.slot(person_token)
     organization = sentence.slot(org_token)
     parts = _split_roles(roles)
