@@ -63,6 +63,11 @@ NOT_EVENTS = re.compile(
 )
 EXPLICIT = ("range", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
+ATTENDANCE = re.compile(
+    r"\b(?:took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
+    r"participated|in\s+attendance|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    re.IGNORECASE,
+)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -138,6 +143,11 @@ def find_events(
         )
         if index in headlines:
             events = [e for e in events if e.start]
+        elif not events and context.last_event is not None and ATTENDANCE.search(sentence.text):
+            # "Around the table were ...", "X and Y were also present": the last event's parties
+            parties = _Parties(sentence, _excluded(sentence, role_orgs.get(index, set()), media))
+            last = context.last_event
+            last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
         if events:
             context.last_event = events[-1]
