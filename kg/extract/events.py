@@ -29,7 +29,10 @@ MEETING_WORDS = (
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
     r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting"
 )
-VISIT_WORDS = r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured"
+VISIT_WORDS = (
+    r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
+    r"came\s+to|comes\s+to|travell?ed\s+to|travels\s+to|went\s+to|paid\s+(?:a|an)\s+(?:\w+\s+)?visit"
+)
 TRIGGER = re.compile(
     rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
 )
