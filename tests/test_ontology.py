@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg import vocab
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "newskg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -166,3 +167,23 @@ def test_every_constraint_has_a_message(shapes: rdflib.Graph) -> None:
 def test_events_are_targeted_by_their_subclasses(shapes: rdflib.Graph) -> None:
     targets = set(shapes.objects(None, SH.targetClass))
     assert {rdflib.URIRef(K.Meeting), rdflib.URIRef(K.Visit)} <= targets
+
+
+@pytest.mark.slow
+def test_every_iri_a_real_ingest_emits_is_declared(ontology: rdflib.Graph, tmp_path) -> None:
+    """Not only the vocabulary constants: the predicates and classes of an actual
+    ingest of the example articles, through the real pipeline."""
+    from kg.pipeline import ingest
+
+    store_path = tmp_path / "store"
+    report = ingest([str(ROOT / "examples")], store_path)
+    assert report.stored and not report.failed
+    store = pyoxigraph.Store.read_only(str(store_path))
+    builtin = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
+    default = pyoxigraph.DefaultGraph()
+    used = {q.predicate.value for q in store.quads_for_pattern(None, None, None, default)}
+    used |= {q.object.value for q in store.quads_for_pattern(
+        None, pyoxigraph.NamedNode(str(RDF.type)), None, default)}
+    undeclared = sorted(i for i in used if not i.startswith(builtin)
+                        and (rdflib.URIRef(i), RDF.type, None) not in ontology)
+    assert not undeclared
