@@ -189,8 +189,9 @@ def main() -> None:
 class _StatusLine:
     """Reports ingest progress: bad inputs as they come, and on a terminal a live line."""
 
-    def __init__(self, live: bool) -> None:
+    def __init__(self, live: bool, total: int | None = None) -> None:
         self.live = live
+        self.total = total
         self.report: IngestReport | None = None
         self._drawn = False
         self._last = 0.0
@@ -205,8 +206,14 @@ class _StatusLine:
             return
         self._last = now
         r = event.report
-        line = (f"ingesting: read {r.read}, stored {r.stored}, skipped {r.skipped}, "
-                f"failed {len(r.failed)}  {event.source}")
+        counts = (f"stored {r.stored}, skipped {r.skipped}, failed {len(r.failed)}"
+                  f"  {event.source}")
+        if self.total:
+            done = min(r.read, self.total)
+            filled = round(24 * done / self.total)
+            line = f"[{'#' * filled}{'-' * (24 - filled)}] {done}/{self.total}  {counts}"
+        else:
+            line = f"ingesting: read {r.read}, {counts}"
         width = max(shutil.get_terminal_size().columns - 1, 20)
         click.echo("\r\x1b[K" + line[:width], err=True, nl=False)
         self._drawn = True
@@ -252,7 +259,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     """
     from kg.pipeline import ingest as run
 
-    status = _StatusLine(live=sys.stderr.isatty())
+    live = sys.stderr.isatty()
+    total = None
+    if live:
+        from kg.sources import count_articles
+
+        total = count_articles(list(paths))
+    status = _StatusLine(live=live, total=total)
     try:
         report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
                      base=base, progress=status, stdin=_stdin())

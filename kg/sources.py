@@ -112,6 +112,28 @@ def read_sources(
             yield from _read_path(given)
 
 
+def count_articles(paths: Sequence[str]) -> int | None:
+    """How many articles ``read_sources`` will yield at most, for a progress bar; None
+    when standard input is among the paths. Cheap: names and, for .jsonl, line counts."""
+    total = 0
+    for given in paths:
+        if given == STDIN:
+            return None
+        path = Path(given)
+        files = (p for p in _walk(path) if isinstance(p, Path)) if path.is_dir() else [path]
+        for file in files:
+            total += _count_lines(file) if _kind(file) == "jsonl" else 1
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 1
+
+
 # --- paths, folders, streams ---------------------------------------------------------------
 
 

@@ -559,6 +559,17 @@ def test_the_status_line_is_drawn_only_on_a_terminal(capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err == "error: b.txt looks like a binary file\n"
 
 
+def test_the_status_line_is_a_bar_when_the_total_is_known(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    from kg.pipeline import IngestReport, Progress
+
+    report = IngestReport(store=tmp_path)
+    report.read, report.stored = 1, 1
+    cli._StatusLine(live=True, total=4)(Progress("a.txt", "stored", report))
+    assert capsys.readouterr().err.startswith(
+        "\r[######------------------] 1/4  stored 1, skipped 0, failed 0  a.txt")
+
+
 def test_an_interrupted_ingest_says_what_was_kept(articles: Path, store_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.pipeline import IngestReport, Progress

@@ -412,3 +412,14 @@ def test_stdin_html() -> None:
 
 def test_stdin_empty() -> None:
     assert one_error("-", stdin=io.BytesIO(b"")).message == "empty file: <stdin>"
+
+
+def test_count_articles_counts_files_and_jsonl_lines(tmp_path: Path) -> None:
+    from kg.sources import count_articles
+
+    (tmp_path / "a.txt").write_text("A headline\n\nText.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.jsonl").write_text('{"text": "x"}\n\n{"text": "y"}\n', encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("skipped", encoding="utf-8")
+    assert count_articles([str(tmp_path)]) == 3
+    assert count_articles([str(tmp_path / "a.txt"), "-"]) is None
