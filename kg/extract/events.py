@@ -71,6 +71,7 @@ ATTENDANCE = re.compile(
     r"participated|in\s+attendance|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
+QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -202,6 +203,11 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
     for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE, PARENT_OF, JOURNALISTS):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
+    for quoted in QUOTED.finditer(text):
+        # a title in quotes ("the debate on “UN cooperation with the CSTO, the CIS and the SCO”"),
+        # not a name in quotes (the mission “UNIFIL”)
+        if len(SLOT.sub("", quoted.group(0)).split()) >= 3:
+            excluded.update(sentence.slot(m.group(0)).key for m in SLOT.finditer(quoted.group(0)))
     for m in DESTINATION.finditer(text):
         mention = sentence.slot(m.group("slot"))
         if mention.kind != "place" and re.search(r"visit|trip", text[: m.start()], re.IGNORECASE):
