@@ -229,7 +229,9 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
     """Bodies named around a known name: "CSTO Joint Staff", "Permanent Council of the CSTO",
     "Security Council of Armenia", "CSTO Mission", "Peacekeeping Forces in Kazakhstan"."""
     out: list[Mention] = []
-    by_start = {m.start: m for m in mentions}
+    by_start: dict[int, Mention] = {}
+    for m in sorted(mentions, key=lambda m: m.end - m.start):
+        by_start[m.start] = m  # the longest name starting there
     places = {m.start: m for m in mentions if m.kind == "place"}
     for m in sorted(mentions, key=lambda x: x.start):
         if m.kind not in ("organization", "mission"):

@@ -77,6 +77,7 @@ PATTERNS = [
     ),
 ]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
+BARE_TITLE = re.compile(rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}")
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
 ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*(?:\n|$)")
 CONFIDENCE = {
@@ -85,6 +86,7 @@ CONFIDENCE = {
     "role-apposition": 0.85,
     "role-as": 0.8,
     "role-signature": 0.8,
+    "role-shared-body": 0.7,
 }
 
 
@@ -108,6 +110,7 @@ def _split_roles(text: str) -> list[tuple[str, bool]]:
 
 def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
     for index, sentence in enumerate(sentences):
+        found: list[FoundRole] = []
         for rule, pattern in COMPILED:
             for m in pattern.finditer(sentence.text):
                 org_token = m.groupdict().get("org2") or m.group("org")
@@ -116,7 +119,9 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 roles = m.group("roles")
                 if m.groupdict().get("mod"):
                     roles = f"{m.group('mod')} {roles}"
-                yield from _posts(sentence, rule, m.group("person"), roles, org_token)
+                found += _posts(sentence, rule, m.group("person"), roles, org_token)
+        found += _shared_bodies(sentence, found)
+        yield from found
         signature = SIGNATURE.match(sentence.text)
         following = next((s for s in sentences[index + 1 : index + 3] if s.text.strip()), None)
         if signature and following is not None:
@@ -130,6 +135,31 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     signature.group("org"),
                     following.slot(person.group("person")),
                 )
+
+
+def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole]:
+    """A bare title in a list of officials of one body: "X, First Deputy Chairman of the
+    CIS Executive Committee, and Deputy Chairman Y" makes Y a Deputy Chairman there too."""
+    out = []
+    holders = {f.person for f in found}
+    for m in BARE_TITLE.finditer(sentence.text):
+        person = sentence.slot(m.group("person"))
+        if person.key in holders:
+            continue
+        head = role_label(m.group("roles")).split()[-1]
+        same = {f.organization for f in found if f.role.split()[-1] == head}
+        if len(same) == 1:
+            out.append(
+                FoundRole(
+                    person.key,
+                    role_label(m.group("roles")),
+                    same.pop(),
+                    False,
+                    "role-shared-body",
+                    sentence,
+                )
+            )
+    return out
 
 
 def _posts(

@@ -47,6 +47,7 @@ class Rules:
             if found.person == found.organization or not found.person or not found.organization:
                 continue
             role_orgs.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
+            _board_post(found, entities)
             identity = (found.person, found.role, found.organization)
             if identity in seen:
                 continue
@@ -104,6 +105,18 @@ class Rules:
             sentences.append(sentence)
             references.append(reference)
         return sentences, references
+
+
+BOARD = re.compile(r"^(?:Management\s+|Executive\s+)?(?:Board|Presidium|Collegium)\b")
+
+
+def _board_post(found, entities: dict[str, Entity]) -> None:
+    """ "Chairman of the Board of the Eurasian Economic Commission" is a post in the
+    Commission: the board names the post, not another body."""
+    body = entities.get(found.organization)
+    if body is not None and body.parent in entities and BOARD.match(body.name):
+        found.role = f"{found.role} of the {body.name.split(' of ')[0]}"
+        found.organization = body.parent
 
 
 def _joined(doc, mentions):
