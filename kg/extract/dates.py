@@ -264,7 +264,8 @@ DATE_LINE = re.compile(
     r"^\s*(?:[A-Z][A-Z .'-]+,\s*)?(?:(?:UPDATE|UPDATED)\s*,\s*)?"
     r"(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d|(?:19|20)\d\d-[01]\d-[0-3]\d"
     r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d"
-    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d|[0-3]?\d\s+[A-Za-z]{3,9})\s*[.:]?\s*$"
+    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d|[0-3]?\d\s+[A-Za-z]{3,9})"
+    r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?\s*$"  # "29.04.2019, Moscow"
 )
 DATELINE_START = re.compile(
     r"^\s*(?:[A-Z][A-Z .'-]+|UPDATE|UPDATED),\s*(?P<date>[A-Za-z]{3,9}\.?\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?"
@@ -272,9 +273,13 @@ DATELINE_START = re.compile(
 )
 
 
+TRAILING_DATE = re.compile(r"\s(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)\s*$")
+
+
 def line_date(line: str, reference: date | None) -> date | None:
-    """The date a line announces when it is a date line ("08.12.2021", "UPDATE, January 13.")."""
-    m = DATE_LINE.match(line) or DATELINE_START.match(line)
+    """The date a line announces when it is a date line ("08.12.2021", "UPDATE, January 13."),
+    or a headline stamped with its date at the end ("... in Lebanon 08.12.2021")."""
+    m = DATE_LINE.match(line) or DATELINE_START.match(line) or TRAILING_DATE.search(line)
     if not m:
         return None
     mentions = find_dates(m.group("date"), reference)

@@ -27,7 +27,8 @@ MEETING_WORDS = (
     r"met|meet|meets|meeting|meetings|talks|conversation|(?:tele)?phone\s+(?:call|conversation)|"
     r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
-    r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting"
+    r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting|"
+    r"addressed|address"
 )
 VISIT_WORDS = (
     r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
@@ -137,7 +138,10 @@ def find_events(
     for index, sentence in enumerate(sentences):
         reference = references[index]
         if reference != context.reference:
-            context = Context(reference=reference, anchor=reference)
+            # a new news item: its own date; the person a page follows may carry over
+            context = Context(
+                reference=reference, anchor=reference, protagonist=context.protagonist
+            )
         if sentence.paragraph != context.paragraph:
             context.last_event = None
             context.paragraph = sentence.paragraph
@@ -283,6 +287,11 @@ def _sentence_events(
         end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
         segment = text[trigger.end() : end]
         word = trigger.group("meeting").lower()
+        if word.startswith("address") and not any(
+            sentence.slot(m.group(0)).kind in ("organization", "mission")
+            for m in SLOT.finditer(text)
+        ):
+            continue  # "addressed the Council" is a sitting; "address the issue" is not
         own = OF_BODY.match(segment)
         if i and own:
             # "... about the outcome of the meeting of the SCO Council, held on 30 November"
@@ -304,11 +313,21 @@ def _sentence_events(
         counterparts = (
             _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
         )
+        if i:
+            # a later clause may have its own subject: "On the sidelines of the session of
+            # the UN General Assembly, the Deputy Minister met ..."
+            clause = text[meetings[i - 1].end() : trigger.start()]
+            clause = OF_BODY.sub("", clause, count=1)
+            subject = parties(clause) or (
+                [context.protagonist]
+                if context.protagonist and _refers_to_protagonist(clause, parties)
+                else subject
+            )
         if (
             ONE_TO_ONE.match(word)
             and subject
             and len(counterparts) >= 2
-            and not TOGETHER.search(text)
+            and not TOGETHER.search(trigger.group(0) + segment)
         ):
             for counterpart in counterparts:
                 events.append(
@@ -363,7 +382,11 @@ def _refers_to_protagonist(before: str, parties) -> bool:
 
 
 def _counterparts(segment: str, parties) -> list[str]:
-    """Whom a party met: the names right after the trigger or after each "with"."""
+    """Whom a party met: the people named after the trigger, else the names right after
+    it or after each "with"."""
+    people = [k for k in parties(segment) if k.startswith("person:")]
+    if len(people) >= 2:
+        return people
     heads = [
         m.end() for m in re.finditer(r"(?:^|\bwith)\s+(?:the\s+)?(?:\w+\s+){0,4}?(?=⟦)", segment)
     ]
