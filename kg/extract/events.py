@@ -56,7 +56,9 @@ ATTRIBUTION = re.compile(
 )
 VENUE = re.compile(r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)", re.IGNORECASE)
 PLACE_PREP = re.compile(
-    r"\b(?:in|at|to|near|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?P<slot>⟦L\d+⟧)", re.IGNORECASE
+    r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?P<slot>⟦L\d+⟧)",
+    re.IGNORECASE,
 )
 DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE

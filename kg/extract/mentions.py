@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from kg.extract.gazetteer import Entry, Gazetteer, norm
 from kg.extract.names import (
     BODY_HEADS,
+    PATRONYMIC,
     HONORIFICS,
     ROLE_HEADS,
     ROLE_MODIFIERS,
@@ -57,6 +58,30 @@ GENERIC = {
     "un",
     "press",
     "cis member states",
+}
+CALENDAR_WORDS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "today",
+    "yesterday",
+    "tomorrow",
 }
 # Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
 BACK_REFERENCES = {
@@ -140,7 +165,7 @@ class MentionFinder:
         mentions += _ner(doc, mentions, self.gazetteer)
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
-        _extend_given_names(doc, mentions)
+        _extend_given_names(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
         _extend_missions(doc, mentions)
@@ -181,12 +206,25 @@ def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
 
 def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """ "Long Name (ACR)": the acronym names what the long name names."""
-    out = []
-    for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", _text(doc)):
-        before = [x for x in mentions if 0 <= m.start() - x.end <= 1 and not x.nested]
-        if not before or any(x.start <= m.start(1) < x.end for x in mentions):
+    out: list[Mention] = []
+    text = _text(doc)
+    for m in re.finditer(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)", text):
+        if any(x.start <= m.start(1) < x.end for x in mentions):
             continue
-        long = max(before, key=lambda x: x.end - x.start)
+        before = [x for x in mentions if 0 <= m.start() - x.end <= 1 and not x.nested]
+        spelled = _spelled_out(text, m.start(), m.group(1))
+        if spelled is not None and not any(
+            x.start <= spelled[0] and x.end >= m.start() - 1 for x in before
+        ):
+            # spaCy missed or cut the long form: the words whose initials spell the acronym
+            long = Mention(
+                spelled[0], spelled[1], "organization", text[spelled[0] : spelled[1]], "acronym"
+            )
+            out.append(long)
+        elif before:
+            long = max(before, key=lambda x: x.end - x.start)
+        else:
+            continue
         if long.kind == "person":
             continue
         out.append(
@@ -219,6 +257,27 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                     )
                 )
     return out
+
+
+def _spelled_out(text: str, end: int, acronym: str) -> tuple[int, int] | None:
+    """The span of the capitalized words before ``end`` whose initials spell ``acronym``
+    ("Eurasian Institute for Strategic Dialogue" before "(EISD)")."""
+    words = list(re.finditer(r"[\w'’-]+", text[max(0, end - 160) : end]))
+    offset = max(0, end - 160)
+    letters = acronym.upper()
+    initials = ""
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i].group(0)
+        if word.lower() in {"of", "for", "and", "the", "on", "in", "de"}:
+            continue
+        if not word[0].isupper():
+            return None
+        initials = word[0] + initials
+        if initials == letters:
+            return offset + words[i].start(), offset + words[-1].end()
+        if not letters.endswith(initials):
+            return None
+    return None
 
 
 def _is_cap(token) -> bool:
@@ -465,6 +524,11 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         elif kind == "organization" and _looks_like_person(text, gazetteer):
             kind = "person"
         overlapping = [m for m in mentions + out if m.start < end and start < m.end]
+        if overlapping and kind == "person" and _surname_is_a_place(text, overlapping, start, end):
+            # "Aleksandr Borisov" is a person although Borisov is also a town
+            for m in overlapping:
+                mentions.remove(m)
+            overlapping = []
         if overlapping:
             if kind == "person" or any(
                 not (start <= m.start and m.end <= end) for m in overlapping
@@ -485,6 +549,23 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             )
         )
     return out
+
+
+def _surname_is_a_place(text: str, known: list[Mention], start: int, end: int) -> bool:
+    """A two- or three-word name whose last word alone matched the gazetteer as a place."""
+    words = text.split()
+    return (
+        len(words) in (2, 3)
+        and all(_NAME_WORD.match(w) for w in words)
+        and all(
+            m.source == "gazetteer"
+            and m.kind == "place"
+            and " " not in m.text
+            and start < m.start
+            and m.end == end
+            for m in known
+        )
+    )
 
 
 def _split_run_on(
@@ -610,17 +691,35 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     return out
 
 
-def _extend_given_names(doc: Doc, mentions: list[Mention]) -> None:
-    """A hyphenated given name before a surname spaCy tagged alone: "Jean-Pierre Lacroix"."""
+def _extend_given_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    """A given name spaCy left off a name: "Jean-Pierre Lacroix", "Dmitry Volkov" at the
+    start of a sentence, and the surname of a Russian-order name ("Petrov Sergei Ivanovich")."""
+    text = _text(doc)
     for m in mentions:
-        if m.kind != "person" or " " in m.text:
+        if m.kind != "person" or m.source not in ("ner", "pattern"):
+            continue
+        words = m.text.split()
+        patronymic = len(words) == 2 and PATRONYMIC.search(words[1].lower())
+        if len(words) > 1 and not patronymic:
             continue
         before = re.search(
-            r"([A-Z][a-z]+-[A-Z][a-z]+)\s+$", _text(doc)[max(0, m.start - 30) : m.start]
+            r"([A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Z][a-z]+)?)\s+$",
+            text[max(0, m.start - 30) : m.start],
         )
-        if before and not _covered(m.start - len(before.group(0)), m.start, mentions):
+        if not before or _covered(m.start - len(before.group(0)), m.start, mentions):
+            continue
+        word = before.group(1)
+        if word.lower() in CALENDAR_WORDS:
+            continue  # "On Friday Vershinin ..."
+        tokens = doc.char_span(
+            m.start - len(before.group(0)), m.start - len(before.group(0)) + len(word)
+        )
+        proper = tokens is not None and (
+            not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in tokens)
+        )
+        if "-" in word or proper and _looks_like_person(f"{word} {words[-1]}", gazetteer):
             m.start -= len(before.group(0))
-            m.text = _text(doc)[m.start : m.end]
+            m.text = text[m.start : m.end]
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:

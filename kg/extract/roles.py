@@ -48,7 +48,8 @@ PERSON = r"(?P<person>⟦P\d+⟧)"
 PATTERNS = [
     (
         "role-prenominal",
-        rf"(?:(?P<mod>{_MOD})\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+{OTHER_TITLE}{RANK}{PERSON}",
+        rf"(?:(?P<mod>{_MOD}|[Ff]ormer|ex-)\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+"
+        rf"{OTHER_TITLE}{RANK}{PERSON}",
     ),
     ("role-prenominal", rf"(?P<org>{ORG})\s+{ROLES_LC}\s+{PERSON}"),
     (
