@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 from kg.extract.gazetteer import Entry, Gazetteer, norm
 from kg.extract.names import (
     BODY_HEADS,
-    PATRONYMIC,
     HONORIFICS,
+    PATRONYMIC,
     ROLE_HEADS,
     ROLE_MODIFIERS,
     is_initial,
