@@ -10,10 +10,12 @@ A named query is a SPARQL file whose leading comment lines say what it is for::
 Parameters reach the query only as pyoxigraph ``substitutions``, never as text,
 so no value can change a query's structure. pyoxigraph 0.5.13 substitutes a
 variable only if the top-level ``SELECT`` projects it (otherwise the query
-fails), and a substituted variable still reads as unbound to ``BOUND()`` and to
-a plain ``BIND(?v AS ?w)``. Named queries therefore project every parameter
-and test optional ones with ``COALESCE`` (``FILTER(STR(?d) >= COALESCE(STR(?since), ""))``),
-which is a no-op while the parameter is left unbound.
+fails), reaches a subquery only if that subquery projects it too (otherwise
+silently not at all), and still reads as unbound to ``BOUND()`` and to a plain
+``BIND(?v AS ?w)``; FILTERs, EXISTS, triple patterns and other expressions see
+the value. Named queries therefore project every parameter (so results carry
+an echo column per parameter) and test optional ones with ``COALESCE``, e.g.
+``FILTER(STR(?d) >= COALESCE(STR(?since), ""))``, a no-op while unbound.
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ def prepare(sparql: str) -> str:
 
 
 class _Queryable(Protocol):
-    def query(self, query: str, *, substitutions: dict | None = ...) -> Results: ...
+    def query(self, sparql: str, /, *, substitutions: dict | None = ...) -> Results: ...
 
 
 def run(store: _Queryable, query: NamedQuery, values: Mapping[str, str | None]) -> Results:

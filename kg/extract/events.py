@@ -69,8 +69,11 @@ NOT_EVENTS = re.compile(
 )
 EXPLICIT = ("range", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
+REPRESENTED = re.compile(
+    r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
+)
 ATTENDANCE = re.compile(
-    r"\b(?:took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
+    r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
     r"participated|in\s+attendance|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
@@ -118,6 +121,7 @@ class Context:
     anchor: date | None = None  # last date the story mentioned
     protagonist: str | None = None  # last person acting as a subject
     last_event: FoundEvent | None = None  # in the current paragraph
+    gathering: FoundEvent | None = None  # the last event of the news item
     visit: FoundEvent | None = None  # the last visit in the current news item
     paragraph: int = -1
 
@@ -153,14 +157,16 @@ def find_events(
         )
         if index in headlines:
             events = [e for e in events if e.start]
-        elif not events and context.last_event is not None and ATTENDANCE.search(sentence.text):
-            # "Around the table were ...", "X and Y were also present": the last event's parties
-            parties = _Parties(sentence, _excluded(sentence, role_orgs.get(index, set()), media))
-            last = context.last_event
+        elif not events and context.gathering is not None and ATTENDANCE.search(sentence.text):
+            # "Around the table were ...", "Belarus was represented by ...": more parties of
+            # the gathering just told of; countries count when they are "represented"
+            excluded = _excluded(sentence, role_orgs.get(index, set()), media)
+            parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
+            last = context.gathering
             last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
         if events:
-            context.last_event = events[-1]
+            context.last_event = context.gathering = events[-1]
             if events[-1].kind == "Visit":
                 context.visit = events[-1]
         for d in dates:
@@ -188,16 +194,18 @@ def _plain(text: str) -> str:
 
 
 class _Parties:
-    """The parties a sentence frames as taking part, left to right."""
+    """The parties a sentence frames as taking part, left to right (places only when asked)."""
 
-    def __init__(self, sentence: Sentence, excluded: set[str]) -> None:
-        self.sentence, self.excluded = sentence, excluded
+    def __init__(self, sentence: Sentence, excluded: set[str], places: bool = False) -> None:
+        self.sentence, self.excluded, self.places = sentence, excluded, places
 
     def __call__(self, segment: str) -> list[str]:
         keys: list[str] = []
         for m in SLOT.finditer(segment):
             mention = self.sentence.slot(m.group(0))
-            if mention.kind == "place" or mention.key in self.excluded or mention.key in keys:
+            if mention.kind == "place" and not self.places:
+                continue
+            if mention.key in self.excluded or mention.key in keys:
                 continue
             keys.append(mention.key)
         return keys
@@ -264,8 +272,8 @@ def _sentence_events(
     if _refers_back(text, first, dates):
         # "... chaired the session, and X took part": more parties of the event just reported;
         # "after the summit" with nothing just reported: an event told of before, not a new one
-        if context.last_event is not None:
-            earlier = context.last_event
+        if context.gathering is not None:
+            earlier = context.gathering
             earlier.participants = list(
                 dict.fromkeys(earlier.participants + subject + parties(text))
             )
