@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.gazetteer import Entry, Gazetteer, norm
 from kg.extract.names import (
     BODY_HEADS,
@@ -59,30 +60,7 @@ GENERIC = {
     "press",
     "cis member states",
 }
-CALENDAR_WORDS = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "today",
-    "yesterday",
-    "tomorrow",
-}
+CALENDAR_WORDS = set(MONTHS) | set(WEEKDAYS) | {"today", "yesterday", "tomorrow"}
 # Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
 BACK_REFERENCES = {
     "organization",
@@ -291,7 +269,6 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
     by_start: dict[int, Mention] = {}
     for m in sorted(mentions, key=lambda m: m.end - m.start):
         by_start[m.start] = m  # the longest name starting there
-    places = {m.start: m for m in mentions if m.kind == "place"}
     for m in sorted(mentions, key=lambda x: x.start):
         if m.kind not in ("organization", "mission"):
             continue
@@ -324,7 +301,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             if any(k.start <= start and end <= k.end for k in mentions):
                 continue  # part of a longer known name
             text = _text(doc)[start:end]
-            _add_built(out, doc, start, end, text, m, gazetteer, places)
+            _add_built(out, doc, start, end, text, m, gazetteer)
     # BODY of (the) NAME / PLACE
     for match in re.finditer(
         r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
@@ -352,7 +329,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             k.start <= start and end <= k.end and (k.start, k.end) != (start, end) for k in mentions
         ):
             continue
-        _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer, places)
+        _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer)
     # "the observer mission of the CSTO Parliamentary Assembly", written in lower case
     for match in re.finditer(
         r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
@@ -369,7 +346,6 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                 _text(doc)[match.start() : target.end],
                 target,
                 gazetteer,
-                places,
             )
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
@@ -382,8 +358,8 @@ def _add_built(
     text: str,
     inner: Mention,
     gazetteer: Gazetteer,
-    places: dict[int, Mention],
 ) -> None:
+    """A body named around a known name; missions get where they serve in _extend_missions."""
     entry = gazetteer.lookup(text)
     if entry and entry.kind != "place":
         out.append(
@@ -397,13 +373,6 @@ def _add_built(
     kind = "mission" if is_mission else "organization"
     parent = inner.text if inner.kind in ("organization", "mission") else None
     location = inner.text if inner.kind == "place" else None
-    if kind == "mission" and location is None:
-        # "... Peacekeeping Forces in the Republic of Kazakhstan": the place is part of the name
-        tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[end:])
-        place = places.get(end + tail.end()) if tail else None
-        if place is not None:
-            end, location = place.end, place.text
-            text = _text(doc)[start:end]
     subtype = "unit" if kind == "organization" and parent else None
     if kind == "mission":
         subtype = (
