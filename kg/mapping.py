@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from kg.facts import Entity, Evidence
-from kg.resolve import Resolved
+from kg.resolve import Resolved, canonical_label
 from kg.vocab import KGO, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WIKIDATA_ENTITY, XSD
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -65,8 +65,9 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
         yield article, _n(SCHEMA.mentions), node
         for cls in entity_classes(entity):
             yield node, a, _n(cls)
-        yield node, _n(RDFS.label), ox.Literal(entity.name)
-        for alias in sorted(entity.aliases - {entity.name}):
+        label = canonical_label(entity)
+        yield node, _n(RDFS.label), ox.Literal(label)
+        for alias in sorted(entity.forms() - {label}):
             yield node, _n(SKOS.altLabel), ox.Literal(alias)
         if entity.wikidata:
             yield node, _n(OWL.sameAs), _n(WIKIDATA_ENTITY + entity.wikidata)

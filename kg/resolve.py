@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kg.extract.names import split_name
 from kg.facts import Entity, Event, Extraction, Membership
 from kg.vocab import GRAPH_BASE
 
@@ -76,10 +77,24 @@ class Resolved:
         return f"{self.article if '#' in url else url}#char={start},{end}"
 
 
+def person_label(entity: Entity) -> str:
+    """One label per person across articles: given name and surname, in that order.
+
+    "Zas Stanislav Vasilyevich", "Stanislav Zas" and "Helga Maria Schmid" / "Helga
+    Schmid" each name one person; the fuller forms stay as ``skos:altLabel``.
+    """
+    surname, given = split_name(entity.name)
+    return f"{given} {surname}" if given else entity.name
+
+
+def canonical_label(entity: Entity) -> str:
+    return person_label(entity) if entity.kind == "person" else entity.name
+
+
 def entity_iri(entity: Entity, base: str) -> str:
     if entity.kind in ("organization", "mission") and entity.key.startswith("gaz:"):
         return f"{base}organization/{entity.key[4:]}"
-    return f"{base}{entity.kind}/{slug(entity.name)}"
+    return f"{base}{entity.kind}/{slug(canonical_label(entity))}"
 
 
 def resolve(extraction: Extraction, base: str) -> Resolved:
