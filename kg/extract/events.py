@@ -63,7 +63,7 @@ PLACE_PREP = re.compile(
 DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
 )
-PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 NOT_EVENTS = re.compile(
     r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
 )
@@ -373,10 +373,17 @@ def _sentence_events(
 def _triggers(text: str) -> list[re.Match]:
     """Trigger words, leaving out a medium named after the gathering ("... by video conference")."""
     found = list(TRIGGER.finditer(text))
-    return [
+    kept = [
         t
         for i, t in enumerate(found)
         if not (i and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
+    ]
+    # "a videoconference meeting", "a video conference session": one gathering, one trigger
+    following = [*kept[1:], None] if kept else []
+    return [
+        t
+        for t, after in zip(kept, following, strict=True)
+        if after is None or text[t.end() : after.start()].strip(" -")
     ]
 
 
@@ -417,8 +424,9 @@ def _refers_back(text: str, trigger, dates) -> bool:
     own_date = any(d.value and d.kind in EXPLICIT for d in dates)
     return not own_date and bool(
         re.search(
-            r"\b(?:the|this|that)\s+(?:\w+\s+)?$",
-            text[max(0, trigger.start() - 20) : trigger.start()],
+            r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}$",
+            text[max(0, trigger.start() - 30) : trigger.start()],
+            re.IGNORECASE,
         )
     )
 
