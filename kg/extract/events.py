@@ -78,6 +78,10 @@ ATTENDANCE = re.compile(
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
+REPORTED_ON = re.compile(
+    r"\b(?:said|says|told|tells|announced|reported|stated|added|wrote|noted)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -243,7 +247,11 @@ def _sentence_events(
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
         return []
     parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
-    when = _date(dates, triggers[0].start())
+    # a list of meetings ("a meeting with A, ..., a speech at B, which runs from June 22 to 24"):
+    # a date late in the list is that item's, not the sentence's
+    later = [t for t in triggers[1:] if re.match(r"\s+with\b", text[t.end() : t.end() + 6])]
+    limit = later[0].start() if later else len(text)
+    when = _date([d for d in dates if d.start < limit], triggers[0].start(), text)
     place = _place(sentence, place_rank)
     visit = next(
         (
@@ -313,7 +321,7 @@ def _sentence_events(
                         sentence,
                         trigger,
                         body,
-                        _date(dates, trigger.start()) or when,
+                        _date(dates, trigger.start(), text) or when,
                         place,
                         "event-meeting-of",
                         body,
@@ -448,9 +456,15 @@ def _event(kind, sentence, trigger, participants, when, place, rule, subject) ->
     )
 
 
-def _date(dates, position: int) -> tuple[str, str | None] | None:
-    """The date closest to the trigger; an explicit date beats a weekday next to it."""
-    usable = [d for d in dates if d.value is not None]
+def _date(dates, position: int, text: str = "") -> tuple[str, str | None] | None:
+    """The date closest to the trigger; an explicit date beats a weekday next to it, and
+    the day the news was told ("..., the press secretary told TASS on Monday") is no
+    event's date."""
+    usable = [
+        d
+        for d in dates
+        if d.value is not None and not REPORTED_ON.search(text[max(0, d.start - 40) : d.start])
+    ]
     usable = [
         d
         for d in usable
