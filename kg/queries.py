@@ -31,6 +31,7 @@ from typing import BinaryIO, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError, UsageError
+from kg.store import sparql_code
 from kg.vocab import PREFIXES, XSD
 
 # The queries shipped with newskg (the repository's top-level queries/ folder).
@@ -247,11 +248,6 @@ def _term(query: str, param: Param, value: str) -> Term:
 
 # ---------------------------------------------------------------- running
 
-_SKIPPED = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.DOTALL,
-)
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w-]*):")
 
@@ -262,7 +258,7 @@ def prepare(sparql: str) -> str:
     Strings, IRIs and comments are ignored when looking for use, so a ``#`` or
     ``"schema:"`` in a literal adds nothing.
     """
-    code = _SKIPPED.sub(" ", sparql)
+    code = sparql_code(sparql)
     declared = set(_DECLARED.findall(code))
     used = set(_USED.findall(code))
     missing = [name for name in PREFIXES if name in used and name not in declared]

@@ -11,6 +11,7 @@ goes in whole or not at all, and a failure leaves the store as it was.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -27,6 +28,20 @@ _TYPE = ox.NamedNode(RDF.type)
 _ARTICLE = ox.NamedNode(SCHEMA.NewsArticle)
 _URL = ox.NamedNode(SCHEMA.url)
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_GRAPH)
+
+
+# Strings, IRIs and comments of a SPARQL text: what to blank out before looking at keywords.
+_NOT_CODE = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def sparql_code(sparql: str) -> str:
+    """The query with its strings, IRIs and comments blanked: keywords only."""
+    return _NOT_CODE.sub(" ", sparql)
 
 
 def _ntriples(triples: Iterable[Triple]) -> str:
@@ -151,6 +166,12 @@ class KGStore:
         """Run a SPARQL query over the default graph (merged knowledge)."""
         from kg.errors import QueryError
 
+        if _SERVICE.search(sparql_code(sparql)):
+            # pyoxigraph would fetch the remote endpoint; newskg never goes to the network
+            raise QueryError(
+                "federated queries (SERVICE) are not allowed",
+                "query the local store only; export the data with kg export to combine it",
+            )
         try:
             return self._store.query(sparql, substitutions=substitutions)
         except SyntaxError as error:

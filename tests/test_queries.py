@@ -781,3 +781,14 @@ def test_unknown_format_for_construct(store):
     with pytest.raises(UsageError, match="CONSTRUCT") as error:
         render(store.query(CONSTRUCT), "csv", io.BytesIO())
     assert "turtle" in error.value.hint and "ntriples" in error.value.hint
+
+
+def test_federated_queries_are_refused_before_anything_is_fetched() -> None:
+    from kg.store import KGStore
+
+    store = KGStore()
+    with pytest.raises(QueryError, match="SERVICE"):
+        store.query("SELECT * WHERE { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }")
+    # the word inside a string or an IRI is not the keyword
+    assert list(store.query('SELECT ?s WHERE { ?s ?p "SERVICE" }')) == []
+    assert list(store.query("SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o }")) == []
