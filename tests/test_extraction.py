@@ -656,3 +656,24 @@ def test_explain_shows_each_fact_with_its_sentence(extract) -> None:
         assert f"“{sentence}”" in flat
     for m in x.memberships:
         assert f"rule {m.evidence.rule}, confidence {m.evidence.confidence:.2f}" in output
+
+
+# Ministers and ministries ---------------------------------------------------------------------
+
+
+def test_a_minister_holds_a_post_in_the_ministry_the_article_names(extract) -> None:
+    x = extract(
+        "Armenia's Minister of Foreign Affairs, Tigran Vardanyan, received the delegation in "
+        "Yerevan. The Armenian Ministry of Foreign Affairs later published a summary of the talks."
+    )
+    assert "Armenian Ministry of Foreign Affairs" in names(x, "organization")
+    assert ("Tigran Vardanyan", "Minister of Foreign Affairs",
+            "Armenian Ministry of Foreign Affairs") in posts(x)
+
+
+def test_a_minister_of_another_country_is_not_put_in_that_ministry(extract) -> None:
+    x = extract(
+        "Kazakh Deputy Foreign Minister Arman Seitkali met the ambassador in Astana. "
+        "The Russian Foreign Ministry said the meeting had been useful."
+    )
+    assert not any(person == "Arman Seitkali" for person, _, _ in posts(x))

@@ -56,7 +56,7 @@ class Entry:
 class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     by_form: dict[str, list[Entry]] = field(default_factory=dict)
-    demonyms: set[str] = field(default_factory=set)
+    demonyms: dict[str, str] = field(default_factory=dict)  # "kazakh" -> "Kazakhstan"
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -73,6 +73,17 @@ class Gazetteer:
 
     def place(self, name: str) -> Entry | None:
         return self.lookup(name, "place")
+
+    def country_named_in(self, text: str) -> str | None:
+        """The country a phrase names by name or adjective: "Russian", "Tajikistan's"."""
+        for word in re.findall(r"[\w-]+", text):
+            key = norm(word)
+            if key in self.demonyms:
+                return self.demonyms[key]
+            entry = self.lookup(word, "place")
+            if entry is not None and entry.subtype == "country":
+                return entry.name
+        return None
 
 
 def _rows(path: Path):
@@ -123,7 +134,7 @@ def _read_places(path: Path, gazetteer: Gazetteer) -> None:
                 wikidata=(row.get("wikidata") or "").strip() or None,
             )
         )
-        gazetteer.demonyms.update(norm(d) for d in _split(row.get("demonym")))
+        gazetteer.demonyms.update((norm(d), name) for d in _split(row.get("demonym")))
 
 
 @lru_cache(maxsize=4)

@@ -347,7 +347,50 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                 target,
                 gazetteer,
             )
+    out += _ministries(doc, mentions + out, gazetteer)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
+
+
+MINISTRY = re.compile(
+    r"\b(?:(?P<adj>[A-Z][\w'’-]+)\s+)?(?:(?:Foreign|Defen[cs]e|Interior|Justice|Finance|Economy|"
+    r"Emergencies|Health|Education|Energy|Transport|Agriculture)\s+Ministry|"
+    r"Ministry\s+of\s+(?:the\s+)?[A-Z][\w-]+(?:\s+(?:and\s+)?[A-Z][\w-]+){0,3})"
+)
+
+
+def _ministries(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Government ministries, with their country when the name gives it: "the Tajik Ministry
+    of Foreign Affairs", "Russian Foreign Ministry", "Ministry of Defence of Armenia"."""
+    text = _text(doc)
+    places = {m.start: m for m in mentions if m.kind == "place"}
+    out = []
+    for match in MINISTRY.finditer(text):
+        start, end = match.start(), match.end()
+        adjective = match.group("adj")
+        if adjective and not gazetteer.country_named_in(adjective):
+            start = match.start() + len(adjective) + 1  # "The Ministry", "Armenia's Ministry"
+            if not text[start:end].startswith(("Ministry", "Foreign", "Defen")):
+                continue
+        tail = re.match(r"\s+of\s+(?:the\s+)?", text[end:])
+        place = places.get(end + tail.end()) if tail else None
+        if place is not None:
+            end = place.end
+        if any(m.start <= start and end <= m.end for m in mentions):
+            continue  # part of a longer known name (or the same gazetteer entry)
+        name = text[start:end]
+        entry = gazetteer.lookup(name)
+        out.append(
+            Mention(
+                start,
+                end,
+                "organization",
+                name,
+                "pattern",
+                entry=entry,
+                subtype=entry.subtype if entry else None,
+            )
+        )
+    return out
 
 
 def _add_built(
@@ -640,6 +683,11 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
             and previous.text[0].isupper()
         ) or (body is not None and title.search(_text(doc)[max(0, body.start - 50) : body.start]))
+        # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
+        after_title = after_title or (
+            previous.text == ","
+            and title.search(_text(doc)[max(0, previous.idx - 45) : previous.idx]) is not None
+        )
         if not after_title:
             continue
         j = i

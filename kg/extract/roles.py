@@ -88,6 +88,7 @@ CONFIDENCE = {
     "role-as": 0.8,
     "role-signature": 0.8,
     "role-shared-body": 0.7,
+    "role-minister": 0.7,
 }
 
 
@@ -180,3 +181,67 @@ def _posts(
         former = bool(re.match(r"(?:former|ex-)\b", part, re.IGNORECASE))
         label = role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part))
         yield FoundRole(person.key, label, organization.key, former, rule, sentence)
+
+
+# "Russian Deputy Foreign Minister X", "X, Tajikistan's Minister of Foreign Affairs": a post in
+# the country's ministry when the article names that ministry.
+_DOMAINS = {
+    "foreign": "foreign",
+    "defence": "defence",
+    "defense": "defence",
+    "interior": "interior",
+    "internal": "interior",
+    "justice": "justice",
+    "finance": "finance",
+    "economy": "economy",
+    "emergency": "emergency",
+}
+_DOMAIN = r"(?:Foreign|Defen[cs]e|Interior|Internal|Justice|Finance|Economy|Emergency)"
+MINISTER = (
+    r"(?P<country>(?:⟦L\d+⟧(?:['’]s)?\s+|[A-Z][\w'’-]+\s+){0,2}?)"
+    rf"(?P<roles>(?:(?:First\s+)?Deputy\s+)?(?:{_DOMAIN}\s+Minister|Minister\s+of\s+(?:the\s+)?"
+    rf"{_DOMAIN}(?:\s+Affairs)?(?:\s+Situations)?))"
+)
+MINISTER_BEFORE = re.compile(rf"{MINISTER}\s*,?\s+{RANK}{PERSON}")
+MINISTER_AFTER = re.compile(rf"{PERSON}\s*,\s*(?:the\s+)?{MINISTER}")
+
+
+def _domain(text: str) -> str | None:
+    word = re.search(_DOMAIN, text)
+    return _DOMAINS.get(word.group(0).lower()) if word else None
+
+
+def find_ministers(sentences: list[Sentence], entities, gazetteer) -> Iterator[FoundRole]:
+    """Ministers whose ministry the article names: the domain and the country must agree."""
+    ministries = {}
+    for key, entity in entities.items():
+        names = " ".join(entity.forms())
+        if entity.kind == "organization" and re.search(r"\bMinistry\b|\bMFA\b", names):
+            ministries[key] = (
+                _domain(names) or ("foreign" if "MFA" in names else None),
+                gazetteer.country_named_in(names),
+            )
+    if not ministries:
+        return
+    for sentence in sentences:
+        for pattern in (MINISTER_BEFORE, MINISTER_AFTER):
+            for m in pattern.finditer(sentence.text):
+                domain = _domain(m.group("roles"))
+                named = m.group("country") or ""
+                words = " ".join([named, *(x.text for x in sentence.mentions_in(named))])
+                country = gazetteer.country_named_in(words)
+                fitting = [
+                    k
+                    for k, (d, c) in ministries.items()
+                    if d == domain and (c == country or c is None or country is None)
+                ]
+                if len(fitting) == 1:
+                    person = sentence.slot(m.group("person"))
+                    yield FoundRole(
+                        person.key,
+                        role_label(m.group("roles")),
+                        fitting[0],
+                        False,
+                        "role-minister",
+                        sentence,
+                    )

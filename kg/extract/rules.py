@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import chain
 
 from kg.extract import gazetteer as gazetteers
 from kg.extract.dates import line_date
 from kg.extract.events import find_events
 from kg.extract.mentions import MentionFinder, group
-from kg.extract.roles import CONFIDENCE, find_roles
+from kg.extract.roles import CONFIDENCE, find_ministers, find_roles
 from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
@@ -43,7 +44,10 @@ class Rules:
         role_orgs: dict[int, set[str]] = {}
         seen = set()
         index_of = {id(s): i for i, s in enumerate(sentences)}
-        for found in find_roles(sentences):
+        found_roles = chain(
+            find_roles(sentences), find_ministers(sentences, entities, self.gazetteer)
+        )
+        for found in found_roles:
             if found.person == found.organization or not found.person or not found.organization:
                 continue
             role_orgs.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
