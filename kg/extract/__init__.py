@@ -46,6 +46,7 @@ class Extractor:
 
         self.model = model or default_model()
         self._nlp = nlp
+        self._given_nlp = nlp is not None
         self._rules = None
         self._version: str | None = None
 
@@ -67,7 +68,7 @@ class Extractor:
         """
         if self._version is not None:
             return self._version
-        if self._nlp is not None:
+        if self._given_nlp:
             meta = self._nlp.meta
             self._version = (
                 f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
@@ -96,7 +97,15 @@ class Extractor:
     def pipe(
         self, documents: Iterable[Document], *, batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
-        """Extract from documents in order; parsing runs in ``n_process`` processes."""
+        """Extract from documents in order, in ``n_process`` processes.
+
+        With several processes each worker loads the pipeline once and runs parse and
+        rules both, so the rules run in parallel too and only small Extractions travel
+        back (spaCy's own ``n_process`` would send whole parsed Docs to this process).
+        """
+        if n_process > 1 and not self._given_nlp:
+            yield from _pool_pipe(self.model, documents, batch_size, n_process)
+            return
         version, nlp, rules = self.version, self.nlp, self.rules
         pairs = ((doc.text, doc) for doc in documents)
         for spacy_doc, document in nlp.pipe(
@@ -105,3 +114,38 @@ class Extractor:
             extraction = rules.extract(document, spacy_doc)
             extraction.fingerprint = document.fingerprint(version)
             yield extraction
+
+
+_WORKER: Extractor | None = None
+
+
+def _start_worker(model: str) -> None:
+    global _WORKER
+    _WORKER = Extractor(model)
+    _ = _WORKER.nlp, _WORKER.rules
+
+
+def _extract_batch(documents: list[Document]) -> list[Extraction]:
+    assert _WORKER is not None
+    return list(_WORKER.pipe(documents))
+
+
+def _pool_pipe(
+    model: str, documents: Iterable[Document], batch_size: int, n_process: int
+) -> Iterator[Extraction]:
+    """Batches to a pool of worker processes, at most two per worker in flight, in order."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice
+
+    remaining = iter(documents)
+    batches = iter(lambda: list(islice(remaining, batch_size)), [])
+    # the platform's default start method, as spaCy's own n_process uses
+    with ProcessPoolExecutor(n_process, initializer=_start_worker, initargs=(model,)) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(_extract_batch, batch))
+            if len(pending) >= 2 * n_process:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
