@@ -63,6 +63,7 @@ PLACE_PREP = re.compile(
 DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
 )
+THEY = re.compile(r"\b(?:they|their)\b", re.IGNORECASE)
 PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 NOT_EVENTS = re.compile(
     r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
@@ -95,6 +96,13 @@ BACK_REFERENCE = re.compile(
 )
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"
 TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+# "the UN peacekeeping mission", "CSTO member states": a name used as an adjective
+ATTRIBUTIVE = re.compile(
+    r"(?P<slot>⟦O\d+⟧)\s+(?!leaders\b|delegation|heads\b|representatives|officials|officers|"
+    r"observers|staff\b|secretariat|members\b)(?:[a-z][\w-]*\s+){0,2}(?:mission|missions|operations?|"
+    r"member\s+states|countries|states|activities|capabilities|peacekeeping|zone|area|project|office|"
+    r"staff\s+officers)\b"
+)
 # "the Collective Security Council (CSC) of the CSTO": the CSTO is part of the name
 PARENT_OF = re.compile(r"⟦[OM]\d+⟧(?:\s*\(⟦[OM]\d+⟧\))?\s+of\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 JOURNALISTS = re.compile(
@@ -124,6 +132,7 @@ class Context:
     reference: date | None = None  # date of the current news item
     anchor: date | None = None  # last date the story mentioned
     protagonist: str | None = None  # last person acting as a subject
+    company: list[str] = field(default_factory=list)  # the people of the last sentence
     last_event: FoundEvent | None = None  # in the current paragraph
     gathering: FoundEvent | None = None  # the last event of the news item
     visit: FoundEvent | None = None  # the last visit in the current news item
@@ -177,6 +186,7 @@ def find_events(
             if d.value and d.kind in EXPLICIT + ("relative", "weekday"):
                 context.anchor = d.value.first_day
         context.protagonist = _protagonist(sentence, events) or context.protagonist
+        context.company = [m.key for m in sentence.slots if m.kind == "person"]
     return _merge(found)
 
 
@@ -218,7 +228,15 @@ class _Parties:
 def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[str]:
     text = sentence.text
     excluded = set(role_orgs) | media
-    for pattern in (ATTRIBUTION, VENUE, TITLE_OF, TITLE_BEFORE, PARENT_OF, JOURNALISTS):
+    for pattern in (
+        ATTRIBUTION,
+        VENUE,
+        TITLE_OF,
+        TITLE_BEFORE,
+        PARENT_OF,
+        JOURNALISTS,
+        ATTRIBUTIVE,
+    ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
     for quoted in QUOTED.finditer(text):
@@ -273,6 +291,9 @@ def _sentence_events(
         and _refers_to_protagonist(text[: first.start()], parties)
     ):
         subject = [context.protagonist]
+        if THEY.search(text[: first.start()]):
+            # "they": the person the story follows and those the last sentence put with them
+            subject = list(dict.fromkeys(subject + context.company))
     if when is None:
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
         if earlier is not None and earlier.start:
