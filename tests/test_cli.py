@@ -273,6 +273,26 @@ def test_extract_prints_rdf_and_touches_no_store(articles: Path, tmp_path: Path,
     assert graphs == {article_graph("https://news.example.org/harbour/river-talks")}
 
 
+def test_extract_explain_shows_facts_beside_sentence_rule_and_confidence(keywords) -> None:
+    result = run_kg("extract", "-", "--explain", input=TEXT_ARTICLE)
+    assert result.exit_code == 0, result.stderr
+    facts = [line for line in result.stdout.splitlines() if line.startswith(("post:", "meeting"))]
+    assert facts, result.stdout
+    assert "rule test-" in result.stdout and "confidence 0." in result.stdout
+    assert "“" in result.stdout  # the sentence itself, quoted
+    assert not result.stdout.lstrip().startswith("@prefix")  # an account, not RDF
+
+
+def test_why_a_triple_exists_is_answerable_in_sparql(filled: Path) -> None:
+    why = ("SELECT ?rule ?confidence ?sentence WHERE { ?fact a org:Membership ; "
+           "kgo:extractedBy ?rule ; kgo:confidence ?confidence ; "
+           "prov:wasDerivedFrom/nif:anchorOf ?sentence } ")
+    rows = json.loads(run_kg("query", why, "--store", str(filled), "-f", "json").stdout)
+    bindings = rows["results"]["bindings"]
+    assert bindings and all(b["rule"]["value"] == "test-post" for b in bindings)
+    assert all(0 <= float(b["confidence"]["value"]) <= 1 for b in bindings)
+
+
 def test_extract_bad_file_and_bad_format(tmp_path: Path, keywords) -> None:
     (tmp_path / "e.txt").write_text("")
     assert_clean_failure(run_kg("extract", str(tmp_path / "e.txt")), 1, "e.txt", "empty")
