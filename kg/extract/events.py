@@ -79,6 +79,11 @@ ATTENDANCE = re.compile(
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
+TOLD_A_BRIEFING = re.compile(
+    r"\b(?:told|addressed|gave)\s+(?:a|an)\s+(?:\w+\s+)?(?:press\s+conference|news\s+conference|"
+    r"briefing|press\s+briefing)\b",
+    re.IGNORECASE,
+)
 REPORTED_ON = re.compile(
     r"\b(?:said|says|told|tells|announced|reported|stated|added|wrote|noted)\s+(?:\S+\s+){0,3}$",
     re.IGNORECASE,
@@ -298,6 +303,9 @@ def _sentence_events(
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
         if earlier is not None and earlier.start:
             when, place = (earlier.start, earlier.end), place or earlier.place
+        elif context.reference and TOLD_A_BRIEFING.search(text):
+            # "X told a press conference that ...": the news of the day it is dated
+            when = (context.reference.isoformat(), None)
     if _refers_back(text, first, dates):
         # "... chaired the session, and X took part": more parties of the event just reported;
         # "after the summit" with nothing just reported: an event told of before, not a new one
