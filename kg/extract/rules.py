@@ -20,6 +20,7 @@ from kg.extract.roles import CONFIDENCE, find_ministers, find_roles
 from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
+DATELINE_CITY = re.compile(r"^\s*(⟦L\d+⟧)\s*(?:,|—|–|-)")
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"
@@ -38,7 +39,7 @@ class Rules:
     def extract(self, document: Document, doc) -> Extraction:
         mentions = self.finder.find(doc)
         entities = group(mentions, self.gazetteer)
-        sentences, references = self._sentences(document, doc, mentions)
+        sentences, references, datelines = self._sentences(document, doc, mentions)
         extraction = Extraction(document=document, entities=entities)
 
         role_orgs: dict[int, set[str]] = {}
@@ -76,6 +77,11 @@ class Rules:
         for found in find_events(
             sentences, references, role_orgs, entities, media, rank, headlines
         ):
+            index = index_of[id(found.sentence)]
+            day = references[index].isoformat() if references[index] else None
+            if found.place is None and found.start == day and found.end is None:
+                # "YEREVAN, June 21 – ...": the dateline city, for what happened that day
+                found.place = datelines[index]
             extraction.events.append(
                 Event(
                     kind=found.kind,
@@ -91,24 +97,30 @@ class Rules:
 
     def _sentences(
         self, document: Document, doc, mentions
-    ) -> tuple[list[Sentence], list[date | None]]:
-        """Slotted sentences, each with the date of the news item it sits in."""
+    ) -> tuple[list[Sentence], list[date | None], list[str | None]]:
+        """Slotted sentences, each with the date of the news item it sits in and the
+        item's dateline city, if it has one."""
         text = document.text
         paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         sentences, references = [], []
+        datelines: list[str | None] = []
+        dateline = None
         reference = document.published
         for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
                 continue
             announced = line_date(line.split("\n")[0], reference or document.published)
+            sentence = slotted(sent.start_char, sent.end_char, text, mentions)
             if announced is not None:
                 reference = announced
-            sentence = slotted(sent.start_char, sent.end_char, text, mentions)
+                city = DATELINE_CITY.match(sentence.text)
+                dateline = sentence.slot(city.group(1)).key if city else None
             sentence.paragraph = sum(1 for p in paragraph_starts if p <= sent.start_char)
             sentences.append(sentence)
             references.append(reference)
-        return sentences, references
+            datelines.append(dateline)
+        return sentences, references, datelines
 
 
 BOARD = re.compile(r"^(?:Management\s+|Executive\s+)?(?:Board|Presidium|Collegium)\b")
