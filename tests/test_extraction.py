@@ -667,8 +667,11 @@ def test_a_minister_holds_a_post_in_the_ministry_the_article_names(extract) -> N
         "Yerevan. The Armenian Ministry of Foreign Affairs later published a summary of the talks."
     )
     assert "Armenian Ministry of Foreign Affairs" in names(x, "organization")
-    assert ("Tigran Vardanyan", "Minister of Foreign Affairs",
-            "Armenian Ministry of Foreign Affairs") in posts(x)
+    assert (
+        "Tigran Vardanyan",
+        "Minister of Foreign Affairs",
+        "Armenian Ministry of Foreign Affairs",
+    ) in posts(x)
 
 
 def test_a_minister_of_another_country_is_not_put_in_that_ministry(extract) -> None:
@@ -677,3 +680,13 @@ def test_a_minister_of_another_country_is_not_put_in_that_ministry(extract) -> N
         "The Russian Foreign Ministry said the meeting had been useful."
     )
     assert not any(person == "Arman Seitkali" for person, _, _ in posts(x))
+
+
+def test_the_mission_refers_to_the_one_mission_the_article_names(extract) -> None:
+    x = extract(
+        "The OSCE Special Monitoring Mission to Ukraine reported a quieter week. "
+        "The head of the mission, Chief Monitor Ivo Lindgren, said patrols would resume."
+    )
+    assert ("Ivo Lindgren", "Head", "OSCE Special Monitoring Mission to Ukraine") in posts(x)
+    # a back-reference is not another name of the mission
+    assert "mission" not in {a.lower() for e in x.entities.values() for a in e.aliases}

@@ -635,8 +635,9 @@ def _split_run_on(
 
 
 def _strip_honorifics(text: str, start: int) -> tuple[str, int]:
+    """Ranks, honorifics and title words before a name: "Chief Monitor Ivo Lindgren"."""
     words = text.split(" ")
-    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS | ROLE_WORDS:
         start += len(words[0]) + 1
         words.pop(0)
     return " ".join(words), start

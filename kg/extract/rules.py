@@ -15,7 +15,7 @@ from itertools import chain
 from kg.extract import gazetteer as gazetteers
 from kg.extract.dates import line_date
 from kg.extract.events import find_events
-from kg.extract.mentions import MentionFinder, group
+from kg.extract.mentions import Mention, MentionFinder, group
 from kg.extract.roles import CONFIDENCE, find_ministers, find_roles
 from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
@@ -39,7 +39,8 @@ class Rules:
     def extract(self, document: Document, doc) -> Extraction:
         mentions = self.finder.find(doc)
         entities = group(mentions, self.gazetteer)
-        sentences, references, datelines = self._sentences(document, doc, mentions)
+        slots = mentions + _back_references(document.text, mentions, entities)
+        sentences, references, datelines = self._sentences(document, doc, slots)
         extraction = Extraction(document=document, entities=entities)
 
         role_orgs: dict[int, set[str]] = {}
@@ -143,6 +144,43 @@ def _joined(doc, mentions):
             out[-1] = doc[out[-1].start : sent.end]
         else:
             out.append(sent)
+    return out
+
+
+BACK_REFERENCE = re.compile(
+    r"\b[Tt]he\s+(?P<word>[Mm]ission|Council|Commission|Committee|Assembly|Secretariat|Forum)\b"
+    r"(?!\s+(?:of|for|on)\b)(?!\s+[A-Z])"
+)
+
+
+def _back_references(text: str, mentions: list[Mention], entities) -> list[Mention]:
+    """ "the mission", "the Council": the one body of that kind the article names.
+
+    Not aliases (the guidelines keep generic back-references out of names), but they
+    let posts and events point at the body ("the head of the mission, X").
+    """
+    out = []
+    for match in BACK_REFERENCE.finditer(text):
+        start, end = match.start("word"), match.end("word")
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        word = match.group("word").lower()
+        if word == "mission":
+            bodies = [k for k, e in entities.items() if e.kind == "mission"]
+        else:
+            bodies = [
+                k
+                for k, e in entities.items()
+                if e.kind == "organization"
+                and any(re.search(rf"\b{word}\b", form, re.IGNORECASE) for form in e.forms())
+            ]
+        if len(bodies) == 1:
+            entity = entities[bodies[0]]
+            out.append(
+                Mention(
+                    start, end, entity.kind, match.group("word"), "back-reference", key=entity.key
+                )
+            )
     return out
 
 
