@@ -110,6 +110,19 @@ class Mention:
     location_text: str | None = None  # where a mission operates
     subtype: str | None = None
 
+    def again(self, start: int, end: int, text: str, source: str, parent_text: str) -> Mention:
+        """Another mention of what this one names, elsewhere or in another form."""
+        return Mention(
+            start,
+            end,
+            self.kind,
+            text,
+            source,
+            entry=self.entry,
+            subtype=self.subtype,
+            parent_text=parent_text,
+        )
+
     def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end
 
@@ -223,16 +236,7 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         for m in re.finditer(rf"\b{re.escape(acronym)}\b", _text(doc)):
             if not _covered(m.start(), m.end(), mentions + out):
                 out.append(
-                    Mention(
-                        m.start(),
-                        m.end(),
-                        definition.kind,
-                        acronym,
-                        "acronym",
-                        entry=definition.entry,
-                        subtype=definition.subtype,
-                        parent_text=definition.parent_text,
-                    )
+                    definition.again(m.start(), m.end(), acronym, "acronym", definition.parent_text)
                 )
     return out
 
@@ -786,18 +790,7 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", _text(doc)):
             start = found.end() - len(tail)
             if not _covered(start, found.end(), mentions + out):
-                out.append(
-                    Mention(
-                        start,
-                        found.end(),
-                        m.kind,
-                        tail,
-                        "short",
-                        entry=m.entry,
-                        subtype=m.subtype,
-                        parent_text=m.text,
-                    )
-                )
+                out.append(m.again(start, found.end(), tail, "short", m.text))
     return out
 
 
