@@ -129,7 +129,8 @@ class _Ingest:
         self.base = base
         self.report = report
         self.progress = progress
-        self.version = extractor.version
+        # what the stored facts depend on: extractor, model, gazetteers, and the IRI base
+        self.version = f"{extractor.version}/{base}"
         self._queued: dict[str, str] = {}  # graph -> fingerprint, of articles sent to parse
 
     def tell(self, source: str, outcome: str, failure: Failure | None = None) -> None:
@@ -192,6 +193,7 @@ class _Ingest:
         """Store one article in one transaction; a failure leaves no trace of it."""
         source = extraction.document.source
         try:
+            extraction.fingerprint = extraction.document.fingerprint(self.version)
             resolved = resolve(extraction, self.base)
             self.store.replace_article(resolved.graph, list(to_triples(resolved)))
         except KGError as error:
@@ -251,8 +253,10 @@ def ingest(
                 progress(Progress(error.message, "failed", report, failure))
         return report
     ontology = resources.ontology_file()
+    extractor = extractor or Extractor(model)
+    if hasattr(extractor, "check"):
+        extractor.check()  # a missing model fails before the store is created or touched
     with KGStore(store_path) as store:
-        extractor = extractor or Extractor(model)
         run_ = _Ingest(store, extractor, base or config.id_base(), report, progress)
         report.ontology_loaded = store.ensure_ontology(ontology)
         documents = run_.changed(_chain(head, items))
@@ -378,7 +382,7 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
     """
     if not sources:
         raise UsageError("nothing to remove", "name a path, URL or graph IRI of an article")
-    with KGStore(store_path) as store:
+    with KGStore(store_path, create=False) as store:
         articles = list(store.article_graphs())
         plan: list[Removed] = []
         for source in sources:
@@ -434,13 +438,22 @@ def query(
             except QueryError as error:
                 added = prepared.count("\n") - text.count("\n")
                 raise QueryError(_tidy_syntax_error(error.message, added), error.hint) from None
-            render(results, fmt, out)
+            _render(results, fmt, out)
         return
     named = load_query(resources.queries_dir(), name)
     values = dict(params or {})
     bind(named, values)  # unknown or missing parameters fail before the store is opened
     with _read_store(store_path) as store:
-        render(run(store, named, values), fmt, out, hide=[p.name for p in named.params])
+        _render(run(store, named, values), fmt, out, hide=[p.name for p in named.params])
+
+
+def _render(results, fmt: str, out: IO[bytes], **options) -> None:
+    """pyoxigraph evaluates lazily: errors of the query surface while rendering."""
+    try:
+        render(results, fmt, out, **options)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query failed: {error}",
+                         "simplify the query or check its IRIs and functions") from None
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")

@@ -547,9 +547,20 @@ def _canonical_url(tree: HtmlElement) -> str | None:
         if (meta.get("property") or "").lower() == "og:url"
     ]
     for candidate in canonical + og_url:
-        if re.match(r"https?://[^\s/]+", candidate.strip()):
+        if re.match(r"https?://[^\s/]+", candidate.strip()) and is_iri(candidate.strip()):
             return candidate.strip()
     return None
+
+
+def is_iri(text: str) -> bool:
+    """Can ``text`` be an article's schema:url (an absolute IRI, no spaces)?"""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
 
 
 def _date_or_none(value: str | None) -> date | None:
@@ -626,6 +637,12 @@ def _json_object(source: str, line: bytes) -> dict[str, Any]:
 def _record_document(source: str, record: dict[str, Any], url: str | None) -> Document:
     """A Document from one line; given fields win over what the text or page says."""
     given_url = _string_field(source, record, "url")
+    if given_url and not is_iri(given_url):
+        raise InputError(
+            f'{source}: "url" is not an absolute URL: {given_url[:80]!r}',
+            "give a URL such as https://example.org/news/1 (spaces percent-encoded), "
+            "or leave the field out",
+        )
     title = _string_field(source, record, "title")
     published = _date_field(source, record)
     text = _string_field(source, record, "text")

@@ -33,10 +33,11 @@ _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_GRAPH)
 # Strings, IRIs and comments of a SPARQL text: what to blank out before looking at keywords.
 _NOT_CODE = re.compile(
     r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    r"|<[^<>\"{}|^`\\\s]*>|(?<!\\)#[^\n]*",  # a "\#" in a prefixed name is no comment
     re.DOTALL,
 )
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# the keyword, not ?service, $service, ex:service or service:x
+_SERVICE = re.compile(r"(?<![?$:\w\\-])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
 def sparql_code(sparql: str) -> str:
@@ -64,19 +65,22 @@ class KGStore:
     ``path=None`` gives an in-memory store (tests, ``kg extract``).
     """
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str | None = None, *, read_only: bool = False, create: bool = True
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
-            elif read_only:
+            elif read_only or not create:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(
                         f"no store at {self.path}",
                         "ingest some articles first (kg ingest FILE) or pass --store PATH",
                     )
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = (ox.Store.read_only(str(self.path)) if read_only
+                               else ox.Store(str(self.path)))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -84,7 +88,7 @@ class KGStore:
             if "lock" in str(error).lower():
                 raise StoreError(
                     f"the store {self.path} is in use by another process",
-                    "wait for the other kg command (or kg serve) to finish, or use another --store",
+                    "wait for the other kg command to finish, or use another --store",
                 ) from None
             raise StoreError(
                 f"cannot open the store {self.path}: {error}", "check the path and its permissions"

@@ -484,3 +484,35 @@ def test_the_installed_model_reads_the_fixture_articles(articles: Path, tmp_path
     assert pipeline.ingest([str(articles)], one).skipped == ARTICLE_COUNT
     validation = pipeline.validate(one)
     assert validation.conforms, validation.render()
+
+
+def test_a_missing_model_fails_before_any_store_is_made(articles: Path, store_path: Path) -> None:
+    with pytest.raises(KGError, match="not installed"):
+        pipeline.ingest([str(articles)], store_path, model="no_such_pipeline_xyz")
+    assert not store_path.exists()
+
+
+def test_remove_on_a_mistyped_store_path_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "store"
+    with pytest.raises(StoreError, match="no store"):
+        pipeline.remove(["anything.txt"], missing)
+    assert not missing.exists()
+
+
+def test_editing_the_gazetteer_re_extracts(articles: Path, store_path: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    first = pipeline.ingest([str(articles)], store_path, model="blank:en")
+    assert first.stored == ARTICLE_COUNT
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("id\tname\taliases\tkind\tparent\tlocation\twikidata\n"
+                     "zlc\tZorvan Lakes Council\tZLC\torganization\t\t\t\n", encoding="utf-8")
+    monkeypatch.setenv("KG_GAZETTEER", str(extra))
+    again = pipeline.ingest([str(articles)], store_path, model="blank:en")
+    assert again.skipped == 0 and again.stored == ARTICLE_COUNT
+
+
+def test_a_new_base_re_extracts(articles: Path, store_path: Path) -> None:
+    pipeline.ingest([str(articles)], store_path, model="blank:en")
+    again = pipeline.ingest([str(articles)], store_path, model="blank:en",
+                            base="https://example.org/id/")
+    assert again.skipped == 0

@@ -792,3 +792,16 @@ def test_federated_queries_are_refused_before_anything_is_fetched() -> None:
     # the word inside a string or an IRI is not the keyword
     assert list(store.query('SELECT ?s WHERE { ?s ?p "SERVICE" }')) == []
     assert list(store.query("SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o }")) == []
+
+
+def test_the_service_check_is_not_fooled_by_escapes_nor_fooled_by_variables() -> None:
+    from kg.store import KGStore
+
+    store = KGStore()
+    sneaky = ("PREFIX ex: <http://example.org/> SELECT * WHERE { OPTIONAL { ?s ex:x\\#y ?o } "
+              "SERVICE <http://192.0.2.1/sparql> { ?a ?b ?c } }")
+    with pytest.raises(QueryError, match="SERVICE"):
+        store.query(sneaky)
+    assert list(store.query("SELECT ?service WHERE { ?service a ?class }")) == []
+    assert list(store.query(
+        "PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:service ?o }")) == []

