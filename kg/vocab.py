@@ -2,7 +2,7 @@
 
 A closed namespace only knows the terms listed here, so a typo is an
 ``AttributeError`` at import time rather than a silent new IRI in the graph.
-``tests/test_vocab.py`` checks that every term is declared in ``ontology/``.
+``tests/test_ontology.py`` checks that every term is declared in ``ontology/``.
 """
 
 from __future__ import annotations
