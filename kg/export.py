@@ -76,10 +76,6 @@ def resolve_format(name: str | None, output: Path | None = None, default: str = 
     return default
 
 
-def is_dataset_format(name: str) -> bool:
-    return FORMATS[name].supports_datasets
-
-
 @dataclass
 class ExportResult:
     """What was written, so the command can say so."""

@@ -29,9 +29,13 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def _article_id(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:24]
+
+
 def article_graph(url: str) -> str:
     """The named graph of the article at ``url``: stable, so re-ingesting replaces it."""
-    return GRAPH_BASE + "article/" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:24]
+    return GRAPH_BASE + "article/" + _article_id(url)
 
 
 @dataclass
@@ -103,6 +107,6 @@ def resolve(extraction: Extraction, base: str) -> Resolved:
         extraction=extraction,
         base=base,
         graph=article_graph(url),
-        article=base + "article/" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:24],
+        article=base + "article/" + _article_id(url),
         entities={key: entity_iri(e, base) for key, e in extraction.entities.items()},
     )

@@ -18,7 +18,6 @@ from kg.errors import KGError
 ONTOLOGY_ENV = "KG_ONTOLOGY_DIR"
 QUERIES_ENV = "KG_QUERIES_DIR"
 ONTOLOGY_FILE = "newskg.ttl"
-SHAPES_FILE = "shapes.ttl"
 
 
 def _candidates(name: str) -> list[Path]:

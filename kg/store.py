@@ -14,7 +14,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -204,35 +203,23 @@ class KGStore:
                 return graph
         return None
 
-    def dump(self, out: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
-        """Stream the dataset, or one graph ("default" for the default graph), to ``out``."""
-        if graph is None:
-            self._store.dump(out, rdf_format)
-            return
-        source = ox.DefaultGraph() if graph == "default" else ox.NamedNode(graph)
-        if graph != "default" and not self._store.contains_named_graph(source):
-            raise StoreError(
-                f"the store has no graph <{graph}>", "list the graphs with: kg stats --graphs"
-            )
-        self._store.dump(out, rdf_format, from_graph=source)
-
     def stats(self) -> dict[str, object]:
         """Counts a user checks after an ingest: articles, graphs, quads, entities by class."""
-        count = self._store.query
+        query = self._store.query
         quads = len(self._store)
         graphs = sum(1 for _ in self._store.named_graphs())
         articles = next(
             iter(
-                count(
+                query(
                     "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a "
                     f"<{SCHEMA.NewsArticle}> }} }}"
                 )
             )
         )["n"].value
-        default = next(iter(count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+        default = next(iter(query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
         classes = {
             row["class"].value: int(row["n"].value)
-            for row in count(
+            for row in query(
                 "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class "
                 f"FILTER(?class != <{OWL.Class}>) }} GROUP BY ?class ORDER BY DESC(?n)"
             )
