@@ -119,14 +119,15 @@ def _find_graph(store: KGStore, graph: str) -> str:
         exists = False
     if exists:
         return graph
-    found = store.graph_for_source(graph)
-    if found is None:
+    found = store.articles_named_by(graph)
+    if len(found) != 1:
         raise StoreError(
-            f"the store has no graph {graph}",
+            f"the store has no graph {graph}" if not found
+            else f"{graph} names {len(found)} articles",
             "pass a graph IRI, an article's URL or path, or 'default'; "
             "kg stats --graphs lists the article graphs",
         )
-    return found
+    return found[0][0]
 
 
 def export_store(

@@ -11,7 +11,6 @@ keeps every article finished so far (run it again: those are skipped).
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -342,38 +341,6 @@ class Removed:
     url: str
 
 
-def _looks_like_path(source: str) -> bool:
-    return "://" not in source and not source.startswith(("ni:", "urn:", "file:"))
-
-
-def _file_uris(source: str) -> set[str]:
-    path = Path(source)
-    uris = {path.absolute().as_uri()}
-    with contextlib.suppress(OSError, RuntimeError):
-        uris.add(path.resolve().as_uri())
-    return uris
-
-
-def _matches(source: str, articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Article graphs that ``source`` names: a graph IRI, a URL, a path (file or folder)."""
-    found = {(graph, url) for graph, url in articles if source in (graph, url)}
-    if _looks_like_path(source):
-        uris = _file_uris(source)
-        for graph, url in articles:
-            for uri in uris:
-                # a file, a line of a .jsonl file (#line=N), or a file inside a folder
-                if url == uri or url.startswith((uri + "#", uri.rstrip("/") + "/")):
-                    found.add((graph, url))
-        if Path(source).exists():
-            by_graph = dict(articles)
-            for item in read_sources([source]):
-                if isinstance(item, Document):
-                    graph = article_graph(item.url)
-                    if graph in by_graph:
-                        found.add((graph, by_graph[graph]))
-    return sorted(found)
-
-
 def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
     """Retract the articles ``sources`` name; all must be known, or nothing is removed.
 
@@ -386,7 +353,7 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
         articles = list(store.article_graphs())
         plan: list[Removed] = []
         for source in sources:
-            found = _matches(source, articles)
+            found = store.articles_named_by(source, articles)
             if not found:
                 raise KGError(
                     f"no article in the store {store_path} comes from {source}",

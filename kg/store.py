@@ -10,6 +10,7 @@ goes in whole or not at all, and a failure leaves the store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.facts import Document
+from kg.resolve import article_graph
+from kg.sources import read_sources
 from kg.vocab import KGO, ONTOLOGY, ONTOLOGY_GRAPH, OWL, RDF, RDFS, SCHEMA
 
 Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -42,6 +46,18 @@ _SERVICE = re.compile(r"(?<![?$:\w\\-])SERVICE(?![\w:-])", re.IGNORECASE)
 def sparql_code(sparql: str) -> str:
     """The query with its strings, IRIs and comments blanked: keywords only."""
     return _NOT_CODE.sub(" ", sparql)
+
+
+def _looks_like_path(source: str) -> bool:
+    return "://" not in source and not source.startswith(("ni:", "urn:", "file:"))
+
+
+def _file_uris(source: str) -> set[str]:
+    path = Path(source)
+    uris = {path.absolute().as_uri()}
+    with contextlib.suppress(OSError, RuntimeError):
+        uris.add(path.resolve().as_uri())
+    return uris
 
 
 def _ntriples(triples: Iterable[Triple]) -> str:
@@ -192,16 +208,27 @@ class KGStore:
                 for url in self._store.quads_for_pattern(quad.subject, _URL, None, quad.graph_name):
                     yield quad.graph_name.value, url.object.value
 
-    def graph_for_source(self, source: str) -> str | None:
-        """Find an article graph by graph IRI, schema:url, or local path."""
-        candidates = {source}
-        path = Path(source)
-        if path.exists():
-            candidates.add(path.resolve().as_uri())
-        for graph, url in self.article_graphs():
-            if graph in candidates or url in candidates:
-                return graph
-        return None
+    def articles_named_by(
+        self, source: str, articles: list[tuple[str, str]] | None = None
+    ) -> list[tuple[str, str]]:
+        """(graph, url) of the articles ``source`` names: a graph IRI, a URL, or a path
+        (a file, a .jsonl file's lines, a folder's files, or what a file now reads as)."""
+        if articles is None:
+            articles = list(self.article_graphs())
+        found = {(graph, url) for graph, url in articles if source in (graph, url)}
+        if _looks_like_path(source):
+            uris = _file_uris(source)
+            for graph, url in articles:
+                for uri in uris:
+                    if url == uri or url.startswith((uri + "#", uri.rstrip("/") + "/")):
+                        found.add((graph, url))
+            if Path(source).exists():
+                by_graph = dict(articles)
+                for item in read_sources([source]):
+                    if isinstance(item, Document) and article_graph(item.url) in by_graph:
+                        graph = article_graph(item.url)
+                        found.add((graph, by_graph[graph]))
+        return sorted(found)
 
     def stats(self) -> dict[str, object]:
         """Counts a user checks after an ingest: articles, graphs, quads, entities by class."""
