@@ -383,6 +383,68 @@ def test_meetings_with_several_counterparts_one_each(extract) -> None:
     ]
 
 
+def test_meetings_during_a_visit_have_the_traveller_as_subject(extract) -> None:
+    x = extract(
+        "During a visit to Kyrgyzstan, CSTO Deputy Secretary General Ivan Markov held "
+        "meetings with President of the Kyrgyz Republic Kubat-Bek Osmonov and Aida Bekova, "
+        "CSTO Press Secretary Lena Orlova told TASS on Friday."
+    )
+    found = events(x)
+    assert ("Visit", None, None, people("Ivan Markov", "Kyrgyzstan"), "Kyrgyzstan") in found
+    meetings = {e[3] for e in found if e[0] == "Meeting"}
+    # one meeting per counterpart; who told the news took part in neither
+    assert meetings == {
+        people("Ivan Markov", "Kubat-Bek Osmonov"),
+        people("Ivan Markov", "Aida Bekova"),
+    }
+
+
+def test_a_hyphenated_given_name_after_a_title_is_one_person(extract) -> None:
+    x = extract("President of the Republic of Kazakhstan Kassym-Bek Nurlanov opened the forum.")
+    assert "Kassym-Bek Nurlanov" in names(x, "person")
+
+
+def test_talks_told_of_again_are_not_a_new_meeting(extract) -> None:
+    x = extract(
+        "On 4 June 2024, Ivan Markov held talks with Anvar Tashkentov and Kubat Osmonov in "
+        "Bishkek. According to Markov, the talks with Tashkentov and Osmonov focused on the "
+        "preparations for the meetings of the CSTO Collective Security Council in Minsk in "
+        "November."
+    )
+    assert events(x) == [
+        ("Meeting", "2024-06-04", None, people("Ivan Markov", "Anvar Tashkentov"), "Bishkek"),
+        ("Meeting", "2024-06-04", None, people("Ivan Markov", "Kubat Osmonov"), "Bishkek"),
+        # the month belongs to the Council's meetings, not to the talks told of again
+        ("Meeting", "2024-11", None, people("CSTO Collective Security Council"), "Minsk"),
+    ]
+
+
+def test_addressed_the_meeting_of_a_body_is_one_meeting(extract) -> None:
+    x = extract(
+        "Ivan Markov addressed the 12th meeting of the CSTO Council of Foreign Ministers, "
+        "held by videoconference on 14 May 2024."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-05-14",
+            None,
+            people("Ivan Markov", "CSTO Council of Foreign Ministers"),
+            None,
+        )
+    ]
+
+
+def test_an_undated_meeting_told_twice_is_one_event(extract) -> None:
+    x = extract(
+        "Ivan Markov held talks with Anvar Tashkentov in Astana. In his talks with Tashkentov, "
+        "Markov went over the situation in Central Asia."
+    )
+    assert events(x) == [
+        ("Meeting", None, None, people("Ivan Markov", "Anvar Tashkentov"), "Astana")
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -54,6 +54,11 @@ ATTRIBUTION = re.compile(
     r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)",
     re.IGNORECASE,
 )
+# "..., CSTO Press Secretary Vladimir Zaynetdinov told TASS on Monday.": who tells the news
+SPEAKER = re.compile(
+    r",\s+[^,]{0,80}?(?P<slot>⟦P\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed)\b"
+    r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
+)
 VENUE = re.compile(r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)", re.IGNORECASE)
 PLACE_PREP = re.compile(
     r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
@@ -99,6 +104,12 @@ BACK_REFERENCE = re.compile(
     r"\s+(?:the|his|her|their|this)\s+$",
     re.IGNORECASE,
 )
+# between "addressed" and "meeting" in "addressed the 15th meeting of ..."
+OBJECT_OF = re.compile(r"\s+(?:the|a|an|its|his|her)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
+DURING = re.compile(
+    r"^\s*(?:During|In\s+the\s+course\s+of|On)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"
 TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 # "the UN peacekeeping mission", "CSTO member states": a name used as an adjective
@@ -142,6 +153,7 @@ class Context:
     gathering: FoundEvent | None = None  # the last event of the news item
     visit: FoundEvent | None = None  # the last visit in the current news item
     paragraph: int = -1
+    seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
 
 
 def find_events(
@@ -183,6 +195,8 @@ def find_events(
             last = context.gathering
             last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
+        for event in events:
+            context.seen.update(event.participants)
         if events:
             context.last_event = context.gathering = events[-1]
             if events[-1].kind == "Visit":
@@ -199,7 +213,7 @@ def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
     """Who "he" or "she" will refer to next: the subject of this sentence's event, or the
     person the sentence opens with."""
     for event in events:
-        if event.subject:
+        if event.subject and event.rule != "event-meeting-of":
             return event.subject[0]
     head = SLOT.match(sentence.text.lstrip())
     if head and head.group(1) == "P":
@@ -235,6 +249,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
     excluded = set(role_orgs) | media
     for pattern in (
         ATTRIBUTION,
+        SPEAKER,
         VENUE,
         TITLE_OF,
         TITLE_BEFORE,
@@ -274,7 +289,13 @@ def _sentence_events(
     # a date late in the list is that item's, not the sentence's
     later = [t for t in triggers[1:] if re.match(r"\s+with\b", text[t.end() : t.end() + 6])]
     limit = later[0].start() if later else len(text)
-    when = _date([d for d in dates if d.start < limit], triggers[0].start(), text)
+    # "the talks ... focused on the upcoming meetings of the CSTO bodies in November":
+    # a date nearer a later "meetings of <body>" is that gathering's
+    bodies = [t for t in triggers[1:] if OF_BODY.match(text[t.end() :])]
+    free = [
+        d for d in dates if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
+    ]
+    when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
     place = _place(sentence, place_rank)
     visit = next(
         (
@@ -290,6 +311,14 @@ def _sentence_events(
     ]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[: first.start()])
+    if not subject and visit is first and meetings:
+        # "During a visit to Kazakhstan, Secretary General ... Stanislav Zas held meetings with"
+        opening = DURING.match(text[: visit.start()])
+        comma = text.find(",", visit.end(), meetings[0].start())
+        if opening and comma >= 0:
+            subject = parties(text[comma : meetings[0].start()])
+            if subject:
+                first = meetings[0]
     if (
         not subject
         and context.protagonist
@@ -306,15 +335,19 @@ def _sentence_events(
         elif context.reference and TOLD_A_BRIEFING.search(text):
             # "X told a press conference that ...": the news of the day it is dated
             when = (context.reference.isoformat(), None)
-    if _refers_back(text, first, dates):
+    told_before = _refers_back(text, first, free)
+    if told_before:
         # "... chaired the session, and X took part": more parties of the event just reported;
+        # "the talks with A and B focused on ...": parties already reported add nothing;
         # "after the summit" with nothing just reported: an event told of before, not a new one
         if context.gathering is not None:
             earlier = context.gathering
+            later_trigger = next((t for t in triggers if t.start() > first.start()), None)
+            told = subject + parties(text[: later_trigger.start() if later_trigger else len(text)])
             earlier.participants = list(
-                dict.fromkeys(earlier.participants + subject + parties(text))
+                dict.fromkeys(earlier.participants + [k for k in told if k not in context.seen])
             )
-        return []
+        visit = None
     events: list[FoundEvent] = []
     if visit is not None:
         end = meetings[0].start() if meetings else len(text)
@@ -340,6 +373,8 @@ def _sentence_events(
         ):
             continue  # "addressed the Council" is a sitting; "address the issue" is not
         own = OF_BODY.match(segment)
+        if told_before and not (i and own):
+            continue
         if i and own:
             # "... about the outcome of the meeting of the SCO Council, held on 30 November"
             body = parties(own.group(0))
@@ -360,6 +395,7 @@ def _sentence_events(
         counterparts = (
             _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
         )
+        counterparts = [k for k in counterparts if k not in subject]
         if i:
             # a later clause may have its own subject: "On the sidelines of the session of
             # the UN General Assembly, the Deputy Minister met ..."
@@ -415,12 +451,24 @@ def _triggers(text: str) -> list[re.Match]:
         for i, t in enumerate(found)
         if not (i and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
     ]
-    # "a videoconference meeting", "a video conference session": one gathering, one trigger
+    # "a videoconference meeting", "a video conference session": one gathering, one trigger;
+    # "addressed the 15th meeting of ...", "presided over the session": the gathering's word
     following = [*kept[1:], None] if kept else []
-    return [
+    kept = [
         t
         for t, after in zip(kept, following, strict=True)
         if after is None or text[t.end() : after.start()].strip(" -")
+    ]
+    previous = [None, *kept[:-1]] if kept else []
+    return [
+        t
+        for t, before in zip(kept, previous, strict=True)
+        if before is None
+        or not (
+            t.group("meeting")
+            and before.group("meeting")
+            and OBJECT_OF.fullmatch(text[before.end() : t.start()])
+        )
     ]
 
 
@@ -453,6 +501,10 @@ def _counterparts(segment: str, parties) -> list[str]:
 
 def _about(event: FoundEvent | None, subject: list[str]) -> bool:
     return event is not None and bool(subject) and subject[0] in event.participants
+
+
+def _distance(found_date, trigger) -> int:
+    return min(abs(found_date.start - trigger.end()), abs(trigger.start() - found_date.end))
 
 
 def _refers_back(text: str, trigger, dates) -> bool:
@@ -576,7 +628,6 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
 def _same(a: FoundEvent, b: FoundEvent) -> bool:
     return (
         a.kind == b.kind
-        and a.start is not None
         and a.start == b.start
         and a.end == b.end
         and set(a.participants) == set(b.participants)

@@ -695,22 +695,39 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         )
         if not after_title:
             continue
-        j = i
+        j, words = i, 0
         while (
             j < len(doc)
-            and j - i < 3
+            and words < 3
             and _NAME_WORD.match(doc[j].text)
             and not _covered(doc[j].idx, doc[j].idx + 1, mentions + out)
         ):
             j += 1
+            if _hyphen_joins(doc, j):
+                j += 2  # spaCy splits "Kassym-Jomart" into three tokens
+            words += 1
         span = doc[i:j]
         if (
-            len(span) >= 2
+            words >= 2
             and _looks_like_person(span.text, gazetteer)
-            and (not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in span))
+            and (
+                not doc.has_annotation("TAG")
+                or all(t.tag_ == "NNP" for t in span if t.text != "-")
+            )
         ):
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
     return out
+
+
+def _hyphen_joins(doc: Doc, j: int) -> bool:
+    """Token j is a hyphen written tight between two name words."""
+    return (
+        j + 1 < len(doc)
+        and doc[j].text == "-"
+        and not doc[j - 1].whitespace_
+        and not doc[j].whitespace_
+        and _NAME_WORD.match(doc[j + 1].text) is not None
+    )
 
 
 def _extend_given_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> None:
