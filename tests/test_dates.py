@@ -33,7 +33,8 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The minister spoke to reporters yesterday.", "2023-03-14", None),
         ("The envoys met last week.", "2023-03-08", "2023-03-14"),
         ("The secretary general arrived last Thursday.", "2023-03-09", None),
-        ("A summit is planned later this year.", "2023-03-16", "2023-12-31"),
+        ("A summit is planned later this year.", "2023-03-15", "2023-12-31"),
+        ("The council sat twice earlier this year.", "2023-01-01", "2023-03-15"),
     ],
 )
 def test_resolves_against_reference(text, start, end):

@@ -445,6 +445,56 @@ def test_an_undated_meeting_told_twice_is_one_event(extract) -> None:
     ]
 
 
+def test_being_received_in_a_city_is_a_visit_and_a_meeting(extract) -> None:
+    x = extract(
+        "ASTANA, 12 March 2024 — Ivan Markov, Secretary General of the CSTO, was received "
+        "in Astana today by Nurlan Abenov, President of the Republic of Kazakhstan."
+    )
+    assert events(x) == [
+        ("Meeting", "2024-03-12", None, people("Ivan Markov", "Nurlan Abenov"), "Astana"),
+        (
+            "Visit",
+            "2024-03-12",
+            None,
+            people("Ivan Markov", "Nurlan Abenov", "Kazakhstan"),
+            "Astana",
+        ),
+    ]
+
+
+def test_the_next_session_of_a_body_is_the_bodys_gathering(extract) -> None:
+    x = extract(
+        "On 1 July 2024, Ivan Markov held talks with Anvar Tashkentov in Dushanbe. They also "
+        "discussed preparations for the next session of the CSTO Collective Security "
+        "Council, which Dushanbe will host later this year.",
+        published=date(2024, 7, 3),
+    )
+    assert events(x)[1:] == [
+        ("Meeting", "2024-07-03", "2024-12-31", people("CSTO Collective Security Council"),
+         "Dushanbe"),
+    ]
+
+
+def test_part_of_a_session_just_reported_is_no_new_meeting(extract) -> None:
+    x = extract(
+        "The CSTO Collective Security Council met in Minsk on 23 November 2023 with Ivan "
+        "Markov in attendance. The leaders first met in a narrow format; a plenary sitting "
+        "of the leaders followed."
+    )
+    assert [e[1] for e in events(x)] == ["2023-11-23"]
+
+
+def test_the_main_clause_subject_is_who_he_is_next(extract) -> None:
+    x = extract(
+        "The CSTO Collective Security Council met in Minsk on 23 November 2023.\n\nTalking to "
+        "reporters after the summit, Ivan Markov said the session went well. He said he had "
+        "raised the border in a conversation with Anvar Tashkentov."
+    )
+    assert (
+        "Meeting", None, None, people("Ivan Markov", "Anvar Tashkentov"), None
+    ) in events(x)
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -101,6 +101,7 @@ PATTERNS = [
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
     ("later_year", r"\blater\s+this\s+year\b"),
+    ("earlier_year", r"\bearlier\s+this\s+year\b"),
     ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b|\b(?:the\s+)?day\s+after\b"),
     (
         "previous_day",
@@ -232,7 +233,10 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
         index = reference.year * 12 + reference.month - 1 + shift
         return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
     if kind == "later_year":
-        return DateValue((reference + timedelta(days=1)).isoformat(), f"{reference.year}-12-31")
+        # from the day the news is dated: what it announces may still happen that day
+        return DateValue(reference.isoformat(), f"{reference.year}-12-31")
+    if kind == "earlier_year":
+        return DateValue(f"{reference.year}-01-01", reference.isoformat())
     if kind == "previous_day" and (anchor or reference):
         return DateValue(((anchor or reference) - timedelta(days=1)).isoformat())
     if kind == "following_day" and anchor:

@@ -65,6 +65,8 @@ PLACE_PREP = re.compile(
     r"(?P<slot>⟦L\d+⟧)",
     re.IGNORECASE,
 )
+# "the session, which Dushanbe will host later this year"
+HOST_PLACE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+(?:will\s+|is\s+to\s+|is\s+due\s+to\s+)?host(?:s|ed)?\b")
 DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
 )
@@ -83,6 +85,12 @@ ATTENDANCE = re.compile(
     r"participated|in\s+attendance|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
+CHAIRED = re.compile(
+    r"\b(?:chaired|co-chaired|presided|under\s+the\s+chairmanship\s+of|led\s+by)\b", re.I
+)
+RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", re.I)
+# "the next session of the Council": a gathering still to come, not the one just told of
+COMING = re.compile(r"\b(?:next|upcoming|forthcoming|coming|future)\s+(?:[\w-]+\s+)?$", re.I)
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 TOLD_A_BRIEFING = re.compile(
     r"\b(?:told|addressed|gave)\s+(?:a|an)\s+(?:\w+\s+)?(?:press\s+conference|news\s+conference|"
@@ -215,6 +223,8 @@ def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
     for event in events:
         if event.subject and event.rule != "event-meeting-of":
             return event.subject[0]
+    if sentence.subject is not None:
+        return sentence.subject.key
     head = SLOT.match(sentence.text.lstrip())
     if head and head.group(1) == "P":
         return sentence.slot(head.group(0)).key
@@ -328,10 +338,12 @@ def _sentence_events(
         if THEY.search(text[: first.start()]):
             # "they": the person the story follows and those the last sentence put with them
             subject = list(dict.fromkeys(subject + context.company))
+    dated_by = None  # the event just reported, whose date this sentence takes
     if when is None:
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
         if earlier is not None and earlier.start:
             when, place = (earlier.start, earlier.end), place or earlier.place
+            dated_by = earlier
         elif context.reference and TOLD_A_BRIEFING.search(text):
             # "X told a press conference that ...": the news of the day it is dated
             when = (context.reference.isoformat(), None)
@@ -340,7 +352,7 @@ def _sentence_events(
         # "... chaired the session, and X took part": more parties of the event just reported;
         # "the talks with A and B focused on ...": parties already reported add nothing;
         # "after the summit" with nothing just reported: an event told of before, not a new one
-        if context.gathering is not None:
+        if context.gathering is not None and (ATTENDANCE.search(text) or CHAIRED.search(text)):
             earlier = context.gathering
             later_trigger = next((t for t in triggers if t.start() > first.start()), None)
             told = subject + parties(text[: later_trigger.start() if later_trigger else len(text)])
@@ -373,9 +385,11 @@ def _sentence_events(
         ):
             continue  # "addressed the Council" is a sitting; "address the issue" is not
         own = OF_BODY.match(segment)
+        # "preparations for the next session of the Council": the Council's gathering
+        coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
         if told_before and not (i and own):
             continue
-        if i and own:
+        if own and (i or coming):
             # "... about the outcome of the meeting of the SCO Council, held on 30 November"
             body = parties(own.group(0))
             if body:
@@ -440,6 +454,33 @@ def _sentence_events(
                         subject,
                     )
                 )
+    reception = RECEIVED_IN.search(text)
+    if reception and visit is None and subject and not told_before:
+        # "Zas was received in Dushanbe by President Rahmon": he came to Tajikistan
+        host = _host(sentence, reception, entities, place_rank)
+        hosts = [k for k in parties(text[reception.end() :]) if k.startswith("person:")][:1]
+        if host:
+            events.append(
+                _event(
+                    "Visit",
+                    sentence,
+                    reception,
+                    subject + hosts + [host],
+                    when,
+                    place,
+                    "event-visit-received",
+                    subject,
+                )
+            )
+    if dated_by is not None:
+        # "a plenary sitting followed": part of the gathering just reported, no one new
+        # (the CSTO is no one new where its Collective Security Council sat)
+        covered = set(dated_by.participants) | {
+            entities[k].parent for k in dated_by.participants if k in entities
+        }
+        events = [
+            e for e in events if not (e.kind == dated_by.kind and set(e.participants) <= covered)
+        ]
     return events
 
 
@@ -509,14 +550,14 @@ def _distance(found_date, trigger) -> int:
 
 def _refers_back(text: str, trigger, dates) -> bool:
     """A definite trigger with no date of its own ("chaired the session") names the
-    gathering the previous sentence reported."""
+    gathering the previous sentence reported; "the next session" names another."""
     own_date = any(d.value and d.kind in EXPLICIT for d in dates)
-    return not own_date and bool(
-        re.search(
-            r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}$",
-            text[max(0, trigger.start() - 30) : trigger.start()],
-            re.IGNORECASE,
-        )
+    before = text[max(0, trigger.start() - 30) : trigger.start()]
+    return (
+        not own_date
+        and re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}$", before, re.IGNORECASE)
+        is not None
+        and not COMING.search(before)
     )
 
 
@@ -570,7 +611,7 @@ def _place(sentence: Sentence, place_rank) -> str | None:
         sentence.slot(m.group("slot"))
         for m in PLACE_PREP.finditer(sentence.text)
         if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)
-    ]
+    ] + [sentence.slot(m.group("slot")) for m in HOST_PLACE.finditer(sentence.text)]
     if not candidates:
         return None
     return min(candidates, key=lambda m: place_rank(m.key)).key
@@ -619,7 +660,11 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
             o is not e
             and o.start
             and o.kind == e.kind
-            and set(e.participants) <= set(o.participants)
+            and (
+                set(e.participants) == set(o.participants)
+                or set(e.participants) < set(o.participants)
+                and e.trigger.lower() == o.trigger.lower()
+            )
             for o in merged
         )
     ]

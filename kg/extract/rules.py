@@ -113,6 +113,7 @@ class Rules:
                 continue
             announced = line_date(line.split("\n")[0], reference or document.published)
             sentence = slotted(sent.start_char, sent.end_char, text, mentions)
+            sentence.subject = _main_subject(sent, sentence)
             if announced is not None:
                 reference = announced
                 city = DATELINE_CITY.match(sentence.text)
@@ -122,6 +123,17 @@ class Rules:
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
+
+
+def _main_subject(sent, sentence: Sentence) -> Mention | None:
+    """The person named as the subject of the sentence's main verb ("Talking to reporters,
+    Semerikov said ..."), when the parser gives one."""
+    subjects = [t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")]
+    for token in subjects:
+        for mention in sentence.slots:
+            if mention.kind == "person" and mention.start <= token.idx < mention.end:
+                return mention
+    return None
 
 
 BOARD = re.compile(r"^(?:Management\s+|Executive\s+)?(?:Board|Presidium|Collegium)\b")

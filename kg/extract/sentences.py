@@ -25,6 +25,7 @@ class Sentence:
     slots: list[Mention] = field(default_factory=list)
     item: int = 0  # index of the news item it belongs to
     paragraph: int = 0
+    subject: Mention | None = None  # the person the parser takes for the main clause's subject
 
     def slot(self, token: str) -> Mention:
         m = SLOT.fullmatch(token)
