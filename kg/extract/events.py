@@ -66,7 +66,9 @@ PLACE_PREP = re.compile(
     re.IGNORECASE,
 )
 # "the session, which Dushanbe will host later this year"
-HOST_PLACE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+(?:will\s+|is\s+to\s+|is\s+due\s+to\s+)?host(?:s|ed)?\b")
+HOST_PLACE = re.compile(
+    r"(?P<slot>⟦L\d+⟧)\s+(?:will\s+|is\s+to\s+|is\s+due\s+to\s+)?host(?:s|ed)?\b"
+)
 DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
 )
