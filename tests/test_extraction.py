@@ -495,6 +495,61 @@ def test_the_main_clause_subject_is_who_he_is_next(extract) -> None:
     ) in events(x)
 
 
+def test_a_post_named_in_place_of_its_holder_is_that_person(extract) -> None:
+    x = extract(
+        "On 12 May 2024, Ivan Markov, Chairman of the CIS Executive Committee, held talks in "
+        "Dushanbe with Anvar Tashkentov.\n\nOn 14 May 2024, the head of the CIS Executive "
+        "Committee met Kubat Osmonov in Bishkek."
+    )
+    assert ("Meeting", "2024-05-14", None, people("Ivan Markov", "Kubat Osmonov"), "Bishkek") in (
+        events(x)
+    )
+
+
+def test_a_bare_title_names_the_one_holder_of_that_post(extract) -> None:
+    x = extract(
+        "CSTO Secretary General Ivan Markov arrived in Astana on 3 June 2024.\n\nOn 4 June "
+        "2024, Anvar Tashkentov received the Secretary General."
+    )
+    assert ("Meeting", "2024-06-04", None, people("Ivan Markov", "Anvar Tashkentov"), None) in (
+        events(x)
+    )
+
+
+def test_the_president_alone_names_no_one(extract) -> None:
+    x = extract(
+        "On 4 June 2024, CSTO Secretary General Ivan Markov met Aida Bekova, Assistant to the "
+        "President of Kyrgyzstan."
+    )
+    assert events(x) == [
+        ("Meeting", "2024-06-04", None, people("Ivan Markov", "Aida Bekova"), None)
+    ]
+
+
+def test_a_date_in_another_clause_does_not_date_the_talks(extract) -> None:
+    x = extract(
+        "On 2 February 2024, Ivan Markov received Anvar Tashkentov in Beijing.\n\nThe "
+        "conversation focused on the observer status, which the SCO Heads of State Council "
+        "decided to grant in September 2023."
+    )
+    assert [e[1] for e in events(x)] == ["2024-02-02"]
+
+
+def test_an_embassy_of_a_country_and_a_charge_d_affaires(extract) -> None:
+    x = extract(
+        "On 20 January 2024, Ivan Markov met Kubat Osmonov, Chargé d'Affaires ad interim of "
+        "the Embassy of the Republic of Uzbekistan."
+    )
+    assert "Embassy of the Republic of Uzbekistan" in names(x, "organization")
+    assert "Chargé d'Affaires" not in names(x, "organization")
+    assert posts(x) == {
+        ("Kubat Osmonov", "Chargé d'Affaires ad interim", "Embassy of the Republic of Uzbekistan")
+    }
+    assert events(x) == [
+        ("Meeting", "2024-01-20", None, people("Ivan Markov", "Kubat Osmonov"), None)
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -93,6 +93,17 @@ CHAIRED = re.compile(
 RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", re.I)
 # "the next session of the Council": a gathering still to come, not the one just told of
 COMING = re.compile(r"\b(?:next|upcoming|forthcoming|coming|future)\s+(?:[\w-]+\s+)?$", re.I)
+RELATIVE = re.compile(r"\b(?:which|who|whom|that|when)\b", re.IGNORECASE)
+HELD = re.compile(
+    r"\b(?:held|hold|holds|take\s+place|takes\s+place|took\s+place|convened?|scheduled|due|"
+    r"planned|opens?|opened|starts?|started|run|runs|ran|sit|sat|met|meet|meets|host|hosts|hosted)\b",
+    re.IGNORECASE,
+)
+# "the SCO's 2022 agenda": a body named as an owner, not as a party
+POSSESSIVE = re.compile(
+    r"(?P<slot>⟦O\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
+    r"officials|secretary|chairman|members|observers)\b)"
+)
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 TOLD_A_BRIEFING = re.compile(
     r"\b(?:told|addressed|gave)\s+(?:a|an)\s+(?:\w+\s+)?(?:press\s+conference|news\s+conference|"
@@ -268,6 +279,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         PARENT_OF,
         JOURNALISTS,
         ATTRIBUTIVE,
+        POSSESSIVE,
     ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
@@ -305,7 +317,10 @@ def _sentence_events(
     # a date nearer a later "meetings of <body>" is that gathering's
     bodies = [t for t in triggers[1:] if OF_BODY.match(text[t.end() :])]
     free = [
-        d for d in dates if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
+        d
+        for d in dates
+        if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
+        and not _in_other_clause(text, triggers[0], d)
     ]
     when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
     place = _place(sentence, place_rank)
@@ -544,6 +559,16 @@ def _counterparts(segment: str, parties) -> list[str]:
 
 def _about(event: FoundEvent | None, subject: list[str]) -> bool:
     return event is not None and bool(subject) and subject[0] in event.participants
+
+
+def _in_other_clause(text: str, trigger, found_date) -> bool:
+    """ "The conversation focused on the status, which the Council decided to grant in
+    September 2021": the date is the decision's. A relative clause saying when the
+    gathering is held ("which will be held tomorrow") still dates it."""
+    if found_date.start < trigger.end():
+        return False
+    between = text[trigger.end() : found_date.start]
+    return bool(RELATIVE.search(between)) and not HELD.search(between)
 
 
 def _distance(found_date, trigger) -> int:

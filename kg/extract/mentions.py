@@ -84,6 +84,7 @@ ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head
     "d'affaires",
     "d’affaires",
 }
+ROLE_TITLES = {head.lower() for head in ROLE_HEADS}
 MODIFIER_WORDS = {m.lower() for m in ROLE_MODIFIERS}
 _CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
 
@@ -352,6 +353,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                 gazetteer,
             )
     out += _ministries(doc, mentions + out, gazetteer)
+    out += _embassies(doc, mentions + out)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
 
@@ -394,6 +396,26 @@ def _ministries(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list
                 subtype=entry.subtype if entry else None,
             )
         )
+    return out
+
+
+EMBASSY = re.compile(
+    r"\b(?:Embassy|Consulate(?:[- ]General)?|Permanent\s+Mission|Trade\s+Mission)"
+    r"\s+of\s+(?:the\s+)?"
+)
+
+
+def _embassies(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A country's diplomatic missions: "the Embassy of the Republic of Uzbekistan"."""
+    text = _text(doc)
+    places = {m.start: m for m in mentions if m.kind == "place"}
+    out = []
+    for match in EMBASSY.finditer(text):
+        place = places.get(match.end())
+        if place is None or _covered(match.start(), place.start, mentions):
+            continue
+        name = text[match.start() : place.end]
+        out.append(Mention(match.start(), place.end, "organization", name, "pattern"))
     return out
 
 
@@ -526,8 +548,10 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         if not text or not text[0].isupper() or norm(text) in GENERIC:
             continue
         words = text.split()
-        if words[-1].lower() in ROLE_WORDS | HONORIFICS and kind != "person":
-            continue  # "Major General", "Apostolic Nuncio": titles, not names
+        if kind != "person" and (
+            words[-1].lower() in ROLE_WORDS | HONORIFICS or text.lower() in ROLE_TITLES
+        ):
+            continue  # "Major General", "Apostolic Nuncio", "Chargé d'Affaires": titles
         if any(norm(part) in gazetteer.demonyms for part in re.split(r"[-\s]", text)):
             continue  # "Kazakh", "Tajik-Afghan": adjectives
         if kind == "place" and words[-1].lower() in BODY_HEADS:

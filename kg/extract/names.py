@@ -107,6 +107,8 @@ BODY_HEADS = {
     "parliament",
     "government",
     "ministry",
+    "embassy",
+    "consulate",
     "directorate",
     "headquarters",
     "command",
@@ -285,7 +287,7 @@ ROLE_MODIFIERS = [
     "Emergency Situations",
 ]
 
-_SMALL = {"of", "for", "and", "the", "to", "in", "on", "at", "d'affaires", "d’affaires"}
+_SMALL = {"of", "for", "and", "the", "to", "in", "on", "at", "d'affaires", "d’affaires", "ad", "interim"}
 
 
 def role_label(text: str) -> str:

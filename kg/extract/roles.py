@@ -28,7 +28,7 @@ _COMPLEMENT = (
     r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?"
 )
-ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-]){_COMPLEMENT}"
+ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
 # "a member of the ...", "as head of the ...": lower case after an article
 ROLES_LC = rf"(?P<roles>(?:{_MOD}\s+)*(?i:member|head|chairman|deputy|director|coordinator|chief|observer)(?![\w-]){_COMPLEMENT})"
@@ -245,3 +245,45 @@ def find_ministers(sentences: list[Sentence], entities, gazetteer) -> Iterator[F
                         "role-minister",
                         sentence,
                     )
+
+
+# "the head of the CIS Executive Committee", "the Secretary General", "the CSTO Press
+# Secretary" without a name: the one person the article gives that post
+LEADERS = {
+    "Secretary General", "Executive Secretary", "Chairman", "Chairwoman", "Chairperson",
+    "Chair", "Head", "President", "Director", "Director General", "Chief", "Head of Mission",
+    "Chief Monitor", "Commander", "Force Commander", "Leader",
+}
+TITLE_REFERENCE = re.compile(
+    rf"\b[Tt]he\s+(?:(?:new|current|incoming)\s+)?(?:(?P<org>{ORG})\s+)?(?P<roles>{ROLE}(?:\s+and\s+{ROLE})*|[Hh]ead|[Ll]eader|[Cc]hief)"
+    rf"(?:{OF}(?P<org2>{ORG}))?(?![\w-])(?!\s*,?\s*(?:{RANK})?⟦P)(?!{OF})"
+)
+
+
+def title_references(sentences: list[Sentence], posts: list[FoundRole]):
+    """(sentence, start, end, person key) for each post named in place of its holder.
+
+    With a body ("the head of the X", "the X Secretary General") the post must be held
+    in that body; a bare title ("the Secretary General") needs two words or more, so
+    "the President" stays no one: presidents of countries hold no post here.
+    """
+    current = [p for p in posts if p.person and not p.former]
+    for sentence in sentences:
+        for m in TITLE_REFERENCE.finditer(sentence.text):
+            token = m.group("org") or m.group("org2")
+            label = role_label(_split_roles(m.group("roles"))[0][0])
+            if token is None:
+                if len(label.split()) < 2:
+                    continue
+                holders = {p.person for p in current if p.role == label}
+            else:
+                body = sentence.slot(token).key
+                leader = label in ("Head", "Leader", "Chief")
+                holders = {
+                    p.person
+                    for p in current
+                    if p.organization == body and (p.role == label or leader and p.role in LEADERS)
+                }
+            if len(holders) == 1:
+                start = m.start("org") if m.group("org") else m.start("roles")
+                yield sentence, start, m.end(), holders.pop()

@@ -16,7 +16,7 @@ from kg.extract import gazetteer as gazetteers
 from kg.extract.dates import line_date
 from kg.extract.events import find_events
 from kg.extract.mentions import Mention, MentionFinder, group
-from kg.extract.roles import CONFIDENCE, find_ministers, find_roles
+from kg.extract.roles import CONFIDENCE, find_ministers, find_roles, title_references
 from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
@@ -46,8 +46,8 @@ class Rules:
         role_orgs: dict[int, set[str]] = {}
         seen = set()
         index_of = {id(s): i for i, s in enumerate(sentences)}
-        found_roles = chain(
-            find_roles(sentences), find_ministers(sentences, entities, self.gazetteer)
+        found_roles = list(
+            chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
         )
         for found in found_roles:
             if found.person == found.organization or not found.person or not found.organization:
@@ -67,6 +67,22 @@ class Rules:
                     evidence=Evidence(_span(found.sentence), found.rule, CONFIDENCE[found.rule]),
                 )
             )
+
+        # "the head of the CIS Executive Committee" names its holder for the event rules
+        holders = [
+            Mention(
+                sentence.offset(start),
+                sentence.offset(end),
+                "person",
+                document.text[sentence.offset(start) : sentence.offset(end)],
+                "title-reference",
+                key=person,
+            )
+            for sentence, start, end, person in title_references(sentences, found_roles)
+        ]
+        if holders:
+            sentences, _, _ = self._sentences(document, doc, slots + holders)
+            index_of = {id(s): i for i, s in enumerate(sentences)}
 
         media = {
             k

@@ -37,15 +37,24 @@ class Sentence:
         return [self.slots[int(m.group(2))] for m in SLOT.finditer(text)]
 
     def offset(self, position: int) -> int:
-        """Slot text position → an approximate character offset in the document."""
-        return self.start + position
+        """Slot text position → the character offset in the document (a position inside
+        a slot gives the start of its mention)."""
+        shift = self.start
+        for m in SLOT.finditer(self.text):
+            if m.start() >= position:
+                break
+            mention = self.slots[int(m.group(2))]
+            if position < m.end():
+                return mention.start
+            shift = mention.end - m.end()
+        return position + shift
 
 
 def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:
     """The sentence text[start:end] with each top-level mention inside it as a slot."""
     inside = sorted(
         (m for m in mentions if start <= m.start and m.end <= end and not m.nested),
-        key=lambda m: m.start,
+        key=lambda m: (m.start, -m.end),  # the longer of two mentions starting together
     )
     parts, slots, cursor = [], [], start
     for m in inside:
