@@ -550,6 +550,51 @@ def test_an_embassy_of_a_country_and_a_charge_d_affaires(extract) -> None:
     ]
 
 
+def test_what_a_debate_is_about_takes_no_part_in_it(extract) -> None:
+    x = extract(
+        "On 25 September 2023, the UN Security Council held a debate in New York on the "
+        "contribution of the CSTO, the CIS and the SCO to countering terrorism."
+    )
+    assert events(x) == [
+        ("Meeting", "2023-09-25", None, people("United Nations Security Council"), "New York City")
+    ]
+
+
+def test_who_addresses_or_briefs_the_gathering_just_told_of_takes_part(extract) -> None:
+    x = extract(
+        "NEW YORK, 16 February 2024\n\nThe UN Security Council today held an open debate on "
+        "cooperation with the CSTO.\n\nAddressing the meeting, UN Secretary-General Maria "
+        "Lind argued for closer ties with regional partners.\n\nCSTO Secretary General Ivan "
+        "Markov briefed the Council on the peacekeeping deployment carried out in Kazakhstan "
+        "in January."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-02-16",
+            None,
+            people("United Nations Security Council", "Maria Lind", "Ivan Markov"),
+            "New York City",
+        )
+    ]
+
+
+def test_foreign_ministers_of_countries_bring_their_countries(extract) -> None:
+    x = extract(
+        "The CIS Council of Foreign Ministers will meet in Dushanbe on 13 May 2024. The "
+        "foreign ministers of Armenia, Belarus and Moldova are expected to attend."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-05-13",
+            None,
+            people("CIS Council of Foreign Ministers", "Armenia", "Belarus", "Moldova"),
+            "Dushanbe",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -82,9 +82,28 @@ EXPLICIT = ("range", "day", "month", "month_this")
 REPRESENTED = re.compile(
     r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
 )
+# "The foreign ministers of Armenia, Belarus, ... are expected to attend": the countries take
+# part, unless the sentence names the officials ("the presidents of Belarus, X, of ...")
+OFFICIALS_OF = re.compile(
+    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?ministers\s+of\b|\b(?:heads\s+of\s+state|leaders|"
+    r"presidents)\s+of\b",
+    re.IGNORECASE,
+)
+# "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
+TOPIC = re.compile(
+    r"\b(?:on|to|about)\s+(?:the\s+)?(?:way|ways|contribution|cooperation|interaction|role|"
+    r"partnership|relations|ties)\b[^;]*",
+    re.IGNORECASE,
+)
+# "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of
+ADDRESSING = re.compile(
+    r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor)\b", re.IGNORECASE
+)
+# "cooperation within the Commonwealth": the setting, not a party
+WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
     r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
-    r"participated|in\s+attendance|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    r"participated|in\s+attendance|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
 CHAIRED = re.compile(
@@ -93,7 +112,11 @@ CHAIRED = re.compile(
 RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", re.I)
 # "the next session of the Council": a gathering still to come, not the one just told of
 COMING = re.compile(r"\b(?:next|upcoming|forthcoming|coming|future)\s+(?:[\w-]+\s+)?$", re.I)
-RELATIVE = re.compile(r"\b(?:which|who|whom|that|when)\b", re.IGNORECASE)
+RELATIVE = re.compile(
+    r"\b(?:which|who|whom|that|when)\b|,\s+(?:[a-z]+ed|carried\s+out|undertaken|begun|made)\b|"
+    r"\b(?:carried\s+out|conducted|deployed|adopted|signed|launched|completed|undertaken)\b",
+    re.IGNORECASE,
+)
 HELD = re.compile(
     r"\b(?:held|hold|holds|take\s+place|takes\s+place|took\s+place|convened?|scheduled|due|"
     r"planned|opens?|opened|starts?|started|run|runs|ran|sit|sat|met|meet|meets|host|hosts|hosted)\b",
@@ -136,7 +159,9 @@ TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]
 # "the UN peacekeeping mission", "CSTO member states": a name used as an adjective
 ATTRIBUTIVE = re.compile(
     r"(?P<slot>⟦O\d+⟧)\s+(?!leaders\b|delegation|heads\b|representatives|officials|officers|"
-    r"observers|staff\b|secretariat|members\b)(?:[a-z][\w-]*\s+){0,2}(?:mission|missions|operations?|"
+    r"observers|staff\b|secretariat|members\b)"
+    r"(?:(?!(?:on|the|of|in|to|at|with|for|and|a|an|about)\s)[a-z][\w-]*\s+){0,2}"
+    r"(?:mission|missions|operations?|"
     r"member\s+states|countries|states|activities|capabilities|peacekeeping|zone|area|project|office|"
     r"staff\s+officers)\b"
 )
@@ -212,7 +237,11 @@ def find_events(
             # "Around the table were ...", "Belarus was represented by ...": more parties of
             # the gathering just told of; countries count when they are "represented"
             excluded = _excluded(sentence, role_orgs.get(index, set()), media)
-            parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
+            countries = REPRESENTED.search(sentence.text) or (
+                OFFICIALS_OF.search(sentence.text)
+                and not any(m.kind == "person" for m in sentence.slots)
+            )
+            parties = _Parties(sentence, excluded, places=bool(countries))
             last = context.gathering
             last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
@@ -280,9 +309,12 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         JOURNALISTS,
         ATTRIBUTIVE,
         POSSESSIVE,
+        WITHIN,
     ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
+    for topic in TOPIC.finditer(text):
+        excluded.update(sentence.slot(m.group(0)).key for m in SLOT.finditer(topic.group(0)))
     for quoted in QUOTED.finditer(text):
         # a title in quotes ("the debate on “UN cooperation with the CSTO, the CIS and the SCO”"),
         # not a name in quotes (the mission “UNIFIL”)
@@ -369,12 +401,16 @@ def _sentence_events(
         # "... chaired the session, and X took part": more parties of the event just reported;
         # "the talks with A and B focused on ...": parties already reported add nothing;
         # "after the summit" with nothing just reported: an event told of before, not a new one
-        if context.gathering is not None and (ATTENDANCE.search(text) or CHAIRED.search(text)):
-            earlier = context.gathering
+        earlier = context.gathering
+        if earlier is not None and (ATTENDANCE.search(text) or CHAIRED.search(text)):
             later_trigger = next((t for t in triggers if t.start() > first.start()), None)
             told = subject + parties(text[: later_trigger.start() if later_trigger else len(text)])
             earlier.participants = list(
                 dict.fromkeys(earlier.participants + [k for k in told if k not in context.seen])
+            )
+        elif earlier is not None and ADDRESSING.search(text) and sentence.subject is not None:
+            earlier.participants = list(
+                dict.fromkeys([*earlier.participants, sentence.subject.key])
             )
         visit = None
     events: list[FoundEvent] = []
@@ -489,6 +525,23 @@ def _sentence_events(
                     subject,
                 )
             )
+    gathering = context.gathering
+    if when is None and gathering is not None and gathering.kind == "Meeting":
+        # "X briefed the Council on ...", no date of its own, after the Council's debate was
+        # told of: X spoke at that debate
+        kept = []
+        for e in events:
+            others = [k for k in e.participants if k not in e.subject]
+            if (
+                e.kind == "Meeting"
+                and e.subject
+                and others
+                and all(k in gathering.participants and not k.startswith("person:") for k in others)
+            ):
+                gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
+            else:
+                kept.append(e)
+        events = kept
     if dated_by is not None:
         # "a plenary sitting followed": part of the gathering just reported, no one new
         # (the CSTO is no one new where its Collective Security Council sat)

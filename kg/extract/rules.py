@@ -177,7 +177,7 @@ def _joined(doc, mentions):
 
 BACK_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?P<word>[Mm]ission|Council|Commission|Committee|Assembly|Secretariat|Forum)\b"
-    r"(?!\s+(?:of|for|on)\b)(?!\s+[A-Z])"
+    r"(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])"
 )
 
 
