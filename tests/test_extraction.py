@@ -595,6 +595,52 @@ def test_foreign_ministers_of_countries_bring_their_countries(extract) -> None:
     ]
 
 
+def test_a_programme_of_meetings_keeps_its_subject(extract) -> None:
+    x = extract(
+        "Maria Lind will visit Moscow from 21 to 24 June 2024. Her programme includes a "
+        "meeting with members of the Federation Council who make up Russia's delegation to "
+        "the OSCE Parliamentary Assembly, a meeting with Ivan Markov, an address to the CSTO "
+        "Permanent Council, and a speech at the Moscow Conference on International Security, "
+        "which runs from June 22 to 24."
+    )
+    meetings = [(e[1], e[2], e[3]) for e in events(x) if e[0] == "Meeting"]
+    assert meetings == [
+        (
+            "2024-06-21",
+            "2024-06-24",
+            people(
+                "Maria Lind",
+                "Federation Council of the Federal Assembly of the Russian Federation",
+                "Russia",
+            ),
+        ),
+        ("2024-06-21", "2024-06-24", people("Maria Lind", "Ivan Markov")),
+        ("2024-06-21", "2024-06-24", people("Maria Lind", "CSTO Permanent Council")),
+        ("2024-06-22", "2024-06-24", people("Maria Lind")),
+    ]
+
+
+def test_a_body_at_its_own_meeting_is_the_only_party(extract) -> None:
+    x = extract(
+        "Maria Lind was appointed by the OSCE Ministerial Council at its meeting in "
+        "December 2023."
+    )
+    assert events(x) == [("Meeting", "2023-12", None, people("OSCE Ministerial Council"), None)]
+
+
+def test_a_union_of_a_country_is_an_organization(extract) -> None:
+    x = extract("She will also meet representatives of the Women's Union of Russia.")
+    assert "Women's Union of Russia" in names(x, "organization")
+
+
+def test_the_one_word_name_after_the_is_no_person(extract) -> None:
+    x = extract(
+        "On 28 May 2024, Maria Lind and Ivan Markov visited the Novotroitske checkpoint."
+    )
+    assert names(x, "person") == {"Maria Lind", "Ivan Markov"}
+    assert "Novotroitske" in names(x, "place")
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -99,6 +99,16 @@ TOPIC = re.compile(
 ADDRESSING = re.compile(
     r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor)\b", re.IGNORECASE
 )
+LIST_ITEM = re.compile(r"(?:^|[,;]|\band)\s*(?:a|an)\s+", re.IGNORECASE)
+# "members of the Federation Council who make up Russia's delegation to the OSCE PA": Russia
+# takes part, the Assembly does not
+DELEGATION_OF = re.compile(
+    r"(?P<slot>⟦L\d+⟧)['’]s\s+(?:[\w-]+\s+)?delegation\b|"
+    r"\bdelegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot2>⟦L\d+⟧)"
+)
+DELEGATION_TO = re.compile(r"\bdelegations?\s+to\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+# "the OSCE Ministerial Council ... at its meeting in December": the body's own gathering
+AT_ITS = re.compile(r"(?P<slot>⟦O\d+⟧)[^⟦.;]{0,40}?\bat\s+(?:its|their)\s+(?:[\w-]+\s+)?$")
 # "cooperation within the Commonwealth": the setting, not a party
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
@@ -279,16 +289,21 @@ def _plain(text: str) -> str:
 
 
 class _Parties:
-    """The parties a sentence frames as taking part, left to right (places only when asked)."""
+    """The parties a sentence frames as taking part, left to right (places only when asked,
+    or when the sentence names a country's delegation)."""
 
     def __init__(self, sentence: Sentence, excluded: set[str], places: bool = False) -> None:
         self.sentence, self.excluded, self.places = sentence, excluded, places
+        self.delegations = {
+            sentence.slot(m.group("slot") or m.group("slot2")).key
+            for m in DELEGATION_OF.finditer(sentence.text)
+        }
 
     def __call__(self, segment: str) -> list[str]:
         keys: list[str] = []
         for m in SLOT.finditer(segment):
             mention = self.sentence.slot(m.group(0))
-            if mention.kind == "place" and not self.places:
+            if mention.kind == "place" and not (self.places or mention.key in self.delegations):
                 continue
             if mention.key in self.excluded or mention.key in keys:
                 continue
@@ -310,6 +325,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         ATTRIBUTIVE,
         POSSESSIVE,
         WITHIN,
+        DELEGATION_TO,
     ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
@@ -370,6 +386,11 @@ def _sentence_events(
     ]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[: first.start()])
+    own = AT_ITS.search(text[: first.start()])
+    if own and first is not visit:
+        # "appointed by the OSCE Ministerial Council at its meeting in December 2020"
+        body = sentence.slot(own.group("slot")).key
+        return [_event("Meeting", sentence, first, [body], when, place, "event-meeting-of", [body])]
     if not subject and visit is first and meetings:
         # "During a visit to Kazakhstan, Secretary General ... Stanislav Zas held meetings with"
         opening = DURING.match(text[: visit.start()])
@@ -421,7 +442,7 @@ def _sentence_events(
         host = _host(sentence, visit, entities, place_rank)
         if host:
             participants.append(host)
-        if participants:
+        if [k for k in participants if k != host]:  # someone travels, not only a country
             where = _visit_place(sentence, visit, place_rank) or place
             events.append(
                 _event(
@@ -463,9 +484,11 @@ def _sentence_events(
             _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
         )
         counterparts = [k for k in counterparts if k not in subject]
-        if i:
+        listed = bool(i and LIST_ITEM.search(text[meetings[i - 1].end() : trigger.start()]))
+        if i and not listed:
             # a later clause may have its own subject: "On the sidelines of the session of
-            # the UN General Assembly, the Deputy Minister met ..."
+            # the UN General Assembly, the Deputy Minister met ..."; an item of a programme
+            # ("..., a meeting with X, an address to Y") keeps the subject of the first
             clause = text[meetings[i - 1].end() : trigger.start()]
             clause = OF_BODY.sub("", clause, count=1)
             subject = parties(clause) or (
@@ -492,8 +515,12 @@ def _sentence_events(
                         subject,
                     )
                 )
-        elif i == 0 or counterparts:
+        elif i == 0 or counterparts or listed:
             participants = subject + (counterparts if i else parties(text[first.start() : end]))
+            # "..., and a speech at the Conference, which runs from June 22 to 24"
+            own_when = listed and _date(
+                [d for d in dates if trigger.end() <= d.start < end], trigger.start(), text
+            )
             if participants:
                 events.append(
                     _event(
@@ -501,7 +528,7 @@ def _sentence_events(
                         sentence,
                         trigger,
                         participants,
-                        when,
+                        own_when or when,
                         place,
                         "event-meeting",
                         subject,
@@ -549,7 +576,13 @@ def _sentence_events(
             entities[k].parent for k in dated_by.participants if k in entities
         }
         events = [
-            e for e in events if not (e.kind == dated_by.kind and set(e.participants) <= covered)
+            e
+            for e in events
+            if not (
+                e.kind == dated_by.kind
+                and (e.start, e.end) == (dated_by.start, dated_by.end)
+                and set(e.participants) <= covered
+            )
         ]
     return events
 

@@ -536,6 +536,13 @@ def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
     )
 
 
+THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+VENUE_AFTER = re.compile(
+    r"\s+(?:checkpoint|crossing|airport|airbase|base|port|station|square|palace|hall|stadium|"
+    r"bridge|border\s+post)\b"
+)
+
+
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy's entities where they add to what the gazetteer and rules found."""
     out = []
@@ -558,6 +565,11 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             kind = "organization"
         if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
             continue
+        if kind == "person" and " " not in text and THE_BEFORE.search(_text(doc)[:start]):
+            # "the Novotroitske checkpoint": no person goes by "the" and one word
+            if not VENUE_AFTER.match(_text(doc)[end:]):
+                continue
+            kind = "place"
         entry = gazetteer.lookup(text)
         if entry is not None:
             kind = entry.kind
@@ -608,6 +620,9 @@ def _surname_is_a_place(text: str, known: list[Mention], start: int, end: int) -
     )
 
 
+BODY_OF = re.compile(r"\b(?:" + "|".join(BODY_HEADS) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _split_run_on(
     doc: Doc, start: int, end: int, known: list[Mention], kind: str, gazetteer: Gazetteer
 ) -> list[Mention]:
@@ -642,9 +657,14 @@ def _split_run_on(
         offset = _text(doc).index(after, inner.end)
         return [Mention(offset, offset + len(after), "person", after, "ner")]
     text = _text(doc)[start:end]
+    of_place = (
+        inner.kind == "place"
+        and inner.end == end
+        and BODY_OF.search(before + " ") is not None
+    )
     if (
         kind == "organization"
-        and text.split()[-1].lower() in BODY_HEADS
+        and (text.split()[-1].lower() in BODY_HEADS or of_place)
         and len(known) == 1
         and not _covered(start, end, [m for m in known if m.start == start and m.end == end])
     ):
