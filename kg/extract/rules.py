@@ -81,7 +81,7 @@ class Rules:
             for sentence, start, end, person in title_references(sentences, found_roles)
         ]
         if holders:
-            sentences, _, _ = self._sentences(document, doc, slots + holders)
+            sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
             index_of = {id(s): i for i, s in enumerate(sentences)}
 
         media = {
@@ -139,6 +139,15 @@ class Rules:
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
+
+
+def _reslotted(sentence: Sentence, text: str, mentions: list[Mention], added) -> Sentence:
+    """The sentence slotted again if any of the ``added`` mentions falls inside it."""
+    if not any(sentence.start <= m.start < sentence.end for m in added):
+        return sentence
+    again = slotted(sentence.start, sentence.end, text, mentions)
+    again.paragraph, again.item, again.subject = sentence.paragraph, sentence.item, sentence.subject
+    return again
 
 
 def _main_subject(sent, sentence: Sentence) -> Mention | None:
