@@ -641,6 +641,59 @@ def test_the_one_word_name_after_the_is_no_person(extract) -> None:
     assert "Novotroitske" in names(x, "place")
 
 
+def test_a_council_of_representatives_is_named_with_what_they_are_accredited_to(extract) -> None:
+    name = (
+        "Council of Permanent Plenipotentiary Representatives of the CIS Member States to "
+        "the Statutory and Other Bodies of the Commonwealth"
+    )
+    x = extract(
+        f"News of the Council of Permanent Plenipotentiary Representatives\n\nThe {name} met."
+    )
+    council = entity(x, name)
+    assert "Council of Permanent Plenipotentiary Representatives" in council.forms()
+
+
+def test_the_presiding_country_and_a_represented_country_take_part(extract) -> None:
+    x = extract(
+        "The CIS Council of Foreign Ministers held its meeting in Minsk on 16 October 2024 "
+        "under the presidency of Turkmenistan. Ivan Markov took part on 20 October 2024 in "
+        "the CIS Council of Heads of State session, at which Kyrgyzstan was represented by "
+        "Aida Bekova."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-10-16",
+            None,
+            people("CIS Council of Foreign Ministers", "Turkmenistan"),
+            "Minsk",
+        ),
+        (
+            "Meeting",
+            "2024-10-20",
+            None,
+            people("Ivan Markov", "CIS Council of Heads of State", "Kyrgyzstan", "Aida Bekova"),
+            None,
+        ),
+    ]
+
+
+def test_joining_by_video_link_is_taking_part(extract) -> None:
+    x = extract(
+        "The CSTO Permanent Council met in Moscow on 28 August 2024. Ivan Markov was "
+        "present, while Kubat Osmonov joined by video link from Bishkek."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-08-28",
+            None,
+            people("CSTO Permanent Council", "Ivan Markov", "Kubat Osmonov"),
+            "Moscow",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

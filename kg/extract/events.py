@@ -59,9 +59,15 @@ SPEAKER = re.compile(
     r",\s+[^,]{0,80}?(?P<slot>⟦P\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed)\b"
     r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
 )
-VENUE = re.compile(r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)", re.IGNORECASE)
+# "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
+VENUE = re.compile(
+    r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)"
+    r"(?!\s+(?:[\w-]+\s+)?(?:session|meeting|summit|sitting|forum|conference|debate)s?\b)",
+    re.IGNORECASE,
+)
 PLACE_PREP = re.compile(
-    r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?"
+    r"(?:(?!which\b|whom\b|whose\b)\w+\s+){0,3}?"
     r"(?P<slot>⟦L\d+⟧)",
     re.IGNORECASE,
 )
@@ -104,7 +110,9 @@ LIST_ITEM = re.compile(r"(?:^|[,;]|\band)\s*(?:a|an)\s+", re.IGNORECASE)
 # takes part, the Assembly does not
 DELEGATION_OF = re.compile(
     r"(?P<slot>⟦L\d+⟧)['’]s\s+(?:[\w-]+\s+)?delegation\b|"
-    r"\bdelegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot2>⟦L\d+⟧)"
+    r"\bdelegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot2>⟦L\d+⟧)|"
+    r"(?P<slot3>⟦L\d+⟧)\s+(?:was|were)\s+represented\b|"
+    r"\bunder\s+the\s+(?:presidency|chairmanship)\s+of\s+(?:the\s+)?(?P<slot4>⟦L\d+⟧)"
 )
 DELEGATION_TO = re.compile(r"\bdelegations?\s+to\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 # "the OSCE Ministerial Council ... at its meeting in December": the body's own gathering
@@ -147,6 +155,8 @@ REPORTED_ON = re.compile(
     r"\b(?:said|says|told|tells|announced|reported|stated|added|wrote|noted)\s+(?:\S+\s+){0,3}$",
     re.IGNORECASE,
 )
+# "... joined by video link from Moscow": the medium of taking part, not a gathering
+JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -295,7 +305,7 @@ class _Parties:
     def __init__(self, sentence: Sentence, excluded: set[str], places: bool = False) -> None:
         self.sentence, self.excluded, self.places = sentence, excluded, places
         self.delegations = {
-            sentence.slot(m.group("slot") or m.group("slot2")).key
+            sentence.slot(next(g for g in m.groups() if g)).key
             for m in DELEGATION_OF.finditer(sentence.text)
         }
 
@@ -590,10 +600,11 @@ def _sentence_events(
 def _triggers(text: str) -> list[re.Match]:
     """Trigger words, leaving out a medium named after the gathering ("... by video conference")."""
     found = list(TRIGGER.finditer(text))
+    joined = JOINED.search(text)
     kept = [
         t
         for i, t in enumerate(found)
-        if not (i and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
+        if not ((i or joined) and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
     ]
     # "a videoconference meeting", "a video conference session": one gathering, one trigger;
     # "addressed the 15th meeting of ...", "presided over the session": the gathering's word

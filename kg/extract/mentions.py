@@ -161,6 +161,7 @@ class MentionFinder:
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
         _extend_missions(doc, mentions)
+        _extend_representatives(doc, mentions)
         return _mark_nested(mentions)
 
     def _gazetteer(self, doc: Doc) -> list[Mention]:
@@ -868,6 +869,24 @@ def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
             m.location_text = place.text
 
 
+REPRESENTATIVES_TO = re.compile(
+    r"\s+to\s+the\s+(?:(?:[A-Z][\w'’-]*|and|of|the)\s+){0,8}[A-Z][\w'’-]*(?=[\s.,;:)]|$)"
+)
+
+
+def _extend_representatives(doc: Doc, mentions: list[Mention]) -> None:
+    """A council of permanent representatives is named with what they are accredited to:
+    "... Representatives of the CIS Member States to the Statutory and Other Bodies of the
+    Commonwealth" is one name, not a council and a destination."""
+    text = _text(doc)
+    for m in mentions:
+        if m.kind != "organization" or "Permanent" not in m.text or "Representative" not in m.text:
+            continue
+        tail = REPRESENTATIVES_TO.match(text, m.end)
+        if tail and "\n" not in tail.group(0):
+            m.end, m.text = tail.end(), text[m.start : tail.end()]
+
+
 def _mark_nested(mentions: list[Mention]) -> list[Mention]:
     mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
     for m in mentions:
@@ -938,7 +957,7 @@ def _short_form_of(short: str, long: str) -> bool:
         return False
     if whole[: len(s)] == s and whole[len(s)] in ("of", "for", "on"):
         return True
-    return whole[-len(s) :] == s and len(whole) - len(s) == 1
+    return len(s) <= 3 and whole[-len(s) :] == s and len(whole) - len(s) == 1
 
 
 def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> None:
@@ -946,7 +965,7 @@ def _merge_short_forms(mentions: list[Mention], entities: dict[str, Entity]) -> 
     bodies = [e for e in entities.values() if e.kind in ("organization", "mission")]
     for short in bodies:
         forms = {norm(f) for f in short.forms()}
-        if any(len(f.split()) > 3 for f in forms):
+        if any(len(f.split()) > 6 for f in forms):
             continue
         longer = [
             e
