@@ -694,6 +694,38 @@ def test_joining_by_video_link_is_taking_part(extract) -> None:
     ]
 
 
+def test_a_news_page_of_one_council_means_it_by_the_council(extract) -> None:
+    x = extract(
+        "News of the CSTO Permanent Council\n\n20 June 2024\n\nThe CSTO Permanent Council "
+        "met in Moscow today. The members heard a report on the CSTO Council of Foreign "
+        "Ministers.\n\n28 August 2024\n\nAt its meeting in Moscow on 28 August, the "
+        "Council, presided over by Aida Bekova, approved Ivan Markov as Head of the CSTO "
+        "Mission. The next meeting is scheduled for 26 September."
+    )
+    found = events(x)
+    assert (
+        "Meeting", "2024-08-28", None, people("CSTO Permanent Council", "Aida Bekova"), "Moscow"
+    ) in found
+    assert ("Meeting", "2024-09-26", None, people("CSTO Permanent Council"), None) in found
+
+
+def test_taking_part_in_a_bodys_meeting_is_one_meeting(extract) -> None:
+    x = extract(
+        "Ivan Markov took part on 20 June 2024 in the CSTO Permanent Council's regular "
+        "meeting in Minsk, at which Kyrgyzstan was represented by its chargé d'affaires in "
+        "Belarus, Aida Bekova."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2024-06-20",
+            None,
+            people("Ivan Markov", "CSTO Permanent Council", "Kyrgyzstan", "Aida Bekova"),
+            "Minsk",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -62,7 +62,7 @@ SPEAKER = re.compile(
 # "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
 VENUE = re.compile(
     r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)"
-    r"(?!\s+(?:[\w-]+\s+)?(?:session|meeting|summit|sitting|forum|conference|debate)s?\b)",
+    r"(?!(?:['’]s)?\s+(?:[\w-]+\s+)?(?:session|meeting|summit|sitting|forum|conference|debate)s?\b)",
     re.IGNORECASE,
 )
 PLACE_PREP = re.compile(
@@ -97,8 +97,8 @@ OFFICIALS_OF = re.compile(
 )
 # "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
 TOPIC = re.compile(
-    r"\b(?:on|to|about)\s+(?:the\s+)?(?:way|ways|contribution|cooperation|interaction|role|"
-    r"partnership|relations|ties)\b[^;]*",
+    r"\b(?:on|to|about)\s+(?:the\s+)?(?:draft\s+)?(?:way|ways|contribution|cooperation|"
+    r"interaction|role|partnership|relations|ties|agenda|agendas)\b[^;]*",
     re.IGNORECASE,
 )
 # "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of
@@ -117,6 +117,14 @@ DELEGATION_OF = re.compile(
 DELEGATION_TO = re.compile(r"\bdelegations?\s+to\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 # "the OSCE Ministerial Council ... at its meeting in December": the body's own gathering
 AT_ITS = re.compile(r"(?P<slot>⟦O\d+⟧)[^⟦.;]{0,40}?\bat\s+(?:its|their)\s+(?:[\w-]+\s+)?$")
+AT_ITS_LEAD = re.compile(
+    r"^\s*At\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:meeting|session|sitting)\b[^⟦;]*(?:⟦L\d+⟧[^⟦;]*)?"
+    r",\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)",
+    re.IGNORECASE,
+)
+CHAIRED_BY = re.compile(
+    r"\b(?:presided\s+over|chaired|co-chaired|led)\s+by\s+[^⟦;]{0,30}?(?P<slot>⟦P\d+⟧)", re.I
+)
 # "cooperation within the Commonwealth": the setting, not a party
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
@@ -143,7 +151,7 @@ HELD = re.compile(
 # "the SCO's 2022 agenda": a body named as an owner, not as a party
 POSSESSIVE = re.compile(
     r"(?P<slot>⟦O\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
-    r"officials|secretary|chairman|members|observers)\b)"
+    r"officials|secretary|chairman|members|observers|meeting|session|summit|sitting)\b)"
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 TOLD_A_BRIEFING = re.compile(
@@ -157,6 +165,7 @@ REPORTED_ON = re.compile(
 )
 # "... joined by video link from Moscow": the medium of taking part, not a gathering
 JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
+BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -217,6 +226,7 @@ class Context:
     company: list[str] = field(default_factory=list)  # the people of the last sentence
     last_event: FoundEvent | None = None  # in the current paragraph
     gathering: FoundEvent | None = None  # the last event of the news item
+    opening: FoundEvent | None = None  # the first event of the news item
     visit: FoundEvent | None = None  # the last visit in the current news item
     paragraph: int = -1
     seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
@@ -269,6 +279,7 @@ def find_events(
             context.seen.update(event.participants)
         if events:
             context.last_event = context.gathering = events[-1]
+            context.opening = context.opening or events[0]
             if events[-1].kind == "Visit":
                 context.visit = events[-1]
         for d in dates:
@@ -396,11 +407,18 @@ def _sentence_events(
     ]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[: first.start()])
-    own = AT_ITS.search(text[: first.start()])
+    own = AT_ITS.search(text[: first.start()]) or AT_ITS_LEAD.match(text)
     if own and first is not visit:
-        # "appointed by the OSCE Ministerial Council at its meeting in December 2020"
+        # "appointed by the OSCE Ministerial Council at its meeting in December 2020";
+        # "At its meeting on 28 August, the Council, presided over by X, approved ...":
+        # the body's own gathering, and whoever chaired it
         body = sentence.slot(own.group("slot")).key
-        return [_event("Meeting", sentence, first, [body], when, place, "event-meeting-of", [body])]
+        chairs = [sentence.slot(m.group("slot")).key for m in CHAIRED_BY.finditer(text)]
+        return [
+            _event(
+                "Meeting", sentence, first, [body, *chairs], when, place, "event-meeting-of", [body]
+            )
+        ]
     if not subject and visit is first and meetings:
         # "During a visit to Kazakhstan, Secretary General ... Stanislav Zas held meetings with"
         opening = DURING.match(text[: visit.start()])
@@ -511,6 +529,8 @@ def _sentence_events(
             and subject
             and len(counterparts) >= 2
             and not TOGETHER.search(trigger.group(0) + segment)
+            and not JOINED.search(text[: trigger.start()])  # "took part in the meeting"
+            and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
         ):
             for counterpart in counterparts:
                 events.append(
@@ -531,6 +551,13 @@ def _sentence_events(
             own_when = listed and _date(
                 [d for d in dates if trigger.end() <= d.start < end], trigger.start(), text
             )
+            if not participants and context.opening is not None and COMING.search(
+                text[max(0, trigger.start() - 30) : trigger.start()]
+            ):
+                # "The next meeting is scheduled for 26 July": of the body the news is about
+                opening = context.opening.participants
+                bodies = [k for k in opening if not k.startswith(("person:", "place:"))]
+                participants = bodies if len(bodies) == 1 else []
             if participants:
                 events.append(
                     _event(

@@ -721,6 +721,8 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     out: list[Mention] = []
     ends = {m.end: m for m in mentions if m.kind in ("organization", "mission", "place")}
     title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
+    # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva"
+    title_any_case = re.compile(title.pattern, re.IGNORECASE)
     for i, token in enumerate(doc):
         if not _NAME_WORD.match(token.text) or _covered(token.idx, token.idx + 1, mentions + out):
             continue
@@ -736,7 +738,8 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
         after_title = after_title or (
             previous.text == ","
-            and title.search(_text(doc)[max(0, previous.idx - 45) : previous.idx]) is not None
+            and title_any_case.search(_text(doc)[max(0, previous.idx - 45) : previous.idx])
+            is not None
         )
         if not after_title:
             continue

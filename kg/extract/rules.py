@@ -211,6 +211,10 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
                 if e.kind == "organization"
                 and any(re.search(rf"\b{word}\b", form, re.IGNORECASE) for form in e.forms())
             ]
+        if len(bodies) > 1 and word == "council":
+            # a news page of one council ("News of the Council of ...") names others too;
+            # "the Council" is the one it opens with when that one is named most
+            bodies = _salient(bodies, entities)
         if len(bodies) == 1:
             entity = entities[bodies[0]]
             out.append(
@@ -219,6 +223,15 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
                 )
             )
     return out
+
+
+def _salient(keys: list[str], entities) -> list[str]:
+    """The body named first, when no other is named as often."""
+    first = min(keys, key=lambda k: min(span.start for span in entities[k].mentions))
+    count = len(entities[first].mentions)
+    if all(len(entities[k].mentions) < count for k in keys if k != first):
+        return [first]
+    return keys
 
 
 def _is_headline(text: str, sentence: Sentence) -> bool:
