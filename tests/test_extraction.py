@@ -726,6 +726,36 @@ def test_taking_part_in_a_bodys_meeting_is_one_meeting(extract) -> None:
     ]
 
 
+def test_coordinated_verbs_share_their_subject(extract) -> None:
+    x = extract(
+        "On 12 March 2025, Maria Lind held talks with Minister of Foreign Affairs Daniyar "
+        "Suranov and met the Head of the OSCE Programme Office in Bishkek, Lucia Ferrante."
+    )
+    assert [e[3] for e in events(x)] == [
+        people("Maria Lind", "Daniyar Suranov"),
+        people("Maria Lind", "Lucia Ferrante"),
+    ]
+
+
+def test_meetings_before_a_session_are_new_and_on_its_day(extract) -> None:
+    x = extract(
+        "The CIS Council of Foreign Ministers met in Minsk on 4 April 2025. Pavel Ronin "
+        "opened the session.\n\nBefore the session, Ronin held separate meetings with the "
+        "foreign ministers of Armenia and Uzbekistan."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2025-04-04",
+            None,
+            people("CIS Council of Foreign Ministers", "Pavel Ronin"),
+            "Minsk",
+        ),
+        ("Meeting", "2025-04-04", None, people("Pavel Ronin", "Armenia"), "Minsk"),
+        ("Meeting", "2025-04-04", None, people("Pavel Ronin", "Uzbekistan"), "Minsk"),
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

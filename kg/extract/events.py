@@ -103,8 +103,10 @@ TOPIC = re.compile(
 )
 # "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of
 ADDRESSING = re.compile(
-    r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor)\b", re.IGNORECASE
+    r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor|opened|opening)\b",
+    re.IGNORECASE,
 )
+COORDINATED = re.compile(r"^\s+with\b[^;]*\band\s+(?:also\s+|then\s+|later\s+)?$", re.I)
 LIST_ITEM = re.compile(r"(?:^|[,;]|\band)\s*(?:a|an)\s+", re.IGNORECASE)
 # "members of the Federation Council who make up Russia's delegation to the OSCE PA": Russia
 # takes part, the Assembly does not
@@ -124,6 +126,14 @@ AT_ITS_LEAD = re.compile(
 )
 CHAIRED_BY = re.compile(
     r"\b(?:presided\s+over|chaired|co-chaired|led)\s+by\s+[^⟦;]{0,30}?(?P<slot>⟦P\d+⟧)", re.I
+)
+# "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan", not "the
+# presidents of Belarus, Alexander Lukashenko, ..."
+MINISTERS_OF = re.compile(
+    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state)\s+"
+    r"of\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
+    r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
+    re.IGNORECASE,
 )
 # "cooperation within the Commonwealth": the setting, not a party
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
@@ -278,7 +288,11 @@ def find_events(
         for event in events:
             context.seen.update(event.participants)
         if events:
-            context.last_event = context.gathering = events[-1]
+            # a body's meeting told of in passing ("preparations for the summit of ...") is not
+            # what "the session" will mean next
+            told = [e for e in events if e.rule != "event-meeting-of"]
+            context.last_event = events[-1]
+            context.gathering = told[-1] if told else context.gathering or events[-1]
             context.opening = context.opening or events[0]
             if events[-1].kind == "Visit":
                 context.visit = events[-1]
@@ -311,7 +325,7 @@ def _plain(text: str) -> str:
 
 class _Parties:
     """The parties a sentence frames as taking part, left to right (places only when asked,
-    or when the sentence names a country's delegation)."""
+    or when the sentence names a country's delegation or ministers)."""
 
     def __init__(self, sentence: Sentence, excluded: set[str], places: bool = False) -> None:
         self.sentence, self.excluded, self.places = sentence, excluded, places
@@ -319,6 +333,8 @@ class _Parties:
             sentence.slot(next(g for g in m.groups() if g)).key
             for m in DELEGATION_OF.finditer(sentence.text)
         }
+        for m in MINISTERS_OF.finditer(sentence.text):
+            self.delegations.update(k.key for k in sentence.mentions_in(m.group("places")))
 
     def __call__(self, segment: str) -> list[str]:
         keys: list[str] = []
@@ -461,6 +477,9 @@ def _sentence_events(
             earlier.participants = list(
                 dict.fromkeys([*earlier.participants, sentence.subject.key])
             )
+        if when is None and earlier is not None and earlier.start:
+            # "On the sidelines of the summit, X met Y": on the summit's days, in its place
+            when, place = (earlier.start, earlier.end), place or earlier.place
         visit = None
     events: list[FoundEvent] = []
     if visit is not None:
@@ -489,8 +508,10 @@ def _sentence_events(
         own = OF_BODY.match(segment)
         # "preparations for the next session of the Council": the Council's gathering
         coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
-        if told_before and not (i and own):
+        if told_before and not i:
             continue
+        if told_before and not own and not _counterparts(segment, parties):
+            continue  # "Before the session, X held separate meetings with ..." is new
         if own and (i or coming):
             # "... about the outcome of the meeting of the SCO Council, held on 30 November"
             body = parties(own.group(0))
@@ -512,7 +533,9 @@ def _sentence_events(
             _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
         )
         counterparts = [k for k in counterparts if k not in subject]
-        listed = bool(i and LIST_ITEM.search(text[meetings[i - 1].end() : trigger.start()]))
+        between = text[meetings[i - 1].end() : trigger.start()] if i else ""
+        # "..., a meeting with X, an address to Y"; "held talks with X and met Y": one subject
+        listed = bool(i and (LIST_ITEM.search(between) or COORDINATED.search(between)))
         if i and not listed:
             # a later clause may have its own subject: "On the sidelines of the session of
             # the UN General Assembly, the Deputy Minister met ..."; an item of a programme
