@@ -27,6 +27,11 @@ RULES = {
     "event-meeting",
     "event-meeting-each",
     "event-visit",
+    "event-visit-received",
+    "event-meeting-of",
+    "role-implied",
+    "role-shared-body",
+    "role-minister",
 }
 
 
@@ -274,6 +279,61 @@ def test_apposition_with_acting_head_of_a_mission(extract) -> None:
     }
     assert x.memberships[0].evidence.rule == "role-apposition"
     assert entity(x, "UN Mission in Kosovo").kind == "mission"
+
+
+def test_a_bare_secretariat_title_is_a_post_in_the_organization_the_article_is_about(
+    extract,
+) -> None:
+    x = extract(
+        "The SCO Secretariat in Beijing hosted a seminar. The SCO is preparing its summit. "
+        "Secretary-General Ivan Markov opened the seminar."
+    )
+    assert ("Ivan Markov", "Secretary General", SCO) in posts(x)
+
+
+def test_a_bare_title_of_someone_with_another_post_is_in_the_same_organization(extract) -> None:
+    x = extract(
+        "Acting Secretary General of the CSTO Ivan Markov spoke in Vienna. Earlier, a "
+        "delegation headed by Deputy Secretary General Ivan Markov had visited Minsk."
+    )
+    assert ("Ivan Markov", "Deputy Secretary General", CSTO) in posts(x)
+
+
+def test_an_under_secretary_general_is_a_united_nations_post(extract) -> None:
+    x = extract(
+        "Sergei Petrov met Maria Lind, Under-Secretary-General for Peace Operations, at the "
+        "United Nations in New York."
+    )
+    assert posts(x) == {
+        ("Maria Lind", "Under Secretary General for Peace Operations", "United Nations")
+    }
+
+
+def test_a_country_title_implies_no_post(extract) -> None:
+    x = extract(
+        "CSTO Secretary General Ivan Markov met President Kubat Osmonov, the chairman of the "
+        "CSTO Collective Security Council."
+    )
+    assert ("Kubat Osmonov", "President", CSTO) not in posts(x)
+
+
+def test_who_has_become_a_post(extract) -> None:
+    x = extract(
+        "Aida Bekova, who has just become Chairman of the Board of the Eurasian Development "
+        "Bank, spoke in Minsk."
+    )
+    assert posts(x) == {("Aida Bekova", "Chairman of the Board", "Eurasian Development Bank")}
+
+
+def test_representative_of_the_secretary_general_and_head_of_a_mission(extract) -> None:
+    x = extract(
+        "Sergei Petrov held talks with Maria Lind, Special Representative of the UN "
+        "Secretary-General and Head of the United Nations Interim Force in Lebanon (UNIFIL)."
+    )
+    assert posts(x) == {
+        ("Maria Lind", "Special Representative of the Secretary General", "United Nations"),
+        ("Maria Lind", "Head", "United Nations Interim Force in Lebanon"),
+    }
 
 
 def test_compound_title_gives_two_posts(extract) -> None:

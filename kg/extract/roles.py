@@ -77,6 +77,27 @@ PATTERNS = [
         rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})",
     ),
 ]
+PATTERNS += [
+    # "Nikolay Podguzov, who has just become Chairman of the Board of the Eurasian Development Bank"
+    (
+        "role-as",
+        rf"{PERSON}\s*,?\s+who\s+(?:has\s+|had\s+)?(?:just\s+|recently\s+)?(?:become|became|is|was|"
+        rf"has\s+been|was\s+appointed|was\s+elected|serves\s+as)\s+(?:the\s+)?(?:new\s+)?{ROLES}{OF}"
+        rf"(?P<org>{ORG})",
+    ),
+    # "Mankeur Ndiaye, Special Representative of the UN Secretary-General": a post in the UN
+    (
+        "role-apposition",
+        rf"{PERSON}\s*,\s*(?:the\s+)?(?P<roles>(?:{_MOD}\s+)*(?:Representative|Envoy|Adviser|Advisor))"
+        rf"\s+of\s+the\s+(?P<org>{ORG})\s+(?P<boss>Secretary[- ]General)",
+    ),
+    # "..., Special Representative of the UN Secretary-General and Head of MINUSCA"
+    (
+        "role-apposition",
+        rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE}[^⟦;.]{{0,40}}(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+"
+        rf"(?P<roles2>{ROLE}){OF}(?P<org>{ORG})",
+    ),
+]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 BARE_TITLE = re.compile(rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}")
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
@@ -89,6 +110,7 @@ CONFIDENCE = {
     "role-signature": 0.8,
     "role-shared-body": 0.7,
     "role-minister": 0.7,
+    "role-implied": 0.6,
 }
 
 
@@ -118,9 +140,19 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 org_token = m.groupdict().get("org2") or m.group("org")
                 if org_token is None:
                     continue
-                roles = m.group("roles")
+                org_end = m.end("org2") if m.groupdict().get("org2") else m.end("org")
+                role_start = m.start("roles2") if m.groupdict().get("roles2") else m.start("roles")
+                if (
+                    not m.groupdict().get("boss")
+                    and org_end > role_start
+                    and re.match(r"\s+Secretary[- ]General", sentence.text[org_end:])
+                ):
+                    continue  # "Representative of the UN Secretary-General": see the boss rule
+                roles = m.groupdict().get("roles2") or m.group("roles")
                 if m.groupdict().get("mod"):
                     roles = f"{m.group('mod')} {roles}"
+                if m.groupdict().get("boss"):
+                    roles = f"{roles} of the {m.group('boss')}"
                 found += _posts(sentence, rule, m.group("person"), roles, org_token)
         found += _shared_bodies(sentence, found)
         yield from found
@@ -287,3 +319,65 @@ def title_references(sentences: list[Sentence], posts: list[FoundRole]):
             if len(holders) == 1:
                 start = m.start("org") if m.group("org") else m.start("roles")
                 yield sentence, start, m.end(), holders.pop()
+
+
+# Posts of an international secretariat: a bare "Secretary-General Vladimir Norov" on an SCO
+# page is the SCO's; an Under-Secretary-General is the United Nations'.
+SECRETARIAT_POSTS = {
+    "Secretary General", "Deputy Secretary General", "Acting Secretary General",
+    "Executive Secretary", "Deputy Executive Secretary", "First Deputy Secretary General",
+}
+UN_POSTS = ("Under Secretary General", "Assistant Secretary General")
+
+
+def find_implied(sentences: list[Sentence], found: list[FoundRole], entities) -> Iterator[FoundRole]:
+    """Bare titles ("Deputy Secretary General Valery Semerikov", "Rosemary DiCarlo,
+    Under-Secretary-General for Political Affairs") whose organization the article implies:
+    the one body the same person holds another post in, else for a secretariat's posts the
+    international organization the article names most, and the UN for its own posts."""
+    held = {(f.person, f.role) for f in found}
+    bodies_of: dict[str, set[str]] = {}
+    for f in found:
+        body = entities.get(f.organization)
+        bodies_of.setdefault(f.person, set()).add(body.parent if body and body.parent else f.organization)
+    main = _main_organization(entities)
+    for sentence in sentences:
+        for pattern in (BARE_TITLE, BARE_APPOSITION):
+            for m in pattern.finditer(sentence.text):
+                if sentence.text[: m.start("roles")].rstrip().endswith(("⟧", "⟧'s", "⟧’s")):
+                    continue  # "CSTO Secretary General X": the organization is named
+                person = sentence.slot(m.group("person")).key
+                for part, _ in _split_roles(m.group("roles")):
+                    label = role_label(part)
+                    if any(p == person and r.endswith(label) for p, r in held) or re.match(
+                        r"(?:former|ex-)\b", part, re.I
+                    ):
+                        continue
+                    organization = _implied_body(label, bodies_of.get(person, set()), main, entities)
+                    if organization:
+                        held.add((person, label))
+                        yield FoundRole(person, label, organization, False, "role-implied", sentence)
+
+
+# "Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs,"
+BARE_APPOSITION = re.compile(rf"{PERSON}\s*,\s*(?:the\s+)?{ROLES}(?=\s*(?:,|\.|;|$|\bwith\b|\band\b))")
+
+
+def _implied_body(label: str, own: set[str], main: str | None, entities) -> str | None:
+    if label.startswith(UN_POSTS):
+        return "gaz:un" if "gaz:un" in entities else None
+    if label not in SECRETARIAT_POSTS:
+        return None
+    return next(iter(own)) if len(own) == 1 else main
+
+
+def _main_organization(entities) -> str | None:
+    """The top-level international organization named most often, if one stands out."""
+    counts = sorted(
+        ((len(e.mentions), k) for k, e in entities.items()
+         if e.kind == "organization" and k.startswith("gaz:") and not e.parent),
+        reverse=True,
+    )
+    if not counts or len(counts) > 1 and counts[0][0] == counts[1][0]:
+        return None
+    return counts[0][1]

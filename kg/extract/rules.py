@@ -16,7 +16,13 @@ from kg.extract import gazetteer as gazetteers
 from kg.extract.dates import line_date
 from kg.extract.events import find_events
 from kg.extract.mentions import Mention, MentionFinder, group
-from kg.extract.roles import CONFIDENCE, find_ministers, find_roles, title_references
+from kg.extract.roles import (
+    CONFIDENCE,
+    find_implied,
+    find_ministers,
+    find_roles,
+    title_references,
+)
 from kg.extract.sentences import Sentence, slotted
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
@@ -49,6 +55,7 @@ class Rules:
         found_roles = list(
             chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
         )
+        found_roles += find_implied(sentences, found_roles, entities)
         for found in found_roles:
             if found.person == found.organization or not found.person or not found.organization:
                 continue
