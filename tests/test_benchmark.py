@@ -24,8 +24,10 @@ pytestmark = [
                        reason=f"the extraction benchmark is not at {EVAL} (CI only)"),
 ]
 
-FLOORS = {"overall": 0.88, "persons": 0.95, "organizations": 0.90, "places": 0.93,
-          "missions": 0.85, "roles": 0.82, "events": 0.75}
+# issue 3's targets, met on the dev set (measured: overall 0.94, persons 0.99, organizations
+# 0.94, places 0.96, missions 0.92, roles 0.93, events 0.87, participants 0.88, dates 0.88)
+FLOORS = {"overall": 0.90, "persons": 0.95, "organizations": 0.90, "places": 0.95,
+          "missions": 0.85, "roles": 0.85, "events": 0.80, "event participants": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,10 @@ def figures(tmp_path_factory):
 @pytest.mark.parametrize("kind", sorted(FLOORS))
 def test_dev_benchmark_stays_above_its_floor(figures, kind):
     assert figures[kind]["f1"] >= FLOORS[kind], figures[kind]
+
+
+def test_event_dates_are_mostly_right(figures):
+    assert figures["event date"]["accuracy"] >= 0.85, figures["event date"]
 
 
 def test_every_dev_article_is_found(figures):
