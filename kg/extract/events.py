@@ -10,6 +10,10 @@ sat together (a session, summit, debate, "trilateral"). A visit's host country
 takes part in it. Dates come from the sentence, resolved against the date of
 the news item; a sentence without a date inherits one only from an event
 earlier in the same paragraph ("During the visit he also met ...").
+
+A gathering told of again ("the talks", "Addressing the meeting, X ...", "a plenary
+sitting followed") adds its new parties to the one already found rather than
+becoming another; "the next session of the Council" is the Council's own gathering.
 """
 
 from __future__ import annotations
@@ -88,13 +92,6 @@ EXPLICIT = ("range", "day", "month", "month_this")
 REPRESENTED = re.compile(
     r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
 )
-# "The foreign ministers of Armenia, Belarus, ... are expected to attend": the countries take
-# part, unless the sentence names the officials ("the presidents of Belarus, X, of ...")
-OFFICIALS_OF = re.compile(
-    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?ministers\s+of\b|\b(?:heads\s+of\s+state|leaders|"
-    r"presidents)\s+of\b",
-    re.IGNORECASE,
-)
 # "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
 TOPIC = re.compile(
     r"\b(?:on|to|about)\s+(?:the\s+)?(?:draft\s+)?(?:way|ways|contribution|cooperation|"
@@ -127,8 +124,8 @@ AT_ITS_LEAD = re.compile(
 CHAIRED_BY = re.compile(
     r"\b(?:presided\s+over|chaired|co-chaired|led)\s+by\s+[^⟦;]{0,30}?(?P<slot>⟦P\d+⟧)", re.I
 )
-# "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan", not "the
-# presidents of Belarus, Alexander Lukashenko, ..."
+# "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan": the countries
+# take part; not so "the presidents of Belarus, Alexander Lukashenko, ...", who are named
 MINISTERS_OF = re.compile(
     r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state)\s+"
     r"of\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
@@ -277,11 +274,7 @@ def find_events(
             # "Around the table were ...", "Belarus was represented by ...": more parties of
             # the gathering just told of; countries count when they are "represented"
             excluded = _excluded(sentence, role_orgs.get(index, set()), media)
-            countries = REPRESENTED.search(sentence.text) or (
-                OFFICIALS_OF.search(sentence.text)
-                and not any(m.kind == "person" for m in sentence.slots)
-            )
-            parties = _Parties(sentence, excluded, places=bool(countries))
+            parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
             last = context.gathering
             last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
@@ -462,24 +455,17 @@ def _sentence_events(
             # "X told a press conference that ...": the news of the day it is dated
             when = (context.reference.isoformat(), None)
     told_before = _refers_back(text, first, free)
-    if told_before:
-        # "... chaired the session, and X took part": more parties of the event just reported;
-        # "the talks with A and B focused on ...": parties already reported add nothing;
-        # "after the summit" with nothing just reported: an event told of before, not a new one
+    # a definite trigger ("chaired the session", "after the summit") names a gathering told
+    # of before: it gives no new event, but may add to that one
+    if told_before and context.gathering is not None:
         earlier = context.gathering
-        if earlier is not None and (ATTENDANCE.search(text) or CHAIRED.search(text)):
-            later_trigger = next((t for t in triggers if t.start() > first.start()), None)
-            told = subject + parties(text[: later_trigger.start() if later_trigger else len(text)])
-            earlier.participants = list(
-                dict.fromkeys(earlier.participants + [k for k in told if k not in context.seen])
-            )
-        elif earlier is not None and ADDRESSING.search(text) and sentence.subject is not None:
-            earlier.participants = list(
-                dict.fromkeys([*earlier.participants, sentence.subject.key])
-            )
-        if when is None and earlier is not None and earlier.start:
+        later = next((t for t in triggers if t.start() > first.start()), None)
+        told = subject + parties(text[: later.start() if later else len(text)])
+        _join(earlier, sentence, told, context.seen)
+        if when is None and earlier.start:
             # "On the sidelines of the summit, X met Y": on the summit's days, in its place
             when, place = (earlier.start, earlier.end), place or earlier.place
+    if told_before:
         visit = None
     events: list[FoundEvent] = []
     if visit is not None:
@@ -612,39 +598,63 @@ def _sentence_events(
                     subject,
                 )
             )
-    gathering = context.gathering
-    if when is None and gathering is not None and gathering.kind == "Meeting":
-        # "X briefed the Council on ...", no date of its own, after the Council's debate was
-        # told of: X spoke at that debate
-        kept = []
-        for e in events:
-            others = [k for k in e.participants if k not in e.subject]
-            if (
-                e.kind == "Meeting"
-                and e.subject
-                and others
-                and all(k in gathering.participants and not k.startswith("person:") for k in others)
-            ):
-                gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
-            else:
-                kept.append(e)
-        events = kept
+    if when is None:
+        events = _spoken_at(events, context.gathering)
     if dated_by is not None:
-        # "a plenary sitting followed": part of the gathering just reported, no one new
-        # (the CSTO is no one new where its Collective Security Council sat)
-        covered = set(dated_by.participants) | {
-            entities[k].parent for k in dated_by.participants if k in entities
-        }
-        events = [
-            e
-            for e in events
-            if not (
-                e.kind == dated_by.kind
-                and (e.start, e.end) == (dated_by.start, dated_by.end)
-                and set(e.participants) <= covered
-            )
-        ]
+        events = _not_part_of(events, dated_by, entities)
     return events
+
+
+def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[FoundEvent]:
+    """ "X briefed the Council on ...", with no date of its own, after the Council's debate
+    was told of: X spoke at that debate, which gains X instead of a new meeting."""
+    if gathering is None or gathering.kind != "Meeting":
+        return events
+    kept = []
+    for e in events:
+        others = [k for k in e.participants if k not in e.subject]
+        if (
+            e.kind == "Meeting"
+            and e.subject
+            and others
+            and all(k in gathering.participants and not k.startswith("person:") for k in others)
+        ):
+            gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
+        else:
+            kept.append(e)
+    return kept
+
+
+def _not_part_of(events: list[FoundEvent], dated_by: FoundEvent, entities) -> list[FoundEvent]:
+    """ "A plenary sitting followed": an event dated only by the one just reported, with no
+    one new in it, is part of that one (the CSTO is no one new where its Collective Security
+    Council sat)."""
+    covered = set(dated_by.participants) | {
+        entities[k].parent for k in dated_by.participants if k in entities
+    }
+    return [
+        e
+        for e in events
+        if not (
+            e.kind == dated_by.kind
+            and (e.start, e.end) == (dated_by.start, dated_by.end)
+            and set(e.participants) <= covered
+        )
+    ]
+
+
+def _join(earlier: FoundEvent, sentence: Sentence, told: list[str], seen: set[str]) -> None:
+    """A sentence about the gathering just told of ("... chaired the session, and X took
+    part"; "Addressing the meeting, X argued ...") adds who took part in it; parties
+    already reported ("the talks with A and B focused on ...") and topics add no one."""
+    text = sentence.text
+    if ATTENDANCE.search(text) or CHAIRED.search(text):
+        new = [k for k in told if k not in seen]
+    elif ADDRESSING.search(text) and sentence.subject is not None:
+        new = [sentence.subject.key]
+    else:
+        return
+    earlier.participants = list(dict.fromkeys(earlier.participants + new))
 
 
 def _triggers(text: str) -> list[re.Match]:

@@ -218,7 +218,7 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
                 if e.kind == "organization"
                 and any(re.search(rf"\b{word}\b", form, re.IGNORECASE) for form in e.forms())
             ]
-        if len(bodies) > 1 and word == "council":
+        if len(bodies) > 1:
             # a news page of one council ("News of the Council of ...") names others too;
             # "the Council" is the one it opens with when that one is named most
             bodies = _salient(bodies, entities)
