@@ -28,6 +28,8 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The exercise ran 10–12 March.", "2023-03-10", "2023-03-12"),
         ("from 30 January to 2 February 2023", "2023-01-30", "2023-02-02"),
         ("The delegation visited in June 2021.", "2021-06", None),
+        ("She paid a visit on 3 and 4 May.", "2023-05-03", "2023-05-04"),
+        ("The talks were held on May 10 and 17, 2022.", "2022-05-10", None),
         ("They agreed in January of this year.", "2023-01", None),
         ("The minister spoke to reporters today.", "2023-03-15", None),
         ("The minister spoke to reporters yesterday.", "2023-03-14", None),

@@ -816,6 +816,64 @@ def test_meetings_before_a_session_are_new_and_on_its_day(extract) -> None:
     ]
 
 
+def test_a_meeting_before_a_visit_in_one_sentence(extract) -> None:
+    x = extract(
+        "On 14 March 2023, Ivan Markov held a meeting with Aida Bekova and visited the "
+        "Eurasian National University."
+    )
+    assert [(e[0], e[3]) for e in events(x)] == [
+        ("Visit", people("Ivan Markov", "Eurasian National University")),
+        ("Meeting", people("Ivan Markov", "Aida Bekova")),
+    ]
+
+
+def test_will_travel_to_a_city(extract) -> None:
+    x = extract("On 15 March 2023, Ivan Markov will travel to Almaty.")
+    # the host country takes part only where the article names it
+    assert events(x) == [("Visit", "2023-03-15", None, people("Ivan Markov"), "Almaty")]
+    x = extract("In Kazakhstan, on 15 March 2023, Ivan Markov will travel to Almaty.")
+    assert events(x) == [
+        ("Visit", "2023-03-15", None, people("Ivan Markov", "Kazakhstan"), "Almaty")
+    ]
+
+
+def test_received_by_and_held_talks_share_the_subject(extract) -> None:
+    x = extract(
+        "The OSCE Chairperson-in-Office, Polish Foreign Minister Jan Kowal, paid a two-day "
+        "visit to Tajikistan on 3 and 4 May 2022. He was received by President Aziz Karimov "
+        "and held talks with Foreign Minister Rustam Nazarov."
+    )
+    assert ("Jan Kowal", "Chairperson in Office", "Organization for Security and Co-operation "
+            "in Europe") in posts(x)
+    assert events(x) == [
+        ("Visit", "2022-05-03", "2022-05-04", people("Jan Kowal", "Tajikistan"), "Tajikistan"),
+        ("Meeting", "2022-05-03", "2022-05-04", people("Jan Kowal", "Aziz Karimov"), "Tajikistan"),
+        (
+            "Meeting",
+            "2022-05-03",
+            "2022-05-04",
+            people("Jan Kowal", "Rustam Nazarov"),
+            "Tajikistan",
+        ),
+    ]
+
+
+def test_a_trip_to_a_region_is_a_visit_to_its_country(extract) -> None:
+    x = extract(
+        "Ivan Markov travelled to Tajikistan twice in 2021. In April 2021 he travelled to the "
+        "border, inspecting the Shuroobod section in Khatlon Province."
+    )
+    assert "Shuroobod" in names(x, "place")
+    assert ("Visit", "2021-04", None, people("Ivan Markov", "Tajikistan"), "Khatlon") in events(x)
+
+
+def test_a_year_alone_dates_a_gathering(extract) -> None:
+    x = extract("The next session of the CSTO Collective Security Council will be held in 2025.")
+    assert events(x) == [
+        ("Meeting", "2025-01-01", "2025-12-31", people("CSTO Collective Security Council"), None)
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

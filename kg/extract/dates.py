@@ -70,6 +70,9 @@ M1, M2, D1, D2, Y1, Y2 = (
 
 # Most specific first: ranges before single dates, full dates before partial ones.
 PATTERNS = [
+    # "on 3 and 4 May": two days running; "on May 10 and 17": two dates, the first is kept
+    ("pair", rf"(?<!between\s)\b{D1}\s+and\s+{D2}\s+{M1}(?:,?\s+{Y1})?\b"),
+    ("pair", rf"(?<!between\s)\b{M1}\s+{D1}\s+and\s+{D2}(?:,?\s+{Y1})?\b"),
     ("range", rf"\b(?:from\s+|between\s+)?{D1}\s+{M1}(?:\s+{Y1})?{_DASH}{D2}\s+{M2},?\s+{Y2}\b"),
     ("range", rf"\b(?:from\s+|between\s+)?{M1}\s+{D1}(?:,?\s+{Y1})?{_DASH}{M2}\s+{D2},?\s+{Y2}\b"),
     ("range", rf"\b(?:from\s+|between\s+)?{M1}\s+{D1}{_DASH}{D2},?\s+{Y1}\b"),
@@ -89,6 +92,7 @@ PATTERNS = [
     ("day", rf"\b{D1}\s+{M1}\b"),
     ("month_this", rf"\b{M1}\s+(?:of\s+)?this\s+year\b"),
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
+    ("year", rf"\b(?:in|during)\s+{Y1}\b(?!\s*[-–/])"),
     ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
     (
         "weekday",
@@ -162,6 +166,8 @@ def _year_for(month: int, day: int, reference: date | None) -> int | None:
 
 def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) -> DateValue | None:
     g = m.groupdict()
+    if kind == "pair":
+        kind = "range" if int(g["d2"]) == int(g["d1"]) + 1 else "day"
     if kind in ("day", "range"):
         m1 = int(g["m1"]) if g["m1"].isdigit() else _month(g["m1"])
         d1 = int(g["d1"])
@@ -182,6 +188,8 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
         if last is None or last < first:
             return None
         return DateValue(first.isoformat(), last.isoformat())
+    if kind == "year":
+        return DateValue(f"{g['y1']}-01-01", f"{g['y1']}-12-31")
     if kind == "month":
         month = _month(g["m1"])
         year = int(g["y1"]) if g.get("y1") else (reference.year if reference else None)

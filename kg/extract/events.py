@@ -36,7 +36,8 @@ MEETING_WORDS = (
 )
 VISIT_WORDS = (
     r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
-    r"came\s+to|comes\s+to|travell?ed\s+to|travels\s+to|went\s+to|paid\s+(?:a|an)\s+(?:\w+\s+)?visit"
+    r"came\s+to|comes\s+to|travell?ed\s+to|travels\s+to|travel\s+to|went\s+to|"
+    r"paid\s+(?:a|an)\s+(?:[\w-]+\s+)?visit"
 )
 TRIGGER = re.compile(
     rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
@@ -87,7 +88,7 @@ PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE
 NOT_EVENTS = re.compile(
     r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
 )
-EXPLICIT = ("range", "day", "month", "month_this")
+EXPLICIT = ("range", "pair", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
 REPRESENTED = re.compile(
     r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
@@ -103,7 +104,12 @@ ADDRESSING = re.compile(
     r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor|opened|opening)\b",
     re.IGNORECASE,
 )
-COORDINATED = re.compile(r"^\s+with\b[^;]*\band\s+(?:also\s+|then\s+|later\s+)?$", re.I)
+# "held talks with X and met Y", "was received by X and held talks with Y"
+COORDINATED = re.compile(
+    r"^\s+(?:with|by)\b[^;]*\band\s+(?:also\s+|then\s+|later\s+)?"
+    r"(?:(?:held|had|conducted|attended)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?)?$",
+    re.I,
+)
 LIST_ITEM = re.compile(r"(?:^|[,;]|\band)\s*(?:a|an)\s+", re.IGNORECASE)
 # "members of the Federation Council who make up Russia's delegation to the OSCE PA": Russia
 # takes part, the Assembly does not
@@ -411,9 +417,9 @@ def _sentence_events(
         ),
         None,
     )
-    meetings = [
-        t for t in triggers if t.group("meeting") and (visit is None or t.start() > visit.start())
-    ]
+    # "X held a meeting with Y and visited Z": a meeting before the visit is one too, unless
+    # the visit's own sentence opens with it ("Talks ... during the visit")
+    meetings = [t for t in triggers if t.group("meeting")]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[: first.start()])
     own = AT_ITS.search(text[: first.start()]) or AT_ITS_LEAD.match(text)
@@ -469,7 +475,7 @@ def _sentence_events(
         visit = None
     events: list[FoundEvent] = []
     if visit is not None:
-        end = meetings[0].start() if meetings else len(text)
+        end = next((t.start() for t in meetings if t.start() > visit.start()), len(text))
         travellers = subject or parties(text[: visit.start()])
         participants = travellers + parties(text[visit.end() : end])
         host = _host(sentence, visit, entities, place_rank)
@@ -484,6 +490,8 @@ def _sentence_events(
             )
     for i, trigger in enumerate(meetings):
         end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
+        if visit is not None and trigger.start() < visit.start() < end:
+            end = visit.start()  # "held a meeting with Y and visited Z": Z is the visit's
         segment = text[trigger.end() : end]
         word = trigger.group("meeting").lower()
         if word.startswith("address") and not any(
@@ -819,10 +827,15 @@ def _host(sentence: Sentence, trigger, entities, place_rank) -> str | None:
         mention: Mention = sentence.slot(m.group("slot"))
         if mention.kind == "place":
             entity = entities.get(mention.key)
-            if entity is not None and entity.subtype == "city":
-                country = place_rank.country_of(mention.key)
-                return country
+            if entity is not None and entity.subtype in ("city", "region"):
+                return place_rank.country_of(mention.key)
             return mention.key
+    # "he travelled to the border, inspecting a section in Khatlon Province": its country
+    for mention in sentence.mentions_in(sentence.text[trigger.end() :]):
+        if mention.kind == "place":
+            country = place_rank.country_of(mention.key)
+            if country:
+                return country
     return None
 
 
@@ -835,23 +848,27 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
             merged.append(event)
         else:
             twin.place = twin.place or event.place
-    # an undated mention ("The Head of the Mission met ...", a headline) of a dated event
-    return [
-        e
-        for e in merged
-        if e.start
-        or not any(
-            o is not e
-            and o.start
-            and o.kind == e.kind
-            and (
-                set(e.participants) == set(o.participants)
-                or set(e.participants) < set(o.participants)
-                and e.trigger.lower() == o.trigger.lower()
-            )
-            for o in merged
+    # an undated mention ("The Head of the Mission met ...", a headline) of a dated event,
+    # or one dated by its year only ("his first trip to Tajikistan in 2021")
+    return [e for e in merged if not any(_vaguer(e, o) for o in merged if o is not e)]
+
+
+def _vaguer(e: FoundEvent, o: FoundEvent) -> bool:
+    """Is e the same gathering as o, told with less of a date?"""
+    if o.kind != e.kind or not o.start:
+        return False
+    if e.start is None:
+        return set(e.participants) == set(o.participants) or (
+            set(e.participants) < set(o.participants) and e.trigger.lower() == o.trigger.lower()
         )
-    ]
+    year = re.fullmatch(r"(\d{4})-01-01", e.start)
+    return (
+        year is not None
+        and e.end == f"{year.group(1)}-12-31"
+        and o.start.startswith(year.group(1))
+        and (o.end or o.start) != e.end
+        and set(e.participants) <= set(o.participants)
+    )
 
 
 def _same(a: FoundEvent, b: FoundEvent) -> bool:

@@ -540,7 +540,7 @@ def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 VENUE_AFTER = re.compile(
     r"\s+(?:checkpoint|crossing|airport|airbase|base|port|station|square|palace|hall|stadium|"
-    r"bridge|border\s+post)\b"
+    r"bridge|border\s+post|outpost|section|district|settlement|village)\b"
 )
 
 
@@ -566,11 +566,15 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             kind = "organization"
         if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
             continue
-        if kind == "person" and " " not in text and THE_BEFORE.search(_text(doc)[:start]):
-            # "the Novotroitske checkpoint": no person goes by "the" and one word
-            if not VENUE_AFTER.match(_text(doc)[end:]):
+        if kind in ("person", "organization") and " " not in text and THE_BEFORE.search(
+            _text(doc)[:start]
+        ):
+            # "the Novotroitske checkpoint", "the Shuroobod section": a place; no person goes
+            # by "the" and one word
+            if VENUE_AFTER.match(_text(doc)[end:]):
+                kind = "place"
+            elif kind == "person":
                 continue
-            kind = "place"
         entry = gazetteer.lookup(text)
         if entry is not None:
             kind = entry.kind

@@ -201,6 +201,8 @@ ROLE_HEADS = sorted(
         "Chairman",
         "Chairwoman",
         "Chairperson",
+        "Chairperson-in-Office",
+        "Chairman-in-Office",
         "Chair",
         "President",
         "Vice-President",

@@ -38,7 +38,7 @@ RANK = (
 )
 # a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
-OTHER_TITLE = rf"(?:{ROLE}\s*,?\s+)?"
+OTHER_TITLE = rf"(?:(?:[A-Z][a-z]+\s+)?{ROLE}\s*,?\s+)?"  # "..., Polish Foreign Minister X"
 # after "The head of the X," the second title may name its own body: "..., Deputy
 # Secretary-General of the SCO Yerik Ashimov"
 OTHER_TITLE_WITH_BODY = rf"(?:(?:⟦[OM]\d+⟧\s+)?{ROLE}(?:{OF}⟦[OM]\d+⟧)?\s*,?\s+)?"
