@@ -367,7 +367,11 @@ _TIME = (
     r"(?:(?:,?\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
     r"\s*(?:Z|[+-]\d{2}:?\d{2}|\(?[a-z]{2,5}\)?)?)?"
 )
-_PLACE = r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
+# "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
+_PLACE = (
+    r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
+    r"(?:[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,3}\s*,\s*)?"
+)
 _DATE_LINES = tuple(re.compile(_LABEL + _WEEKDAY + f + _TIME, re.I) for f in _DATE_FORMS)
 _DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
 _MONTHS = (

@@ -29,6 +29,9 @@ def values(text, reference=REFERENCE, anchor=None):
         ("from 30 January to 2 February 2023", "2023-01-30", "2023-02-02"),
         ("The delegation visited in June 2021.", "2021-06", None),
         ("She paid a visit on 3 and 4 May.", "2023-05-03", "2023-05-04"),
+        ("It has worsened since her last briefing in December.", "2022-12", None),
+        ("The next summit is planned in December.", "2023-12", None),
+        ("The council will meet again in 2024.", "2024-01-01", "2024-12-31"),
         ("The talks were held on May 10 and 17, 2022.", "2022-05-10", None),
         ("They agreed in January of this year.", "2023-01", None),
         ("The minister spoke to reporters today.", "2023-03-15", None),
@@ -42,6 +45,12 @@ def values(text, reference=REFERENCE, anchor=None):
 def test_resolves_against_reference(text, start, end):
     found = [v for v in values(text) if v[1]]
     assert found[0][1:] == (start, end)
+
+
+def test_an_offset_counts_from_the_story_without_a_news_date():
+    assert values("Three days earlier they met.", reference=None, anchor=date(2023, 6, 9)) == [
+        ("offset", "2023-06-06", None)
+    ]
 
 
 def test_a_date_without_year_late_in_the_year_belongs_to_the_previous_year():

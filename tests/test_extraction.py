@@ -874,6 +874,39 @@ def test_a_year_alone_dates_a_gathering(extract) -> None:
     ]
 
 
+def test_a_un_dateline_and_meetings_around_the_days_briefing(extract) -> None:
+    x = extract(
+        "UNITED NATIONS, New York, 9 June 2023 — The Security Council today heard a briefing "
+        "by Maria Lind on the region.\n\nMs. Lind said the situation had worsened since her "
+        "last briefing in December. She also met separately with Ivan Markov before the "
+        "meeting.\n\nThree days earlier, Ms. Lind had held consultations with Aida Bekova "
+        "in Libreville.",
+        published=None,
+    )
+    assert events(x) == [
+        ("Meeting", "2023-06-09", None, people("Security Council", "Maria Lind"), None),
+        ("Meeting", "2023-06-09", None, people("Maria Lind", "Ivan Markov"), None),
+        ("Meeting", "2023-06-06", None, people("Maria Lind", "Aida Bekova"), "Libreville"),
+    ]
+
+
+def test_a_gathering_whose_parties_the_next_sentence_names(extract) -> None:
+    x = extract(
+        "A round table on information security was held at the CSTO Secretariat in Moscow on "
+        "31 March 2023. Experts from the Belarusian State University and the Kazakh Institute "
+        "for Strategic Studies took part."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2023-03-31",
+            None,
+            people("Belarusian State University", "Kazakh Institute for Strategic Studies"),
+            "Moscow",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -85,6 +85,7 @@ def test_text_dateline_with_year() -> None:
         ("Sept. 3, 2021", date(2021, 9, 3)),
         ("MOSCOW, October 10, 2022. The Council said", date(2022, 10, 10)),
         ("NEW YORK, 16 February 2022 - The United Nations", date(2022, 2, 16)),
+        ("UNITED NATIONS, New York, 9 June 2023 — The Council", date(2023, 6, 9)),
         ("MOSCOW, January 9. /Agency/. The Council said", None),
         ("31.02.2022", None),
         ("May 9 parade rehearsal in the capital", None),

@@ -193,7 +193,12 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
     if kind == "month":
         month = _month(g["m1"])
         year = int(g["y1"]) if g.get("y1") else (reference.year if reference else None)
+        before = m.string[max(0, m.start() - 40) : m.start()]
+        if not g.get("y1") and reference and month > reference.month and PAST.search(before):
+            year -= 1  # "since his last briefing in December", told in June
         return DateValue(f"{year:04d}-{month:02d}") if year else None
+    if reference is None and anchor is not None and kind in ("offset", "previous_day"):
+        reference = anchor  # "three days earlier" than the day the story just gave
     if reference is None:
         return None
     if kind == "month_this":
@@ -280,11 +285,12 @@ DATE_LINE = re.compile(
     r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?\s*$"  # "29.04.2019, Moscow"
 )
 DATELINE_START = re.compile(
-    r"^\s*(?:[A-Z][A-Z .'-]+|UPDATE|UPDATED),\s*(?P<date>[A-Za-z]{3,9}\.?\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?"
+    r"^\s*(?:[A-Z][A-Z .'-]+|UPDATE|UPDATED),\s*(?:[A-Z][\w .'-]{1,30},\s*)?(?P<date>[A-Za-z]{3,9}\.?\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?"
     r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?(?:,?\s+(?:19|20)\d\d)?)\b[.:,]?"
 )
 
 
+PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 TRAILING_DATE = re.compile(r"\s(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)\s*$")
 
 

@@ -179,6 +179,20 @@ REPORTED_ON = re.compile(
 # "... joined by video link from Moscow": the medium of taking part, not a gathering
 JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
 BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
+DATELINE_SLOTS = re.compile(r"^\s*((?:⟦[OLM]\d+⟧\s*,\s*)+)[^⟦]{0,25}?[—–]")
+GATHERING = re.compile(
+    r"^(?:round\s+table|roundtable|conference|forum|seminar|session|summit|meeting|briefing|"
+    r"consultations|debate)$",
+    re.IGNORECASE,
+)
+AROUND = re.compile(
+    r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins)\s+of|during)\s+"
+    r"the\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+SINCE_LAST = re.compile(
+    r"\bsince\s+(?:the|his|her|its|their)\s+(?:last|previous|latest)\s+(?:[\w-]+\s+)?$", re.I
+)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -296,11 +310,12 @@ def find_events(
             if events[-1].kind == "Visit":
                 context.visit = events[-1]
         for d in dates:
-            if d.value and d.kind in EXPLICIT + ("relative", "weekday"):
+            # "three days earlier" counts from the last day the story gave, not from a month
+            if d.value and d.kind in ("day", "range", "pair", "relative", "weekday"):
                 context.anchor = d.value.first_day
         context.protagonist = _protagonist(sentence, events) or context.protagonist
         context.company = [m.key for m in sentence.slots if m.kind == "person"]
-    return _merge(found)
+    return _merge([e for e in found if e.participants])
 
 
 def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
@@ -365,6 +380,10 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
     ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
+    dateline = DATELINE_SLOTS.match(text)
+    if dateline:
+        # "UNITED NATIONS, New York, 9 June 2023 — ...": where the news comes from
+        excluded.update(sentence.slot(m.group(0)).key for m in SLOT.finditer(dateline.group(1)))
     for topic in TOPIC.finditer(text):
         excluded.update(sentence.slot(m.group(0)).key for m in SLOT.finditer(topic.group(0)))
     for quoted in QUOTED.finditer(text):
@@ -419,7 +438,9 @@ def _sentence_events(
     )
     # "X held a meeting with Y and visited Z": a meeting before the visit is one too, unless
     # the visit's own sentence opens with it ("Talks ... during the visit")
-    meetings = [t for t in triggers if t.group("meeting")]
+    # "He also met X before the meeting": the meeting is the gathering told of, a time
+    around = [t for t in triggers[1:] if AROUND.search(text[max(0, t.start() - 40) : t.start()])]
+    meetings = [t for t in triggers if t.group("meeting") and t not in around]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
     subject = parties(text[: first.start()])
     own = AT_ITS.search(text[: first.start()]) or AT_ITS_LEAD.match(text)
@@ -451,7 +472,11 @@ def _sentence_events(
         if THEY.search(text[: first.start()]):
             # "they": the person the story follows and those the last sentence put with them
             subject = list(dict.fromkeys(subject + context.company))
+    dated = when is not None  # by the sentence itself
     dated_by = None  # the event just reported, whose date this sentence takes
+    if when is None and around and context.gathering is not None and context.gathering.start:
+        when = (context.gathering.start, context.gathering.end)
+        place = place or context.gathering.place
     if when is None:
         earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
         if earlier is not None and earlier.start:
@@ -575,7 +600,10 @@ def _sentence_events(
                 opening = context.opening.participants
                 bodies = [k for k in opening if not k.startswith(("person:", "place:"))]
                 participants = bodies if len(bodies) == 1 else []
-            if participants:
+            # "A round table ... was held at the CSTO Secretariat on 31 March. Experts from X
+            # and Y took part.": a dated gathering whose parties the next sentence names
+            awaiting = not participants and not i and dated and GATHERING.match(word)
+            if participants or awaiting:
                 events.append(
                     _event(
                         "Meeting",
@@ -666,8 +694,13 @@ def _join(earlier: FoundEvent, sentence: Sentence, told: list[str], seen: set[st
 
 
 def _triggers(text: str) -> list[re.Match]:
-    """Trigger words, leaving out a medium named after the gathering ("... by video conference")."""
-    found = list(TRIGGER.finditer(text))
+    """Trigger words, leaving out a medium named after the gathering ("... by video conference")
+    and a past gathering named as a point in time ("since his last briefing")."""
+    found = [
+        t
+        for t in TRIGGER.finditer(text)
+        if not SINCE_LAST.search(text[max(0, t.start() - 40) : t.start()])
+    ]
     joined = JOINED.search(text)
     kept = [
         t

@@ -560,8 +560,11 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             words[-1].lower() in ROLE_WORDS | HONORIFICS or text.lower() in ROLE_TITLES
         ):
             continue  # "Major General", "Apostolic Nuncio", "Chargé d'Affaires": titles
-        if any(norm(part) in gazetteer.demonyms for part in re.split(r"[-\s]", text)):
-            continue  # "Kazakh", "Tajik-Afghan": adjectives
+        parts = re.split(r"[-\s]", text)
+        if any(norm(p) in gazetteer.demonyms for p in parts) and not any(
+            p.lower() in BODY_HEADS for p in parts
+        ):
+            continue  # "Kazakh", "Tajik-Afghan"; but "Belarusian State University" is a name
         if kind == "place" and words[-1].lower() in BODY_HEADS:
             kind = "organization"
         if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
