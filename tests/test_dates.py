@@ -32,6 +32,7 @@ def values(text, reference=REFERENCE, anchor=None):
         ("It has worsened since her last briefing in December.", "2022-12", None),
         ("The next summit is planned in December.", "2023-12", None),
         ("The council will meet again in 2024.", "2024-01-01", "2024-12-31"),
+        ("Earlier that day, the envoys met.", "2023-03-15", None),
         ("The talks were held on May 10 and 17, 2022.", "2022-05-10", None),
         ("They agreed in January of this year.", "2023-01", None),
         ("The minister spoke to reporters today.", "2023-03-15", None),

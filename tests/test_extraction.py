@@ -907,6 +907,66 @@ def test_a_gathering_whose_parties_the_next_sentence_names(extract) -> None:
     ]
 
 
+def test_a_gathering_prepared_for_is_dated_by_its_own_date(extract) -> None:
+    x = extract(
+        "Minsk, 3 October 2022. Andrei Sokolov and Mikhail Petrovsky met in Minsk on Monday to "
+        "review preparations for the meeting of the Supreme Eurasian Economic Council.\n\n"
+        "The Supreme Council is expected to convene in Bishkek on 9 December.\n\nEarlier that "
+        "day, Petrovsky took part in a session of the CSTO Permanent Council."
+    )
+    assert events(x) == [
+        ("Meeting", "2022-10-03", None, people("Andrei Sokolov", "Mikhail Petrovsky"), "Minsk"),
+        ("Meeting", "2022-12-09", None, people("Supreme Eurasian Economic Council"), "Bishkek"),
+        (
+            "Meeting",
+            "2022-10-03",
+            None,
+            people("Mikhail Petrovsky", "CSTO Permanent Council"),
+            "Minsk",  # the dateline's city, for what happened on the news day
+        ),
+    ]
+
+
+def test_a_three_day_visit_runs_three_days(extract) -> None:
+    x = extract(
+        "On 16 January 2022, Maria Lind arrived in Bamako for a three-day visit to Mali. During "
+        "her stay she will meet Foreign Minister Amadou Keita, as well as the head of MINUSMA, "
+        "Paul Dubois."
+    )
+    assert ("Paul Dubois", "Head", "United Nations Multidimensional Integrated Stabilization "
+            "Mission in Mali") in posts(x)
+    assert not any(p[0] == "Amadou Keita" for p in posts(x))
+    assert events(x)[0] == (
+        "Visit", "2022-01-16", "2022-01-18", people("Maria Lind", "Mali"), "Bamako"
+    )
+    assert [e[1:3] for e in events(x)[1:]] == [("2022-01-16", "2022-01-18")] * 2
+
+
+def test_the_nth_meeting_of_a_bodys_council_with_delegations(extract) -> None:
+    x = extract(
+        "The SCO Regional Anti-Terrorist Structure held the 39th meeting of its Council in "
+        "Tashkent. Delegations of India, China and Russia took part. The meeting was chaired by "
+        "Ravshan Tursunov. Director of the RATS Executive Committee Bakhtiyor Nazarov briefed the "
+        "participants."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            None,
+            None,
+            people(
+                "SCO Regional Anti-Terrorist Structure",
+                "India",
+                "China",
+                "Russia",
+                "Ravshan Tursunov",
+                "Bakhtiyor Nazarov",
+            ),
+            "Tashkent",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "
@@ -963,7 +1023,10 @@ def test_arrival_in_a_city_is_a_visit_to_its_country(extract) -> None:
         "On 10 March 2024, Ivan Markov arrived in Yerevan, the capital of Armenia, for a "
         "two-day visit."
     )
-    assert events(x) == [("Visit", "2024-03-10", None, people("Ivan Markov", "Armenia"), "Yerevan")]
+    # a two-day visit from 10 March runs to 11 March
+    assert events(x) == [
+        ("Visit", "2024-03-10", "2024-03-11", people("Ivan Markov", "Armenia"), "Yerevan")
+    ]
 
 
 def test_working_trip_to_a_country(extract) -> None:

@@ -104,6 +104,7 @@ PATTERNS = [
     ),
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
+    ("same_day", r"\b(?:earlier|later)\s+(?:that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"),
     ("later_year", r"\blater\s+this\s+year\b"),
     ("earlier_year", r"\bearlier\s+this\s+year\b"),
     ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b|\b(?:the\s+)?day\s+after\b"),
@@ -197,6 +198,9 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
         if not g.get("y1") and reference and month > reference.month and PAST.search(before):
             year -= 1  # "since his last briefing in December", told in June
         return DateValue(f"{year:04d}-{month:02d}") if year else None
+    if kind == "same_day":
+        day = anchor or reference
+        return DateValue(day.isoformat()) if day else None
     if reference is None and anchor is not None and kind in ("offset", "previous_day"):
         reference = anchor  # "three days earlier" than the day the story just gave
     if reference is None:
@@ -291,13 +295,23 @@ DATELINE_START = re.compile(
 
 
 PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
+# "Minsk, 3 October 2022. ...": a place in title case needs the year to be a dateline
+DATELINE_TITLE = re.compile(
+    r"^\s*[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*(?P<date>[0-3]?\d\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d\d"
+    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d)\b[.:,]?"
+)
 TRAILING_DATE = re.compile(r"\s(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)\s*$")
 
 
 def line_date(line: str, reference: date | None) -> date | None:
     """The date a line announces when it is a date line ("08.12.2021", "UPDATE, January 13."),
     or a headline stamped with its date at the end ("... in Lebanon 08.12.2021")."""
-    m = DATE_LINE.match(line) or DATELINE_START.match(line) or TRAILING_DATE.search(line)
+    m = (
+        DATE_LINE.match(line)
+        or DATELINE_START.match(line)
+        or DATELINE_TITLE.match(line)
+        or TRAILING_DATE.search(line)
+    )
     if not m:
         return None
     mentions = find_dates(m.group("date"), reference)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kg.extract.dates import DateValue, find_dates
 from kg.extract.mentions import Mention
@@ -32,7 +32,7 @@ MEETING_WORDS = (
     r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
     r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting|"
-    r"addressed|address"
+    r"addressed|address|convene|convenes|convened"
 )
 VISIT_WORDS = (
     r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
@@ -72,7 +72,7 @@ VENUE = re.compile(
 )
 PLACE_PREP = re.compile(
     r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?"
-    r"(?:(?!which\b|whom\b|whose\b)\w+\s+){0,3}?"
+    r"(?:(?!which\b|whom\b|whose\b|in\b|at\b)\w+\s+){0,3}?"
     r"(?P<slot>⟦L\d+⟧)",
     re.IGNORECASE,
 )
@@ -150,7 +150,11 @@ CHAIRED = re.compile(
 )
 RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", re.I)
 # "the next session of the Council": a gathering still to come, not the one just told of
-COMING = re.compile(r"\b(?:next|upcoming|forthcoming|coming|future)\s+(?:[\w-]+\s+)?$", re.I)
+COMING = re.compile(
+    r"(?:\b(?:next|upcoming|forthcoming|coming|future)\s+|\b(?:preparations?\s+for|run-up\s+to|"
+    r"ahead\s+of|prepare\s+for|preparing\s+for)\s+(?:the\s+|a\s+)?)(?:[\w-]+\s+)?$",
+    re.I,
+)
 RELATIVE = re.compile(
     r"\b(?:which|who|whom|that|when)\b|,\s+(?:[a-z]+ed|carried\s+out|undertaken|begun|made)\b|"
     r"\b(?:carried\s+out|conducted|deployed|adopted|signed|launched|completed|undertaken)\b",
@@ -193,6 +197,19 @@ AROUND = re.compile(
 SINCE_LAST = re.compile(
     r"\bsince\s+(?:the|his|her|its|their)\s+(?:last|previous|latest)\s+(?:[\w-]+\s+)?$", re.I
 )
+# "held the 39th meeting of its Council": a gathering told of for the first time
+HOLDING = re.compile(
+    r"\b(?:held|holds|hold|convened|hosted|hosts)\s+the\s+(?:[\w-]+\s+){0,2}$|"
+    r"\bthe\s+(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth)\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
+FUTURE = re.compile(
+    r"\b(?:will|shall|is\s+to|are\s+to|expected\s+to|scheduled|due\s+to|planned|plans?\s+to)\b",
+    re.IGNORECASE,
+)
+LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 DEFINITE_TITLE = re.compile(
@@ -309,8 +326,9 @@ def find_events(
             context.opening = context.opening or events[0]
             if events[-1].kind == "Visit":
                 context.visit = events[-1]
-        for d in dates:
-            # "three days earlier" counts from the last day the story gave, not from a month
+        for d in dates if not FUTURE.search(sentence.text) else ():
+            # "three days earlier" counts from the last day the story told of, not from a
+            # month or a day still to come
             if d.value and d.kind in ("day", "range", "pair", "relative", "weekday"):
                 context.anchor = d.value.first_day
         context.protagonist = _protagonist(sentence, events) or context.protagonist
@@ -508,6 +526,7 @@ def _sentence_events(
             participants.append(host)
         if [k for k in participants if k != host]:  # someone travels, not only a country
             where = _visit_place(sentence, visit, place_rank) or place
+            when = _lasting(text[visit.start() : end], when)
             events.append(
                 _event(
                     "Visit", sentence, visit, participants, when, where, "event-visit", travellers
@@ -534,6 +553,9 @@ def _sentence_events(
         if own and (i or coming):
             # "... about the outcome of the meeting of the SCO Council, held on 30 November"
             body = parties(own.group(0))
+            # a gathering to come has only the date told after it, not the sentence's
+            after = [d for d in dates if d.start >= trigger.end()]
+            body_when = _date(after, trigger.start(), text) if coming else None
             if body:
                 events.append(
                     _event(
@@ -541,7 +563,7 @@ def _sentence_events(
                         sentence,
                         trigger,
                         body,
-                        _date(dates, trigger.start(), text) or when,
+                        body_when if coming else _date(dates, trigger.start(), text) or when,
                         place,
                         "event-meeting-of",
                         body,
@@ -642,17 +664,23 @@ def _sentence_events(
 
 
 def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[FoundEvent]:
-    """ "X briefed the Council on ...", with no date of its own, after the Council's debate
-    was told of: X spoke at that debate, which gains X instead of a new meeting."""
+    """ "X briefed the Council on ..." or "X briefed the participants", with no date of its
+    own, after the Council's debate was told of: X spoke at that debate, which gains X
+    instead of a new meeting."""
     if gathering is None or gathering.kind != "Meeting":
         return events
     kept = []
     for e in events:
         others = [k for k in e.participants if k not in e.subject]
+        to_those_present = re.search(
+            re.escape(e.trigger) + r"\s+(?:the\s+)?(?:participants|attendees|audience|delegates|"
+            r"those\s+present)\b",
+            e.sentence.text,
+        )
         if (
             e.kind == "Meeting"
             and e.subject
-            and others
+            and (others or to_those_present)
             and all(k in gathering.participants and not k.startswith("person:") for k in others)
         ):
             gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
@@ -705,7 +733,10 @@ def _triggers(text: str) -> list[re.Match]:
     kept = [
         t
         for i, t in enumerate(found)
-        if not ((i or joined) and MEDIUM.search(text[max(0, t.start() - 12) : t.start()]))
+        if not (
+            (i or joined and MEDIA_WORDS.match(t.group(0)))
+            and MEDIUM.search(text[max(0, t.start() - 12) : t.start()])
+        )
     ]
     # "a videoconference meeting", "a video conference session": one gathering, one trigger;
     # "addressed the 15th meeting of ...", "presided over the session": the gathering's word
@@ -769,6 +800,16 @@ def _in_other_clause(text: str, trigger, found_date) -> bool:
     return bool(RELATIVE.search(between)) and not HELD.search(between)
 
 
+def _lasting(told: str, when):
+    """ "arrived on Sunday for a three-day visit": the visit runs from that day for three."""
+    days = LASTING.search(told)
+    if when is None or when[1] is not None or days is None or len(when[0]) != 10:
+        return when
+    word = days.group(1).lower()
+    n = int(word) if word.isdigit() else NUMBERS.get(word, 1)
+    return when[0], (date.fromisoformat(when[0]) + timedelta(days=n - 1)).isoformat()
+
+
 def _distance(found_date, trigger) -> int:
     return min(abs(found_date.start - trigger.end()), abs(trigger.start() - found_date.end))
 
@@ -783,6 +824,7 @@ def _refers_back(text: str, trigger, dates) -> bool:
         and re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}$", before, re.IGNORECASE)
         is not None
         and not COMING.search(before)
+        and not HOLDING.search(before)
     )
 
 

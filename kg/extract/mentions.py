@@ -967,6 +967,8 @@ def _short_form_of(short: str, long: str) -> bool:
         return False
     if whole[: len(s)] == s and whole[len(s)] in ("of", "for", "on"):
         return True
+    if len(s) == 2 and len(whole) <= 5 and s[0] == whole[0] and s[-1] == whole[-1]:
+        return s[-1] in BODY_HEADS  # "Supreme Council" of "Supreme Eurasian Economic Council"
     return len(s) <= 3 and whole[-len(s) :] == s and len(whole) - len(s) == 1
 
 

@@ -62,7 +62,7 @@ PATTERNS = [
         rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
         rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
     ),
-    ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
+    ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
     (
         "role-of-org",
@@ -74,7 +74,7 @@ PATTERNS = [
     ),
     (
         "role-as",
-        rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})",
+        rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})",
     ),
 ]
 PATTERNS += [
