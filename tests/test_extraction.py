@@ -967,6 +967,32 @@ def test_the_nth_meeting_of_a_bodys_council_with_delegations(extract) -> None:
     ]
 
 
+def test_the_delegation_holds_talks_and_its_leader_has_a_post(extract) -> None:
+    x = extract(
+        "A delegation of the OSCE Parliamentary Assembly led by its President, Anna Virtanen, "
+        "arrived in Yerevan on 14 November 2023 for a working visit. The delegation held talks "
+        "with Foreign Minister Ararat Mirzoyan."
+    )
+    assert posts(x) == {("Anna Virtanen", "President", "OSCE Parliamentary Assembly")}
+    assert events(x)[1] == (
+        "Meeting",
+        "2023-11-14",
+        None,
+        people("OSCE Parliamentary Assembly", "Anna Virtanen", "Ararat Mirzoyan"),
+        "Yerevan",
+    )
+
+
+def test_the_body_that_tells_the_news_takes_no_part(extract) -> None:
+    x = extract(
+        "On 2 March 2022, Ivan Markov held a telephone conversation with Kubat Osmonov, the CIS "
+        "Executive Committee said."
+    )
+    assert events(x) == [
+        ("Meeting", "2022-03-02", None, people("Ivan Markov", "Kubat Osmonov"), None)
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -61,7 +61,8 @@ ATTRIBUTION = re.compile(
 )
 # "..., CSTO Press Secretary Vladimir Zaynetdinov told TASS on Monday.": who tells the news
 SPEAKER = re.compile(
-    r",\s+[^,]{0,80}?(?P<slot>⟦P\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed)\b"
+    r",\s+[^,]{0,80}?(?P<slot>⟦[PO]\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed|"
+    r"reported|reports|announced)\b"
     r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
 )
 # "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
@@ -119,6 +120,7 @@ DELEGATION_OF = re.compile(
     r"(?P<slot3>⟦L\d+⟧)\s+(?:was|were)\s+represented\b|"
     r"\bunder\s+the\s+(?:presidency|chairmanship)\s+of\s+(?:the\s+)?(?P<slot4>⟦L\d+⟧)"
 )
+DELEGATION_OF_BODY = re.compile(r"\b[Dd]elegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 DELEGATION_TO = re.compile(r"\bdelegations?\s+to\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 # "the OSCE Ministerial Council ... at its meeting in December": the body's own gathering
 AT_ITS = re.compile(r"(?P<slot>⟦O\d+⟧)[^⟦.;]{0,40}?\bat\s+(?:its|their)\s+(?:[\w-]+\s+)?$")
@@ -200,6 +202,7 @@ SINCE_LAST = re.compile(
 # "held the 39th meeting of its Council": a gathering told of for the first time
 HOLDING = re.compile(
     r"\b(?:held|holds|hold|convened|hosted|hosts)\s+the\s+(?:[\w-]+\s+){0,2}$|"
+    r"\b(?:held|holds|hold|had|has|have|conducted)\s+(?:[\w-]+\s+)?$|"
     r"\bthe\s+(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth)\s+(?:[\w-]+\s+)?$",
     re.I,
 )
@@ -209,6 +212,7 @@ FUTURE = re.compile(
 )
 LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
@@ -409,6 +413,8 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         # not a name in quotes (the mission “UNIFIL”)
         if len(SLOT.sub("", quoted.group(0)).split()) >= 3:
             excluded.update(sentence.slot(m.group(0)).key for m in SLOT.finditer(quoted.group(0)))
+    for m in DELEGATION_OF_BODY.finditer(text):
+        excluded.discard(sentence.slot(m.group("slot")).key)  # "a delegation of the OSCE PA"
     for m in DESTINATION.finditer(text):
         mention = sentence.slot(m.group("slot"))
         if mention.kind != "place" and re.search(r"visit|trip", text[: m.start()], re.IGNORECASE):
@@ -481,6 +487,9 @@ def _sentence_events(
             subject = parties(text[comma : meetings[0].start()])
             if subject:
                 first = meetings[0]
+    if not subject and context.visit and THE_DELEGATION.search(text[: first.start()]):
+        # "A delegation of the OSCE PA arrived in Yerevan ... The delegation held talks with"
+        subject = list(context.visit.subject)
     if (
         not subject
         and context.protagonist

@@ -78,6 +78,12 @@ PATTERNS = [
     ),
 ]
 PATTERNS += [
+    # "A delegation of the OSCE Parliamentary Assembly led by its President, Pia Kauma"
+    (
+        "role-of-org",
+        rf"(?P<org>{ORG})[^⟦.;]{{0,40}}?\b(?:led|headed|chaired)\s+by\s+its\s+{ROLES}\s*,?\s+"
+        rf"{RANK}{PERSON}",
+    ),
     # "Nikolay Podguzov, who has just become Chairman of the Board of the Eurasian Development Bank"
     (
         "role-as",
