@@ -336,6 +336,23 @@ def test_representative_of_the_secretary_general_and_head_of_a_mission(extract) 
     }
 
 
+def test_a_name_run_on_after_a_body_is_the_bodys_official(extract) -> None:
+    x = extract(
+        "The observers came at the invitation of Speaker of the National Assembly Ararat "
+        "Mirzoyan."
+    )
+    assert "Ararat Mirzoyan" in names(x, "person")
+    assert ("Ararat Mirzoyan", "Speaker", "National Assembly") in posts(x)
+
+
+def test_a_board_named_only_in_a_title_is_no_organization(extract) -> None:
+    x = extract(
+        "Aida Bekova, Chairman of the Board of the Eurasian Economic Commission, spoke in Minsk."
+    )
+    assert posts(x) == {("Aida Bekova", "Chairman of the Board", "Eurasian Economic Commission")}
+    assert names(x, "organization") == {"Eurasian Economic Commission"}
+
+
 def test_compound_title_gives_two_posts(extract) -> None:
     x = extract(
         "Head of Mission and Force Commander of UNIFIL, Major General Aroldo Bellini, "

@@ -59,6 +59,9 @@ GENERIC = {
     "un",
     "press",
     "cis member states",
+    "states",
+    "member states",
+    "earth",
 }
 CALENDAR_WORDS = set(MONTHS) | set(WEEKDAYS) | {"today", "yesterday", "tomorrow"}
 # Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
@@ -537,6 +540,12 @@ def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
     )
 
 
+BODY_THEN_NAME = re.compile(
+    r"^(?P<body>.*\b(?:" + "|".join(h.capitalize() for h in BODY_HEADS) + r"))\s+"
+    r"(?P<name>[A-Z][a-z\u00e0-\u024f'’-]+(?:\s+[A-Z][a-z\u00e0-\u024f'’-]+){1,2})$"
+)
+
+
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 VENUE_AFTER = re.compile(
     r"\s+(?:checkpoint|crossing|airport|airbase|base|port|station|square|palace|hall|stadium|"
@@ -578,6 +587,11 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
                 kind = "place"
             elif kind == "person":
                 continue
+        if kind == "organization" and gazetteer.lookup(text) is None:
+            head = BODY_THEN_NAME.match(text)
+            if head and _looks_like_person(head.group("name"), gazetteer):
+                # "the National Assembly Ararat Mirzoyan": a body, then its official's name
+                text, end = head.group("body"), start + len(head.group("body"))
         entry = gazetteer.lookup(text)
         if entry is not None:
             kind = entry.kind

@@ -117,6 +117,7 @@ class Rules:
                     evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
                 )
             )
+        _drop_boards_named_only_in_titles(extraction)
         return extraction
 
     def _sentences(
@@ -178,6 +179,23 @@ def _board_post(found, entities: dict[str, Entity]) -> None:
     if body is not None and body.parent in entities and BOARD.match(body.name):
         found.role = f"{found.role} of the {body.name.split(' of ')[0]}"
         found.organization = body.parent
+
+
+def _drop_boards_named_only_in_titles(extraction: Extraction) -> None:
+    """ "Chairman of the Board of the Eurasian Economic Commission" is a post in the
+    Commission; a board named nowhere else is no organization of its own."""
+    used = {k for e in extraction.events for k in e.participants} | {
+        m.organization for m in extraction.memberships
+    }
+    for key, entity in list(extraction.entities.items()):
+        if (
+            entity.kind == "organization"
+            and BOARD.match(entity.name)
+            and entity.parent in extraction.entities
+            and len(entity.mentions) == 1
+            and key not in used
+        ):
+            del extraction.entities[key]
 
 
 def _joined(doc, mentions):
