@@ -32,6 +32,7 @@ RULES = {
     "role-implied",
     "role-shared-body",
     "role-minister",
+    "role-its",
 }
 
 
@@ -351,6 +352,30 @@ def test_a_board_named_only_in_a_title_is_no_organization(extract) -> None:
     )
     assert posts(x) == {("Aida Bekova", "Chairman of the Board", "Eurasian Economic Commission")}
     assert names(x, "organization") == {"Eurasian Economic Commission"}
+
+
+def test_its_head_is_the_head_of_the_body_the_sentence_opens_with(extract) -> None:
+    x = extract(
+        "ASTANA, 10 March 2023 — The CIS Observer Mission for the elections to the Mazhilis of "
+        "the Parliament of the Republic of Kazakhstan has begun its work, its head, First "
+        "Deputy Chairman of the CIS Executive Committee Ivan Markov, told journalists."
+    )
+    assert posts(x) == {
+        ("Ivan Markov", "First Deputy Chairman", "CIS Executive Committee"),
+        ("Ivan Markov", "Head", "CIS Observer Mission"),
+    }
+
+
+def test_said_at_a_briefing_in_a_city_is_a_briefing_that_day_there(extract) -> None:
+    x = extract(
+        "KYIV, 18 February 2022. The OSCE Special Monitoring Mission to Ukraine (SMM) recorded "
+        "more ceasefire violations in the Donetsk region, its Chief Monitor, Ambassador Maria "
+        "Lind, said at a briefing in Kyiv."
+    )
+    assert ("Maria Lind", "Chief Monitor", "OSCE Special Monitoring Mission to Ukraine") in (
+        posts(x)
+    )
+    assert events(x) == [("Meeting", "2022-02-18", None, people("Maria Lind"), "Kyiv")]
 
 
 def test_compound_title_gives_two_posts(extract) -> None:

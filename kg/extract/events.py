@@ -174,8 +174,8 @@ POSSESSIVE = re.compile(
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 TOLD_A_BRIEFING = re.compile(
-    r"\b(?:told|addressed|gave)\s+(?:a|an)\s+(?:\w+\s+)?(?:press\s+conference|news\s+conference|"
-    r"briefing|press\s+briefing)\b",
+    r"\b(?:(?:told|addressed|gave)\s+|(?:said|spoke|told\s+\w+)\s+at\s+)(?:a|an)\s+(?:\w+\s+)?"
+    r"(?:press\s+conference|news\s+conference|briefing|press\s+briefing)\b",
     re.IGNORECASE,
 )
 REPORTED_ON = re.compile(
@@ -450,7 +450,7 @@ def _sentence_events(
         and not _in_other_clause(text, triggers[0], d)
     ]
     when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
-    place = _place(sentence, place_rank)
+    place = _place(sentence, place_rank, triggers[0].start())
     visit = next(
         (
             t
@@ -881,16 +881,24 @@ def _date(dates, position: int, text: str = "") -> tuple[str, str | None] | None
     return value.start, value.end
 
 
-def _place(sentence: Sentence, place_rank) -> str | None:
-    """The most specific place the sentence puts the event in: "in Yerevan" over "in Lebanon"."""
-    candidates = [
-        sentence.slot(m.group("slot"))
+def _place(sentence: Sentence, place_rank, position: int) -> str | None:
+    """The most specific place the sentence puts the event in: "in Yerevan" over "in Lebanon";
+    of two as specific, the one nearer the trigger ("said at a briefing in Kyiv")."""
+    found = [
+        m
         for m in PLACE_PREP.finditer(sentence.text)
         if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)
-    ] + [sentence.slot(m.group("slot")) for m in HOST_PLACE.finditer(sentence.text)]
-    if not candidates:
+    ] + list(HOST_PLACE.finditer(sentence.text))
+    if not found:
         return None
-    return min(candidates, key=lambda m: place_rank(m.key)).key
+    nearest = min(
+        found,
+        key=lambda m: (
+            place_rank(sentence.slot(m.group("slot")).key),
+            abs(m.start("slot") - position),
+        ),
+    )
+    return sentence.slot(nearest.group("slot")).key
 
 
 def _visit_place(sentence: Sentence, trigger, place_rank) -> str | None:

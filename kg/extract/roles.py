@@ -78,6 +78,14 @@ PATTERNS = [
     ),
 ]
 PATTERNS += [
+    # "The CIS Observer Mission ... has begun its work, its head, First Deputy Chairman of the
+    # CIS Executive Committee X, told ...": "its" is the body the sentence opens with
+    (
+        "role-its",
+        rf"^\s*(?:⟦L\d+⟧[^⟦]{{0,40}}?[—–-]\s*)?(?:[Tt]he\s+)?(?P<org>{ORG})[^;]{{0,160}}?,\s+its\s+"
+        rf"(?P<roles>{ROLE}|(?i:head|chief|leader|chairman|director))\s*,\s*"
+        rf"{OTHER_TITLE_WITH_BODY}{RANK}{PERSON}",
+    ),
     # "A delegation of the OSCE Parliamentary Assembly led by its President, Pia Kauma"
     (
         "role-of-org",
@@ -117,6 +125,7 @@ CONFIDENCE = {
     "role-shared-body": 0.7,
     "role-minister": 0.7,
     "role-implied": 0.6,
+    "role-its": 0.75,
 }
 
 
