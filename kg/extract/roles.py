@@ -9,6 +9,9 @@ Constructions (each a named rule, recorded as ``kgo:extractedBy``):
   Representative of Tajikistan to the CSTO"
 - ``role-as``: "Stanislav Zas, who is in Armenia as Head of the CSTO Mission"
 - ``role-signature``: a press release's signature, "CSTO Press Secretary" over a name
+- ``role-its``: "The CIS Observer Mission ... , its head, X, told ..."
+- ``role-implied``: a bare secretariat title ("Secretary-General Vladimir Norov") in the
+  organization the article implies (see ``find_implied``)
 Compound titles ("Head of Mission and Force Commander") give one post each;
 "former" marks a past post; a title whose organization is a place gives none.
 """
