@@ -1035,6 +1035,29 @@ def test_the_body_that_tells_the_news_takes_no_part(extract) -> None:
     ]
 
 
+def test_a_ministers_portfolio_is_no_organization(extract) -> None:
+    x = extract(
+        "The ministers met in Cape Town on 1 June 2023 under the chairmanship of South "
+        "Africa's Minister of International Relations and Cooperation Naledi Pandor."
+    )
+    assert "Naledi Pandor" in names(x, "person")
+    assert names(x, "organization") == set()
+
+
+def test_preparations_for_a_bodys_session_are_no_part_of_it(extract) -> None:
+    x = extract(
+        "20.09.2022\n\nCSTO Secretary General Ivan Markov received Ambassador Kubat Osmonov "
+        "at the CSTO Secretariat. Ambassador Osmonov informed the Secretary General about the "
+        "preparations for the CSTO Collective Security Council session to be held in Yerevan "
+        "on 23 November. On the same day, Markov had a telephone conversation with Aida "
+        "Bekova."
+    )
+    found = events(x)
+    assert ("Meeting", "2022-11-23", None, people("CSTO Collective Security Council"),
+            "Yerevan") in found
+    assert ("Meeting", "2022-09-20", None, people("Ivan Markov", "Aida Bekova"), None) in found
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

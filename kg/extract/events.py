@@ -207,11 +207,13 @@ HOLDING = re.compile(
     re.I,
 )
 FUTURE = re.compile(
-    r"\b(?:will|shall|is\s+to|are\s+to|expected\s+to|scheduled|due\s+to|planned|plans?\s+to)\b",
+    r"\b(?:will|shall|is\s+to|are\s+to|expected\s+to|scheduled|due\s+to|planned|plans?\s+to|"
+    r"to\s+be\s+held)\b",
     re.IGNORECASE,
 )
 LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+BODY_BEFORE = re.compile(r"⟦[OM]\d+⟧\s+(?:[\w-]+\s+)?$")
 THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
@@ -555,6 +557,10 @@ def _sentence_events(
         own = OF_BODY.match(segment)
         # "preparations for the next session of the Council": the Council's gathering
         coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
+        named = BODY_BEFORE.search(text[: trigger.start()])
+        if not own and named and COMING.search(text[max(0, named.start() - 40) : named.start()]):
+            # "the preparations for the CSTO Collective Security Council session": the same
+            own = coming = named
         if told_before and not i:
             continue
         if told_before and not own and not _counterparts(segment, parties):

@@ -546,6 +546,10 @@ BODY_THEN_NAME = re.compile(
 )
 
 
+PORTFOLIO_THEN_NAME = re.compile(
+    r"^.*\s(?P<name>[A-Z][a-z\u00e0-\u024f'’-]+\s+[A-Z][a-z\u00e0-\u024f'’-]+)$"
+)
+MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+(?:the\s+)?$")
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 VENUE_AFTER = re.compile(
     r"\s+(?:checkpoint|crossing|airport|airbase|base|port|station|square|palace|hall|stadium|"
@@ -589,9 +593,21 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
                 continue
         if kind == "organization" and gazetteer.lookup(text) is None:
             head = BODY_THEN_NAME.match(text)
+            portfolio = PORTFOLIO_THEN_NAME.match(text)
             if head and _looks_like_person(head.group("name"), gazetteer):
                 # "the National Assembly Ararat Mirzoyan": a body, then its official's name
                 text, end = head.group("body"), start + len(head.group("body"))
+            elif (
+                portfolio
+                and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
+                and _looks_like_person(portfolio.group("name"), gazetteer)
+            ):
+                # "Minister of International Relations and Cooperation Naledi Pandor": the
+                # portfolio is no organization, the name after it is a person
+                offset = start + portfolio.start("name")
+                name = portfolio.group("name")
+                out.append(Mention(offset, offset + len(name), "person", name, "ner"))
+                continue
         entry = gazetteer.lookup(text)
         if entry is not None:
             kind = entry.kind
