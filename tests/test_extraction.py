@@ -1058,6 +1058,47 @@ def test_preparations_for_a_bodys_session_are_no_part_of_it(extract) -> None:
     assert ("Meeting", "2022-09-20", None, people("Ivan Markov", "Aida Bekova"), None) in found
 
 
+def test_welcoming_someone_named_is_a_meeting(extract) -> None:
+    x = extract(
+        "TASHKENT, 7 September 2022. President Aziz Karimov welcomed SCO Secretary-General "
+        "Li Wen in Tashkent on Tuesday. A meeting between Li Wen and Foreign Minister Rustam "
+        "Nazarov followed."
+    )
+    assert events(x) == [
+        ("Meeting", "2022-09-06", None, people("Aziz Karimov", "Li Wen"), "Tashkent"),
+        ("Meeting", "2022-09-06", None, people("Li Wen", "Rustam Nazarov"), "Tashkent"),
+    ]
+
+
+def test_the_meeting_of_another_body_is_another_gathering(extract) -> None:
+    x = extract(
+        "On 12 October 2021, the heads of delegations of the CSTO member states met in "
+        "Dushanbe on the margins of the CSTO Collective Security Council session. Ivan Markov "
+        "and Kubat Osmonov held a bilateral meeting on the margins of the summit.\n\nAida "
+        "Bekova participated in the meeting of the CSTO Council of Foreign Ministers the day "
+        "before."
+    )
+    found = events(x)
+    assert found[0] == ("Meeting", "2021-10-12", None, people(CSTO), "Dushanbe")
+    assert ("Meeting", "2021-10-12", None, people("Ivan Markov", "Kubat Osmonov"), "Dushanbe") in (
+        found
+    )
+    assert (
+        "Meeting", "2021-10-11", None, people("Aida Bekova", "CSTO Council of Foreign Ministers"),
+        None,
+    ) in found
+
+
+def test_a_ministerial_session_is_of_the_council_of_ministers(extract) -> None:
+    x = extract(
+        "DUSHANBE, May 12, 2022\n\nIvan Markov discussed the spring meeting of the CIS "
+        "Council of Foreign Ministers.\n\nMarkov came to Dushanbe to take part in the "
+        "ministerial session, which will be held tomorrow."
+    )
+    assert ("Meeting", "2022-05-13", None, people("Ivan Markov", "CIS Council of Foreign "
+            "Ministers"), None) in events(x)
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

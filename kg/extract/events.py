@@ -31,7 +31,8 @@ MEETING_WORDS = (
     r"met|meet|meets|meeting|meetings|talks|conversation|(?:tele)?phone\s+(?:call|conversation)|"
     r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
-    r"received|receives|hosted|discussion|exchange\s+of\s+views|sitting|held\s+a\s+meeting|"
+    r"received|receives|hosted|welcomed|welcomes|discussion|exchange\s+of\s+views|sitting|"
+    r"held\s+a\s+meeting|"
     r"addressed|address|convene|convenes|convened"
 )
 VISIT_WORDS = (
@@ -44,7 +45,7 @@ TRIGGER = re.compile(
 )
 # Triggers that report one party meeting others in turn.
 ONE_TO_ONE = re.compile(
-    r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|"
+    r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|welcomed|welcomes|"
     r"consultations|conversation|discussion)$",
     re.IGNORECASE,
 )
@@ -140,6 +141,11 @@ MINISTERS_OF = re.compile(
     r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
     re.IGNORECASE,
 )
+# "met on the margins of the Collective Security Council session": when, not who
+MARGINS = re.compile(
+    r"\bon\s+the\s+(?:margins|sidelines|fringes)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<slot>⟦O\d+⟧)"
+)
 # "cooperation within the Commonwealth": the setting, not a party
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
@@ -214,6 +220,10 @@ FUTURE = re.compile(
 LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 BODY_BEFORE = re.compile(r"⟦[OM]\d+⟧\s+(?:[\w-]+\s+)?$")
+MINISTERIAL = re.compile(r"\bministerial\s+$", re.IGNORECASE)
+COUNCIL_OF_MINISTERS = re.compile(
+    r"\bCouncil\s+of\s+(?:[\w-]+\s+)*Ministers\b|\bMinisters['’]?\s+Council\b"
+)
 THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
@@ -401,6 +411,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         POSSESSIVE,
         WITHIN,
         DELEGATION_TO,
+        MARGINS,
     ):
         for m in pattern.finditer(text):
             excluded.add(sentence.slot(m.group("slot")).key)
@@ -514,7 +525,10 @@ def _sentence_events(
         elif context.reference and TOLD_A_BRIEFING.search(text):
             # "X told a press conference that ...": the news of the day it is dated
             when = (context.reference.isoformat(), None)
-    told_before = _refers_back(text, first, free)
+    definite = _refers_back(text, first, free)
+    # "the meeting of the CFM" after a bilateral meeting: that body's gathering, not the one
+    another = definite and _another_bodys(text, first, sentence, context.gathering)
+    told_before = definite and not another
     # a definite trigger ("chaired the session", "after the summit") names a gathering told
     # of before: it gives no new event, but may add to that one
     if told_before and context.gathering is not None:
@@ -554,6 +568,8 @@ def _sentence_events(
             for m in SLOT.finditer(text)
         ):
             continue  # "addressed the Council" is a sitting; "address the issue" is not
+        if word.startswith("welcom") and re.match(r"\s+(?:him|her|them|the\s+guests?)\b", segment):
+            continue  # "X welcomed him" on arrival belongs to the visit; "X welcomed Y" meets Y
         own = OF_BODY.match(segment)
         # "preparations for the next session of the Council": the Council's gathering
         coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
@@ -565,9 +581,13 @@ def _sentence_events(
             continue
         if told_before and not own and not _counterparts(segment, parties):
             continue  # "Before the session, X held separate meetings with ..." is new
-        if own and (i or coming):
-            # "... about the outcome of the meeting of the SCO Council, held on 30 November"
+        named_gathering = another and trigger is first
+        if own and (i or coming or named_gathering):
+            # "... about the outcome of the meeting of the SCO Council, held on 30 November";
+            # "X participated in the meeting of the Council of Foreign Ministers"
             body = parties(own.group(0))
+            if named_gathering and JOINED.search(text[: trigger.start()]):
+                body = subject + body
             # a gathering to come has only the date told after it, not the sentence's
             after = [d for d in dates if d.start >= trigger.end()]
             body_when = _date(after, trigger.start(), text) if coming else None
@@ -626,6 +646,10 @@ def _sentence_events(
                 )
         elif i == 0 or counterparts or listed:
             participants = subject + (counterparts if i else parties(text[first.start() : end]))
+            if MINISTERIAL.search(text[max(0, trigger.start() - 15) : trigger.start()]):
+                # "the ministerial session": of the one council of ministers the article names
+                councils = [k for k, e in entities.items() if COUNCIL_OF_MINISTERS.search(e.name)]
+                participants += councils if len(councils) == 1 else []
             # "..., and a speech at the Conference, which runs from June 22 to 24"
             own_when = listed and _date(
                 [d for d in dates if trigger.end() <= d.start < end], trigger.start(), text
@@ -825,6 +849,16 @@ def _lasting(told: str, when):
     return when[0], (date.fromisoformat(when[0]) + timedelta(days=n - 1)).isoformat()
 
 
+def _another_bodys(text: str, trigger, sentence: Sentence, gathering: FoundEvent | None) -> bool:
+    """ "the meeting of the Council of Foreign Ministers" after a bilateral meeting was told of:
+    a gathering of a body not in the one just reported is another one."""
+    own = OF_BODY.match(text[trigger.end() :])
+    if own is None or gathering is None:
+        return False
+    bodies = [m.key for m in sentence.mentions_in(own.group(0))]
+    return not any(k in gathering.participants for k in bodies)
+
+
 def _distance(found_date, trigger) -> int:
     return min(abs(found_date.start - trigger.end()), abs(trigger.start() - found_date.end))
 
@@ -957,7 +991,8 @@ def _vaguer(e: FoundEvent, o: FoundEvent) -> bool:
         return False
     if e.start is None:
         return set(e.participants) == set(o.participants) or (
-            set(e.participants) < set(o.participants) and e.trigger.lower() == o.trigger.lower()
+            set(e.participants) < set(o.participants)
+            and (e.trigger.lower() == o.trigger.lower() or e.rule == "event-meeting-of")
         )
     year = re.fullmatch(r"(\d{4})-01-01", e.start)
     return (
