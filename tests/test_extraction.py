@@ -33,6 +33,7 @@ RULES = {
     "role-shared-body",
     "role-minister",
     "role-its",
+    "event-attended",
 }
 
 
@@ -1097,6 +1098,20 @@ def test_a_ministerial_session_is_of_the_council_of_ministers(extract) -> None:
     )
     assert ("Meeting", "2022-05-13", None, people("Ivan Markov", "CIS Council of Foreign "
             "Ministers"), None) in events(x)
+
+
+def test_attending_a_forum_on_another_day_is_its_own_event(extract) -> None:
+    x = extract(
+        "On 7 September 2022, Li Wen held talks with Rustam Nazarov in Tashkent. They signed a "
+        "memorandum on the hosting of the SCO summit.\n\nOn 8 September 2022, Li Wen attended "
+        "the opening of the SCO Youth Forum in Samarkand."
+    )
+    assert events(x) == [
+        ("Meeting", "2022-09-07", None, people("Li Wen", "Rustam Nazarov"), "Tashkent"),
+        ("Meeting", None, None, people(SCO), None),
+        ("Meeting", "2022-09-08", None, people("Li Wen", "SCO Youth Forum"), "Samarkand"),
+    ]
+    assert x.events[2].evidence.rule == "event-attended"
 
 
 def test_session_with_several_participants_is_one_meeting(extract) -> None:

@@ -160,7 +160,8 @@ RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", r
 # "the next session of the Council": a gathering still to come, not the one just told of
 COMING = re.compile(
     r"(?:\b(?:next|upcoming|forthcoming|coming|future)\s+|\b(?:preparations?\s+for|run-up\s+to|"
-    r"ahead\s+of|prepare\s+for|preparing\s+for)\s+(?:the\s+|a\s+)?)(?:[\w-]+\s+)?$",
+    r"ahead\s+of|prepare\s+for|preparing\s+for|(?:hosting|holding|organi[sz]ation)\s+of)\s+"
+    r"(?:the\s+|a\s+)?)(?:[\w-]+\s+)?$",
     re.I,
 )
 RELATIVE = re.compile(
@@ -223,6 +224,12 @@ BODY_BEFORE = re.compile(r"⟦[OM]\d+⟧\s+(?:[\w-]+\s+)?$")
 MINISTERIAL = re.compile(r"\bministerial\s+$", re.IGNORECASE)
 COUNCIL_OF_MINISTERS = re.compile(
     r"\bCouncil\s+of\s+(?:[\w-]+\s+)*Ministers\b|\bMinisters['’]?\s+Council\b"
+)
+# "attended the opening of the SCO Youth Forum": a gathering named by its body
+ATTENDED_BODY = re.compile(
+    r"\b(?:attended|took\s+part|participated)(?=\s+(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+(?:of\s+)?)?"
+    r"(?:the\s+)?⟦O\d+⟧)",
+    re.IGNORECASE,
 )
 THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
@@ -329,7 +336,16 @@ def find_events(
             excluded = _excluded(sentence, role_orgs.get(index, set()), media)
             parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
             last = context.gathering
-            last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
+            day = _date(dates, 0, sentence.text)
+            attended = ATTENDED_BODY.search(sentence.text)
+            who = parties(sentence.text)
+            if day and day[0] != last.start and attended and who:
+                # "On 8 September, X attended the opening of the SCO Youth Forum": its own
+                where = _place(sentence, place_rank, attended.start())
+                rule = "event-attended"
+                events = [_event("Meeting", sentence, attended, who, day, where, rule, who[:1])]
+            else:
+                last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
         found.extend(events)
         for event in events:
             context.seen.update(event.participants)
@@ -463,7 +479,7 @@ def _sentence_events(
         and not _in_other_clause(text, triggers[0], d)
     ]
     when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
-    place = _place(sentence, place_rank, triggers[0].start())
+    place = own_place = _place(sentence, place_rank, triggers[0].start())
     visit = next(
         (
             t
@@ -599,7 +615,7 @@ def _sentence_events(
                         trigger,
                         body,
                         body_when if coming else _date(dates, trigger.start(), text) or when,
-                        place,
+                        own_place if coming else place,
                         "event-meeting-of",
                         body,
                     )
