@@ -1,0 +1,253 @@
+"""The words and shapes the event rules read: triggers, and the cues that tell a party
+from a venue, a topic or a teller, a date of the gathering from a date of something else.
+
+Each pattern runs over slotted text (``sentences``): ``⟦P0⟧`` a person, ``⟦O1⟧`` an
+organization, ``⟦M2⟧`` a mission, ``⟦L3⟧`` a place. ``events`` holds the logic.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.roles import ROLE
+
+MEETING_WORDS = (
+    r"met|meet|meets|meeting|meetings|talks|conversation|(?:tele)?phone\s+(?:call|conversation)|"
+    r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
+    r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
+    r"received|receives|hosted|welcomed|welcomes|discussion|exchange\s+of\s+views|sitting|"
+    r"held\s+a\s+meeting|"
+    r"addressed|address|convene|convenes|convened"
+)
+VISIT_WORDS = (
+    r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
+    r"came\s+to|comes\s+to|travell?ed\s+to|travels\s+to|travel\s+to|went\s+to|"
+    r"paid\s+(?:a|an)\s+(?:[\w-]+\s+)?visit"
+)
+TRIGGER = re.compile(
+    rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
+)
+# Triggers that report one party meeting others in turn.
+ONE_TO_ONE = re.compile(
+    r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|welcomed|welcomes|"
+    r"consultations|conversation|discussion)$",
+    re.IGNORECASE,
+)
+TOGETHER = re.compile(
+    r"\b(?:trilateral|tripartite|joint|together|session|summit|debate|forum|"
+    r"round\s*table|conference|meeting\s+of|sitting)\b",
+    re.IGNORECASE,
+)
+ATTRIBUTION = re.compile(
+    r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
+    r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
+    r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)",
+    re.IGNORECASE,
+)
+# "..., CSTO Press Secretary Vladimir Zaynetdinov told TASS on Monday.": who tells the news
+SPEAKER = re.compile(
+    r",\s+[^,]{0,80}?(?P<slot>⟦[PO]\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed|"
+    r"reported|reports|announced)\b"
+    r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
+)
+# "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
+VENUE = re.compile(
+    r"\b(?:at|in|inside|outside)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)"
+    r"(?!(?:['’]s)?\s+(?:[\w-]+\s+)?(?:session|meeting|summit|sitting|forum|conference|debate)s?\b)",
+    re.IGNORECASE,
+)
+PLACE_PREP = re.compile(
+    r"\b(?:in|at|to|near|from|visit|visits|visited|visiting)\s+(?:the\s+)?"
+    r"(?:(?!which\b|whom\b|whose\b|in\b|at\b)\w+\s+){0,3}?"
+    r"(?P<slot>⟦L\d+⟧)",
+    re.IGNORECASE,
+)
+# "the session, which Dushanbe will host later this year"
+HOST_PLACE = re.compile(
+    r"(?P<slot>⟦L\d+⟧)\s+(?:will\s+|is\s+to\s+|is\s+due\s+to\s+)?host(?:s|ed)?\b"
+)
+DESTINATION = re.compile(
+    r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
+)
+THEY = re.compile(r"\b(?:they|their)\b", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+NOT_EVENTS = re.compile(
+    r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
+)
+EXPLICIT = ("range", "pair", "day", "month", "month_this")
+# "During the visit ...", "in the course of his trip": a visit already reported
+REPRESENTED = re.compile(
+    r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
+)
+# "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
+TOPIC = re.compile(
+    r"\b(?:on|to|about)\s+(?:the\s+)?(?:draft\s+)?(?:way|ways|contribution|cooperation|"
+    r"interaction|role|partnership|relations|ties|agenda|agendas)\b[^;]*",
+    re.IGNORECASE,
+)
+# "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of
+ADDRESSING = re.compile(
+    r"\b(?:addressing|addressed|speaking\s+at|spoke\s+at|taking\s+the\s+floor|opened|opening)\b",
+    re.IGNORECASE,
+)
+# "held talks with X and met Y", "was received by X and held talks with Y"
+COORDINATED = re.compile(
+    r"^\s+(?:with|by)\b[^;]*\band\s+(?:also\s+|then\s+|later\s+)?"
+    r"(?:(?:held|had|conducted|attended)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?)?$",
+    re.I,
+)
+LIST_ITEM = re.compile(r"(?:^|[,;]|\band)\s*(?:a|an)\s+", re.IGNORECASE)
+# "members of the Federation Council who make up Russia's delegation to the OSCE PA": Russia
+# takes part, the Assembly does not
+DELEGATION_OF = re.compile(
+    r"(?P<slot>⟦L\d+⟧)['’]s\s+(?:[\w-]+\s+)?delegation\b|"
+    r"\bdelegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot2>⟦L\d+⟧)|"
+    r"(?P<slot3>⟦L\d+⟧)\s+(?:was|were)\s+represented\b|"
+    r"\bunder\s+the\s+(?:presidency|chairmanship)\s+of\s+(?:the\s+)?(?P<slot4>⟦L\d+⟧)"
+)
+DELEGATION_OF_BODY = re.compile(r"\b[Dd]elegations?\s+(?:of|from)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+DELEGATION_TO = re.compile(r"\bdelegations?\s+to\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+# "the OSCE Ministerial Council ... at its meeting in December": the body's own gathering
+AT_ITS = re.compile(r"(?P<slot>⟦O\d+⟧)[^⟦.;]{0,40}?\bat\s+(?:its|their)\s+(?:[\w-]+\s+)?$")
+AT_ITS_LEAD = re.compile(
+    r"^\s*At\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:meeting|session|sitting)\b[^⟦;]*(?:⟦L\d+⟧[^⟦;]*)?"
+    r",\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)",
+    re.IGNORECASE,
+)
+CHAIRED_BY = re.compile(
+    r"\b(?:presided\s+over|chaired|co-chaired|led)\s+by\s+[^⟦;]{0,30}?(?P<slot>⟦P\d+⟧)", re.I
+)
+# "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan": the countries
+# take part; not so "the presidents of Belarus, Alexander Lukashenko, ...", who are named
+MINISTERS_OF = re.compile(
+    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state)\s+"
+    r"of\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
+    r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
+    re.IGNORECASE,
+)
+# "met on the margins of the Collective Security Council session": when, not who
+MARGINS = re.compile(
+    r"\bon\s+the\s+(?:margins|sidelines|fringes)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?P<slot>⟦O\d+⟧)"
+)
+# "cooperation within the Commonwealth": the setting, not a party
+WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
+ATTENDANCE = re.compile(
+    r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
+    r"participated|in\s+attendance|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    re.IGNORECASE,
+)
+CHAIRED = re.compile(
+    r"\b(?:chaired|co-chaired|presided|under\s+the\s+chairmanship\s+of|led\s+by)\b", re.I
+)
+RECEIVED_IN = re.compile(r"\b(?:was|were|has\s+been|had\s+been)\s+received\b", re.I)
+# "the next session of the Council": a gathering still to come, not the one just told of
+COMING = re.compile(
+    r"(?:\b(?:next|upcoming|forthcoming|coming|future)\s+|\b(?:preparations?\s+for|run-up\s+to|"
+    r"ahead\s+of|prepare\s+for|preparing\s+for|(?:hosting|holding|organi[sz]ation)\s+of)\s+"
+    r"(?:the\s+|a\s+)?)(?:[\w-]+\s+)?$",
+    re.I,
+)
+RELATIVE = re.compile(
+    r"\b(?:which|who|whom|that|when)\b|,\s+(?:[a-z]+ed|carried\s+out|undertaken|begun|made)\b|"
+    r"\b(?:carried\s+out|conducted|deployed|adopted|signed|launched|completed|undertaken)\b",
+    re.IGNORECASE,
+)
+HELD = re.compile(
+    r"\b(?:held|hold|holds|take\s+place|takes\s+place|took\s+place|convened?|scheduled|due|"
+    r"planned|opens?|opened|starts?|started|run|runs|ran|sit|sat|met|meet|meets|host|hosts|hosted)\b",
+    re.IGNORECASE,
+)
+# "the SCO's 2022 agenda": a body named as an owner, not as a party
+POSSESSIVE = re.compile(
+    r"(?P<slot>⟦O\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
+    r"officials|secretary|chairman|members|observers|meeting|session|summit|sitting)\b)"
+)
+QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
+TOLD_A_BRIEFING = re.compile(
+    r"\b(?:(?:told|addressed|gave)\s+|(?:said|spoke|told\s+\w+)\s+at\s+)(?:a|an)\s+(?:\w+\s+)?"
+    r"(?:press\s+conference|news\s+conference|briefing|press\s+briefing)\b",
+    re.IGNORECASE,
+)
+REPORTED_ON = re.compile(
+    r"\b(?:said|says|told|tells|announced|reported|stated|added|wrote|noted)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "... joined by video link from Moscow": the medium of taking part, not a gathering
+JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
+BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
+DATELINE_SLOTS = re.compile(r"^\s*((?:⟦[OLM]\d+⟧\s*,\s*)+)[^⟦]{0,25}?[—–]")
+GATHERING = re.compile(
+    r"^(?:round\s+table|roundtable|conference|forum|seminar|session|summit|meeting|briefing|"
+    r"consultations|debate)$",
+    re.IGNORECASE,
+)
+AROUND = re.compile(
+    r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins)\s+of|during)\s+"
+    r"the\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+SINCE_LAST = re.compile(
+    r"\bsince\s+(?:the|his|her|its|their)\s+(?:last|previous|latest)\s+(?:[\w-]+\s+)?$", re.I
+)
+# "held the 39th meeting of its Council": a gathering told of for the first time
+HOLDING = re.compile(
+    r"\b(?:held|holds|hold|convened|hosted|hosts)\s+the\s+(?:[\w-]+\s+){0,2}$|"
+    r"\b(?:held|holds|hold|had|has|have|conducted)\s+(?:[\w-]+\s+)?$|"
+    r"\bthe\s+(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth)\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
+FUTURE = re.compile(
+    r"\b(?:will|shall|is\s+to|are\s+to|expected\s+to|scheduled|due\s+to|planned|plans?\s+to|"
+    r"to\s+be\s+held)\b",
+    re.IGNORECASE,
+)
+LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+BODY_BEFORE = re.compile(r"⟦[OM]\d+⟧\s+(?:[\w-]+\s+)?$")
+MINISTERIAL = re.compile(r"\bministerial\s+$", re.IGNORECASE)
+COUNCIL_OF_MINISTERS = re.compile(
+    r"\bCouncil\s+of\s+(?:[\w-]+\s+)*Ministers\b|\bMinisters['’]?\s+Council\b"
+)
+# "attended the opening of the SCO Youth Forum": a gathering named by its body
+ATTENDED_BODY = re.compile(
+    r"\b(?:attended|took\s+part|participated)(?=\s+(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+(?:of\s+)?)?"
+    r"(?:the\s+)?⟦O\d+⟧)",
+    re.IGNORECASE,
+)
+THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
+MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
+MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
+OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
+DEFINITE_TITLE = re.compile(
+    r"\b[Tt]he\s+(?:(?:Deputy|Acting|First\s+Deputy)\s+)?(?:Minister|Secretary[- ]General|"
+    r"Executive\s+Secretary|Head|Chairman|President|Ambassador|Commander|Envoy)\b(?!\s+of\s+⟦)"
+)
+BACK_REFERENCE = re.compile(
+    r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
+    r"\s+(?:the|his|her|their|this)\s+$",
+    re.IGNORECASE,
+)
+# between "addressed" and "meeting" in "addressed the 15th meeting of ..."
+OBJECT_OF = re.compile(r"\s+(?:the|a|an|its|his|her)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
+DURING = re.compile(
+    r"^\s*(?:During|In\s+the\s+course\s+of|On)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# organizations named in someone's title are not parties: "as Head of the CSTO Mission"
+TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
+# "the UN peacekeeping mission", "CSTO member states": a name used as an adjective
+ATTRIBUTIVE = re.compile(
+    r"(?P<slot>⟦O\d+⟧)\s+(?!leaders\b|delegation|heads\b|representatives|officials|officers|"
+    r"observers|staff\b|secretariat|members\b)"
+    r"(?:(?!(?:on|the|of|in|to|at|with|for|and|a|an|about)\s)[a-z][\w-]*\s+){0,2}"
+    r"(?:mission|missions|operations?|"
+    r"member\s+states|countries|states|activities|capabilities|peacekeeping|zone|area|project|office|"
+    r"staff\s+officers)\b"
+)
+# "the Collective Security Council (CSC) of the CSTO": the CSTO is part of the name
+PARENT_OF = re.compile(r"⟦[OM]\d+⟧(?:\s*\(⟦[OM]\d+⟧\))?\s+of\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)")
+JOURNALISTS = re.compile(
+    r"\b(?:journalists|reporters|correspondents)\s+(?:from|of)\s+(?:[^⟦.;]*?)(?P<slot>⟦O\d+⟧)"
+)
+TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
