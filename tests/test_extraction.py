@@ -1114,6 +1114,21 @@ def test_attending_a_forum_on_another_day_is_its_own_event(extract) -> None:
     assert x.events[2].evidence.rule == "event-attended"
 
 
+def test_the_delegation_was_received_is_a_new_meeting(extract) -> None:
+    x = extract(
+        "A delegation of the CSTO Joint Staff headed by Ivan Markov paid a working visit to "
+        "the Kyrgyz Republic on 30 May – 2 June 2024. The delegation was received by Minister "
+        "of Defence Kubat Osmonov."
+    )
+    assert events(x)[1] == (
+        "Meeting",
+        "2024-05-30",
+        "2024-06-02",
+        people("CSTO Joint Staff", "Ivan Markov", "Kubat Osmonov"),
+        "Kyrgyzstan",
+    )
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -251,3 +251,10 @@ JOURNALISTS = re.compile(
     r"\b(?:journalists|reporters|correspondents)\s+(?:from|of)\s+(?:[^⟦.;]*?)(?P<slot>⟦O\d+⟧)"
 )
 TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
+# "chaired the session", "the regular Tripartite meeting": the gathering told of; not "the
+# delegation was received" (a verb between)
+DEFINITE_GATHERING = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?!(?:was|were|is|are|has|have|had|been|be|will|would|also|then|"
+    r"who|which)\b)[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)

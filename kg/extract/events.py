@@ -40,6 +40,7 @@ from kg.extract.cues import (
     COORDINATED,
     COUNCIL_OF_MINISTERS,
     DATELINE_SLOTS,
+    DEFINITE_GATHERING,
     DEFINITE_TITLE,
     DELEGATION_OF,
     DELEGATION_OF_BODY,
@@ -485,7 +486,10 @@ def _sentence_events(
                     )
                 )
         elif i == 0 or counterparts or listed:
-            participants = subject + (counterparts if i else parties(text[first.start() : end]))
+            # a meeting told after a visit in one sentence has its own segment's parties
+            after_visit = visit is not None and visit.start() < trigger.start()
+            told_from = trigger.end() if after_visit else first.start()
+            participants = subject + (counterparts if i else parties(text[told_from:end]))
             if MINISTERIAL.search(text[max(0, trigger.start() - 15) : trigger.start()]):
                 # "the ministerial session": of the one council of ministers the article names
                 councils = [k for k, e in entities.items() if COUNCIL_OF_MINISTERS.search(e.name)]
@@ -710,8 +714,7 @@ def _refers_back(text: str, trigger, dates) -> bool:
     before = text[max(0, trigger.start() - 30) : trigger.start()]
     return (
         not own_date
-        and re.search(r"\b(?:the|this|that)\s+(?:[\w-]+\s+){0,2}$", before, re.IGNORECASE)
-        is not None
+        and DEFINITE_GATHERING.search(before) is not None
         and not COMING.search(before)
         and not HOLDING.search(before)
     )
