@@ -1129,6 +1129,25 @@ def test_the_delegation_was_received_is_a_new_meeting(extract) -> None:
     )
 
 
+def test_presenting_to_a_council_is_a_sitting_and_a_ministers_title_no_body(extract) -> None:
+    x = extract(
+        "09.11.2023\n\nOn 8 November, Maria Lind met with the Minister of Foreign Affairs of the "
+        "Kyrgyz Republic Kubat Osmonov. Lind presented the 2024 programme budget to the OSCE "
+        "Permanent Council on Thursday. Ambassador Ivan Markov took part in the discussion."
+    )
+    assert "Minister of Foreign Affairs" not in names(x, "organization")
+    assert events(x) == [
+        ("Meeting", "2023-11-08", None, people("Maria Lind", "Kubat Osmonov"), None),
+        (
+            "Meeting",
+            "2023-11-09",
+            None,
+            people("Maria Lind", "OSCE Permanent Council", "Ivan Markov"),
+            None,
+        ),
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

@@ -17,7 +17,8 @@ MEETING_WORDS = (
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
     r"received|receives|hosted|welcomed|welcomes|discussion|exchange\s+of\s+views|sitting|"
     r"held\s+a\s+meeting|"
-    r"addressed|address|convene|convenes|convened"
+    r"addressed|address|convene|convenes|convened|"
+    r"(?:presented|reported)(?=[^.;⟦]{0,60}\bto\s+(?:the\s+)?⟦O\d+⟧)"
 )
 VISIT_WORDS = (
     r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"

@@ -546,6 +546,10 @@ BODY_THEN_NAME = re.compile(
 )
 
 
+TITLE_OF_PORTFOLIO = re.compile(
+    r"^(?:(?:First\s+)?Deputy\s+)?(?:Prime\s+)?(?:Minister|Secretary|Chairman|President|Director|"
+    r"Ambassador|Head)\s+(?:of|for)\s"
+)
 PORTFOLIO_THEN_NAME = re.compile(
     r"^.*\s(?P<name>[A-Z][a-z\u00e0-\u024f'’-]+\s+[A-Z][a-z\u00e0-\u024f'’-]+)$"
 )
@@ -570,9 +574,11 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
             continue
         words = text.split()
         if kind != "person" and (
-            words[-1].lower() in ROLE_WORDS | HONORIFICS or text.lower() in ROLE_TITLES
+            words[-1].lower() in ROLE_WORDS | HONORIFICS
+            or text.lower() in ROLE_TITLES
+            or TITLE_OF_PORTFOLIO.match(text)
         ):
-            continue  # "Major General", "Apostolic Nuncio", "Chargé d'Affaires": titles
+            continue  # "Major General", "Chargé d'Affaires", "Minister of Foreign Affairs": titles
         parts = re.split(r"[-\s]", text)
         if any(norm(p) in gazetteer.demonyms for p in parts) and not any(
             p.lower() in BODY_HEADS for p in parts
