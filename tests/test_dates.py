@@ -33,6 +33,8 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The next summit is planned in December.", "2023-12", None),
         ("The council will meet again in 2024.", "2024-01-01", "2024-12-31"),
         ("Earlier that day, the envoys met.", "2023-03-15", None),
+        ("Earlier this week, the envoy briefed the Council.", "2023-03-13", "2023-03-15"),
+        ("The council meets later this week.", "2023-03-15", "2023-03-19"),
         ("The talks were held on May 10 and 17, 2022.", "2022-05-10", None),
         ("They agreed in January of this year.", "2023-01", None),
         ("The minister spoke to reporters today.", "2023-03-15", None),

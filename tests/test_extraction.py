@@ -379,6 +379,17 @@ def test_said_at_a_briefing_in_a_city_is_a_briefing_that_day_there(extract) -> N
     assert events(x) == [("Meeting", "2022-02-18", None, people("Maria Lind"), "Kyiv")]
 
 
+def test_a_rank_after_a_compound_title_is_no_part_of_the_post(extract) -> None:
+    x = extract(
+        "UNIFIL Head of Mission and Force Commander Major General Paolo Ferri met General "
+        "Karim Haddad in Yarzeh."
+    )
+    assert posts(x) == {
+        ("Paolo Ferri", "Head of Mission", "United Nations Interim Force in Lebanon"),
+        ("Paolo Ferri", "Force Commander", "United Nations Interim Force in Lebanon"),
+    }
+
+
 def test_compound_title_gives_two_posts(extract) -> None:
     x = extract(
         "Head of Mission and Force Commander of UNIFIL, Major General Aroldo Bellini, "

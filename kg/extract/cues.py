@@ -161,7 +161,7 @@ HELD = re.compile(
 )
 # "the SCO's 2022 agenda": a body named as an owner, not as a party
 POSSESSIVE = re.compile(
-    r"(?P<slot>⟦O\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
+    r"(?P<slot>⟦[OM]\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
     r"officials|secretary|chairman|members|observers|meeting|session|summit|sitting)\b)"
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")

@@ -102,6 +102,7 @@ PATTERNS = [
         "offset",
         r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|a|an|\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later|ago|before|after)\b",
     ),
+    ("part_week", r"\b(?P<which>earlier|later)\s+this\s+week\b"),
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
     ("same_day", r"\b(?:earlier|later)\s+(?:that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"),
@@ -232,6 +233,12 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
             return DateValue((base + timedelta(weeks=sign * n)).isoformat())
         month_index = base.year * 12 + base.month - 1 + sign * n
         return DateValue(f"{month_index // 12:04d}-{month_index % 12 + 1:02d}")
+    if kind == "part_week":
+        # "earlier this week": from Monday to the news day; "later this week": to Sunday
+        monday = reference - timedelta(days=reference.weekday())
+        if g["which"].lower() == "earlier":
+            return DateValue(monday.isoformat(), reference.isoformat())
+        return DateValue(reference.isoformat(), (monday + timedelta(days=6)).isoformat())
     if kind == "week":
         which = g["which"].lower()
         if which == "last":

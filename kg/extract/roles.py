@@ -214,6 +214,11 @@ def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole
     return out
 
 
+TRAILING_RANK = re.compile(
+    r"\s+(?:Major|Lieutenant|Colonel|Brigadier|Army|Vice|Rear)\s+(?:General|Admiral|Colonel)$"
+)
+
+
 def _posts(
     sentence: Sentence,
     rule: str,
@@ -229,6 +234,7 @@ def _posts(
         if own_complement and i < len(parts) - 1:
             continue  # "Assistant to the President and Secretary of X": X is not the President's
         former = bool(re.match(r"(?:former|ex-)\b", part, re.IGNORECASE))
+        part = TRAILING_RANK.sub("", part)  # "Force Commander Major General": the rank is no post
         label = role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part))
         yield FoundRole(person.key, label, organization.key, former, rule, sentence)
 
