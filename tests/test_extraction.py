@@ -1159,6 +1159,22 @@ def test_presenting_to_a_council_is_a_sitting_and_a_ministers_title_no_body(extr
     ]
 
 
+def test_heads_of_government_of_countries_and_talks_on_the_eve(extract) -> None:
+    x = extract(
+        "The CIS Council of Heads of Government met in Minsk. Aida Bekova chaired the meeting; "
+        "the heads of government of Armenia and Kyrgyzstan took part.\n\nOn the eve of the "
+        "meeting, Ivan Markov and Kubat Osmonov held bilateral talks."
+    )
+    assert names(x, "organization") == {
+        "CIS Council of Heads of Government",
+        "Commonwealth of Independent States",
+    }
+    assert [e[3] for e in events(x)] == [
+        people("CIS Council of Heads of Government", "Aida Bekova", "Armenia", "Kyrgyzstan"),
+        people("Ivan Markov", "Kubat Osmonov"),
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

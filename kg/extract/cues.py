@@ -121,7 +121,8 @@ CHAIRED_BY = re.compile(
 # "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan": the countries
 # take part; not so "the presidents of Belarus, Alexander Lukashenko, ...", who are named
 MINISTERS_OF = re.compile(
-    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state)\s+"
+    r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state|"
+    r"heads\s+of\s+government)\s+"
     r"of\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
     r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
     re.IGNORECASE,
@@ -184,7 +185,7 @@ GATHERING = re.compile(
     re.IGNORECASE,
 )
 AROUND = re.compile(
-    r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins)\s+of|during)\s+"
+    r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins|eve)\s+of|during)\s+"
     r"the\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )

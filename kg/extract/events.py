@@ -420,8 +420,13 @@ def _sentence_events(
             own = coming = named
         if told_before and not i:
             continue
-        if told_before and not own and not _counterparts(segment, parties):
-            continue  # "Before the session, X held separate meetings with ..." is new
+        if (
+            told_before
+            and not own
+            and not _counterparts(segment, parties)
+            and len(parties(text[meetings[i - 1].end() : trigger.start()])) < 2
+        ):
+            continue  # new: "Before the session, X held meetings with ...", "X and Y held talks"
         named_gathering = another and trigger is first
         if own and (i or coming or named_gathering):
             # "... about the outcome of the meeting of the SCO Council, held on 30 November";
@@ -485,7 +490,7 @@ def _sentence_events(
                         subject,
                     )
                 )
-        elif i == 0 or counterparts or listed:
+        elif i == 0 or counterparts or listed or len(subject) >= 2:
             # a meeting told after a visit in one sentence has its own segment's parties
             after_visit = visit is not None and visit.start() < trigger.start()
             told_from = trigger.end() if after_visit else first.start()

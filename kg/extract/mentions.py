@@ -173,6 +173,8 @@ class MentionFinder:
             for match_id, start, end in matcher(doc):
                 entry = self.gazetteer.entries[doc.vocab.strings[match_id]]
                 span = doc[start:end]
+                if span.text[:1].islower() and entry.name[:1].isupper():
+                    continue  # "heads of government of Armenia": words, not the Government
                 found.append(
                     Mention(
                         span.start_char,
