@@ -76,17 +76,7 @@ class Rules:
             )
 
         # "the head of the CIS Executive Committee" names its holder for the event rules
-        holders = [
-            Mention(
-                sentence.offset(start),
-                sentence.offset(end),
-                "person",
-                document.text[sentence.offset(start) : sentence.offset(end)],
-                "title-reference",
-                key=person,
-            )
-            for sentence, start, end, person in title_references(sentences, found_roles)
-        ]
+        holders = _post_holders(document.text, sentences, found_roles)
         if holders:
             sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
             index_of = {id(s): i for i, s in enumerate(sentences)}
@@ -147,6 +137,15 @@ class Rules:
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
+
+
+def _post_holders(text: str, sentences: list[Sentence], posts) -> list[Mention]:
+    """Mentions of the people that posts named without a name stand for."""
+    out = []
+    for sentence, start, end, person in title_references(sentences, posts):
+        first, last = sentence.offset(start), sentence.offset(end)
+        out.append(Mention(first, last, "person", text[first:last], "title-reference", key=person))
+    return out
 
 
 def _reslotted(sentence: Sentence, text: str, mentions: list[Mention], added) -> Sentence:
