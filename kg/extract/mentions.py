@@ -768,8 +768,9 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
     # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva"
     title_any_case = re.compile(title.pattern, re.IGNORECASE)
+    taken = _coverage(len(_text(doc)), mentions)  # one look-up per token, not a scan of all
     for i, token in enumerate(doc):
-        if not _NAME_WORD.match(token.text) or _covered(token.idx, token.idx + 1, mentions + out):
+        if not _NAME_WORD.match(token.text) or taken[token.idx]:
             continue
         previous = doc[i - 1] if i else None
         if previous is None:
@@ -793,7 +794,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             j < len(doc)
             and words < 3
             and _NAME_WORD.match(doc[j].text)
-            and not _covered(doc[j].idx, doc[j].idx + 1, mentions + out)
+            and not taken[doc[j].idx]
         ):
             j += 1
             if _hyphen_joins(doc, j):
@@ -809,7 +810,16 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             )
         ):
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
+            taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
     return out
+
+
+def _coverage(length: int, mentions: list[Mention]) -> bytearray:
+    """Which characters of the text the mentions cover."""
+    taken = bytearray(length + 1)
+    for m in mentions:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    return taken
 
 
 def _hyphen_joins(doc: Doc, j: int) -> bool:
@@ -937,8 +947,18 @@ def _extend_representatives(doc: Doc, mentions: list[Mention]) -> None:
 
 def _mark_nested(mentions: list[Mention]) -> list[Mention]:
     mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
-    for m in mentions:
-        m.nested = any(m.inside(o) and (o.end - o.start) > (m.end - m.start) for o in mentions)
+    # sorted so, a mention is nested when one before it (another span) reaches as far
+    reach, i = -1, 0
+    while i < len(mentions):
+        j = i
+        while j < len(mentions) and (mentions[j].start, mentions[j].end) == (
+            mentions[i].start,
+            mentions[i].end,
+        ):
+            mentions[j].nested = reach >= mentions[j].end
+            j += 1
+        reach = max(reach, mentions[i].end)
+        i = j
     # "Africa" in "North Africa", "Donetsk" in "Donetsk region": part of a place's name
     mentions = [
         m

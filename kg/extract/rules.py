@@ -199,9 +199,13 @@ def _drop_boards_named_only_in_titles(extraction: Extraction) -> None:
 
 def _joined(doc, mentions):
     """spaCy's sentences, joined where a name runs across a boundary."""
+    inside = bytearray(len(doc.text) + 1)  # characters within a name, not at its start
+    for m in mentions:
+        if not m.nested:
+            inside[m.start + 1 : m.end] = b"\x01" * (m.end - m.start - 1)
     out = []
     for sent in doc.sents:
-        if out and any(m.start < sent.start_char < m.end for m in mentions if not m.nested):
+        if out and inside[sent.start_char]:
             out[-1] = doc[out[-1].start : sent.end]
         else:
             out.append(sent)
