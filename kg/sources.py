@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import charset_normalizer
 
+from kg.datelines import date_line, dateline
 from kg.errors import InputError
 from kg.facts import Document
 
@@ -354,42 +355,6 @@ def _normalize_newlines(text: str) -> str:
 # --- plain text and markdown ---------------------------------------------------------------
 
 _HEADING = re.compile(r"#{1,6}(?:\s+(.*?))?(?:\s+#+)?")
-_ORDINAL = r"(?:st|nd|rd|th)?"
-_DATE_FORMS = (
-    r"(?P<day>\d{1,2})\.(?P<num>\d{1,2})\.(?P<year>\d{4})",
-    r"(?P<year>\d{4})-(?P<num>\d{1,2})-(?P<day>\d{1,2})",
-    rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>[a-z]{{3,9}})\.?,?(?:\s+(?P<year>\d{{4}}))?",
-    rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?",
-)
-_LABEL = r"(?:(?:published|posted|date)\s*:?\s*)?"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?"
-_TIME = (
-    r"(?:(?:,?\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
-    r"\s*(?:Z|[+-]\d{2}:?\d{2}|\(?[a-z]{2,5}\)?)?)?"
-)
-# "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
-_PLACE = (
-    r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
-    r"(?:[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,3}\s*,\s*)?"
-)
-_DATE_LINES = tuple(re.compile(_LABEL + _WEEKDAY + f + _TIME, re.I) for f in _DATE_FORMS)
-_DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-
-
 def _text_document(source: str, text: str, url: str | None) -> Document:
     top = _top_lines(text)
     return Document(
@@ -419,55 +384,16 @@ def _headline(top: list[str]) -> str | None:
         if heading and heading.group(1):
             return heading.group(1)
     for line in top:
-        if _date_line(line) is None and line.lstrip("#").strip():
+        if date_line(line) is None and line.lstrip("#").strip():
             return line.lstrip("#").strip()
     return None
 
 
 def _date_near_top(top: list[str]) -> date | None:
     for line in top:
-        found = _date_line(line) or _dateline(line)
+        found = date_line(line) or dateline(line)
         if found:
             return found
-    return None
-
-
-def _date_line(line: str) -> date | None:
-    """A line that is only a date ("18.05.2022", "Published: May 18, 2022 10:30")."""
-    bare = line.strip("*_ ")
-    for pattern in _DATE_LINES:
-        found = pattern.fullmatch(bare)
-        if found:
-            return _to_date(found.groupdict())
-    return None
-
-
-def _dateline(line: str) -> date | None:
-    """A dateline opening a story ("MOSCOW, October 10, 2022. ..."); without a year, None."""
-    head = line[:200]
-    for pattern in _DATELINES:
-        found = pattern.match(head)
-        if found and found.group("place")[0].isupper():
-            return _to_date(found.groupdict())
-    return None
-
-
-def _to_date(parts: dict[str, str | None]) -> date | None:
-    year, day = parts.get("year"), parts.get("day")
-    month = _month_number(parts.get("month")) if parts.get("month") else parts.get("num")
-    if not (year and month and day):
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _month_number(word: str | None) -> int | None:
-    word = (word or "").lower()
-    for number, name in enumerate(_MONTHS, start=1):
-        if word in (name, name[:3]) or (word == "sept" and number == 9):
-            return number
     return None
 
 

@@ -82,6 +82,11 @@ def test_no_date_is_invented():
         ("GENEVA, 2 March 2023", date(2023, 3, 2)),
         ("UPDATE, March 16. The observers left.", date(2023, 3, 16)),
         ("The observers left on March 16.", None),
+        ("Minsk, 3 October 2022. The ministers met.", date(2022, 10, 3)),
+        ("Moscow, May 9 parade rehearsals began.", None),
+        ("UNITED NATIONS, New York, 9 June 2023 — The Council", date(2023, 6, 9)),
+        ("29.04.2019, Moscow", date(2019, 4, 29)),
+        ("Delegation arrives in Lebanon 08.12.2021", date(2021, 12, 8)),
     ],
 )
 def test_date_lines(line, expected):

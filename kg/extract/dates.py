@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.datelines import date_line, dateline, trailing_date, year_for
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -122,6 +124,8 @@ COMPILED = [
     for kind, pattern in PATTERNS
 ]
 ANY_MONTH = re.compile(rf"\b{_MONTH_WORDS}", re.IGNORECASE)
+# "since his last briefing in December": a month in the past
+PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 # A cheap first look: most sentences hold no date expression at all.
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
@@ -165,12 +169,7 @@ def _safe(y: int, m: int, d: int) -> date | None:
 
 def _year_for(month: int, day: int, reference: date | None) -> int | None:
     """The year of a date written without one: the reference's, unless that lands far ahead."""
-    if reference is None:
-        return None
-    candidate = _safe(reference.year, month, day)
-    if candidate and candidate - reference > timedelta(days=240):
-        return reference.year - 1
-    return reference.year
+    return year_for(month, day, reference) if reference is not None else None
 
 
 def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) -> DateValue | None:
@@ -298,40 +297,8 @@ def find_dates(text: str, reference: date | None, anchor: date | None = None) ->
     return sorted(found, key=lambda d: d.start)
 
 
-DATE_LINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z .'-]+,\s*)?(?:(?:UPDATE|UPDATED)\s*,\s*)?"
-    r"(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d|(?:19|20)\d\d-[01]\d-[0-3]\d"
-    r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d"
-    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d|[0-3]?\d\s+[A-Za-z]{3,9})"
-    r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?\s*$"  # "29.04.2019, Moscow"
-)
-DATELINE_START = re.compile(
-    r"^\s*(?:[A-Z][A-Z .'-]+|UPDATE|UPDATED),\s*(?:[A-Z][\w .'-]{1,30},\s*)?(?P<date>[A-Za-z]{3,9}\.?\s+[0-3]?\d(?:,?\s+(?:19|20)\d\d)?"
-    r"|[0-3]?\d\s+[A-Za-z]{3,9}\.?(?:,?\s+(?:19|20)\d\d)?)\b[.:,]?"
-)
-
-
-PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
-# "Minsk, 3 October 2022. ...": a place in title case needs the year to be a dateline
-DATELINE_TITLE = re.compile(
-    r"^\s*[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*(?P<date>[0-3]?\d\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d\d"
-    r"|[A-Za-z]{3,9}\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d)\b[.:,]?"
-)
-TRAILING_DATE = re.compile(r"\s(?P<date>[0-3]?\d\.[01]?\d\.(?:19|20)\d\d)\s*$")
-
-
 def line_date(line: str, reference: date | None) -> date | None:
     """The date a line announces when it is a date line ("08.12.2021", "UPDATE, January 13."),
-    or a headline stamped with its date at the end ("... in Lebanon 08.12.2021")."""
-    m = (
-        DATE_LINE.match(line)
-        or DATELINE_START.match(line)
-        or DATELINE_TITLE.match(line)
-        or TRAILING_DATE.search(line)
-    )
-    if not m:
-        return None
-    mentions = find_dates(m.group("date"), reference)
-    if len(mentions) == 1 and mentions[0].value and mentions[0].kind == "day":
-        return mentions[0].value.first_day
-    return None
+    opens with a dateline ("GENEVA, 2 March 2023 ..."), or is a headline stamped with its
+    date at the end ("... in Lebanon 08.12.2021")."""
+    return date_line(line, reference) or dateline(line, reference) or trailing_date(line)

@@ -1,0 +1,122 @@
+"""Date lines: a line that is only a date, and the dateline that opens a story (layer 1).
+
+Two readers need them. ``sources`` takes an article's publication date from the lines
+near its top; the extractor dates each news item of a page by the date line it opens
+with. One parser serves both, so a form taught to one ("UNITED NATIONS, New York,
+9 June 2023 — ...") is known to the other.
+
+A line without a year has one only when the caller gives a ``reference`` date (the
+page's): the reference's year, or the year before when that would put the date more
+than eight months after the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DATE_FORMS = (
+    r"(?P<day>\d{1,2})\.(?P<num>\d{1,2})\.(?P<year>\d{4})",
+    r"(?P<year>\d{4})-(?P<num>\d{1,2})-(?P<day>\d{1,2})",
+    rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>[a-z]{{3,9}})\.?,?(?:\s+(?P<year>\d{{4}}))?",
+    rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?",
+)
+_LABEL = r"(?:(?:published|posted|date)\s*:?\s*)?"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?"
+_TIME = (
+    r"(?:(?:,?\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2}|\(?[a-z]{2,5}\)?)?)?"
+)
+# "MOSCOW, " or "UPDATE, " before a date alone on its line; ", Moscow" after it
+_LEAD = r"(?:[A-Z][A-Z .'-]+,\s*)?(?:(?:UPDATE|UPDATED)\s*,\s*)?"
+_TRAIL = r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?"
+# "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
+_PLACE = (
+    r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
+    r"(?:[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,3}\s*,\s*)?"
+)
+_DATE_LINES = tuple(
+    re.compile(_LEAD + _LABEL + _WEEKDAY + f + _TIME + _TRAIL, re.I) for f in _DATE_FORMS
+)
+_DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
+_TRAILING = re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def date_line(line: str, reference: date | None = None) -> date | None:
+    """A line that is only a date: "18.05.2022", "Published: May 18, 2022 10:30",
+    "UPDATE, January 13.", "29.04.2019, Moscow"."""
+    bare = line.strip("*_ ")
+    for pattern in _DATE_LINES:
+        found = pattern.fullmatch(bare)
+        if found:
+            return _to_date(found.groupdict(), reference)
+    return None
+
+
+def dateline(line: str, reference: date | None = None) -> date | None:
+    """The dateline opening a story: "MOSCOW, October 10, 2022. ...". A place not written
+    in capitals ("Minsk, 3 October 2022.") needs the year, so that "Moscow, May 9 parade"
+    is no date; a capitalized one takes the reference's year."""
+    head = line[:200]
+    for pattern in _DATELINES:
+        found = pattern.match(head)
+        if found and found.group("place")[0].isupper():
+            parts = found.groupdict()
+            shouted = found.group("place").upper() == found.group("place")
+            return _to_date(parts, reference if shouted else None)
+    return None
+
+
+def trailing_date(line: str) -> date | None:
+    """A headline stamped with its date at the end: "... in Lebanon 08.12.2021"."""
+    found = _TRAILING.search(line)
+    return _to_date(found.groupdict(), None) if found else None
+
+
+def year_for(month: int, day: int, reference: date) -> int:
+    """The year of a day written without one, told on ``reference``."""
+    try:
+        candidate = date(reference.year, month, day)
+    except ValueError:
+        return reference.year
+    if candidate - reference > timedelta(days=240):
+        return reference.year - 1
+    return reference.year
+
+
+def _to_date(parts: dict[str, str | None], reference: date | None) -> date | None:
+    day = parts.get("day")
+    month = _month_number(parts.get("month")) if parts.get("month") else parts.get("num")
+    if not (month and day):
+        return None
+    year = parts.get("year")
+    if not year and reference is None:
+        return None
+    try:
+        number = int(year) if year else year_for(int(month), int(day), reference)
+        return date(number, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _month_number(word: str | None) -> int | None:
+    word = (word or "").lower().rstrip(".")
+    for number, name in enumerate(_MONTHS, start=1):
+        if word in (name, name[:3]) or (word == "sept" and number == 9):
+            return number
+    return None
