@@ -398,6 +398,9 @@ def query(
         text = sparql or ""
         if not text.strip():
             raise UsageError("the SPARQL query is empty", "pass a query, --file F or --name NAME")
+        if text.strip() in {q.name for q in named_queries()}:
+            raise UsageError(f"{text.strip()!r} is the name of a named query, not SPARQL",
+                             f"run it with kg query --name {text.strip()}")
         prepared = prepare(text)
         with _read_store(store_path) as store:
             try:

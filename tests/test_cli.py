@@ -364,6 +364,10 @@ def test_query_errors(filled: Path) -> None:
     missing = run_kg("query", "--name", "posts-of-person", *store)
     assert_clean_failure(missing, 1, "name")
 
+    by_name = run_kg("query", "posts-of-person", *store)  # a name where SPARQL goes
+    assert_clean_failure(by_name, 2, "is the name of a named query")
+    assert "kg query --name posts-of-person" in by_name.stderr
+
     no_store = run_kg("query", SELECT_PEOPLE, "--store", str(filled.parent / "none"))
     assert_clean_failure(no_store, 1, "no store at")
     assert not (filled.parent / "none").exists()
