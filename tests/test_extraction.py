@@ -1175,6 +1175,22 @@ def test_heads_of_government_of_countries_and_talks_on_the_eve(extract) -> None:
     ]
 
 
+def test_observers_from_countries_attend_and_two_weekdays_are_a_range(extract) -> None:
+    x = extract(
+        "ALMATY, 9 June 2023 – The Eurasian Intergovernmental Council held its meeting in "
+        "Almaty on Thursday and Friday. Observers from Uzbekistan and Cuba also attended."
+    )
+    assert events(x) == [
+        (
+            "Meeting",
+            "2023-06-08",
+            "2023-06-09",
+            people("Eurasian Intergovernmental Council", "Uzbekistan", "Cuba"),
+            "Almaty",
+        )
+    ]
+
+
 def test_session_with_several_participants_is_one_meeting(extract) -> None:
     x = extract(
         "On 14 November 2023, the CSTO Collective Security Council held a session in "

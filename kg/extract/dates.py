@@ -96,6 +96,12 @@ PATTERNS = [
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
     ("year", rf"\b(?:in|during)\s+{Y1}\b(?!\s*[-–/])"),
     ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
+    # "on Thursday and Friday": two days running
+    (
+        "weekday_pair",
+        r"\b(?:on\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+and\s+"
+        r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    ),
     (
         "weekday",
         r"\b(?:(?P<which>last|next|this|on|on the)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
@@ -218,6 +224,11 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
     if kind == "relative":
         shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
         return DateValue((reference + timedelta(days=shift)).isoformat())
+    if kind == "weekday_pair":
+        first_day, second_day = WEEKDAYS.index(g["wd"].lower()), WEEKDAYS.index(g["wd2"].lower())
+        first = reference - timedelta(days=(reference.weekday() - first_day) % 7)
+        last = first + timedelta(days=(second_day - first_day) % 7)
+        return DateValue(first.isoformat(), last.isoformat())
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
         which = (g.get("which") or "").lower()

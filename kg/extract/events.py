@@ -124,6 +124,10 @@ class Context:
     seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
 
 
+# the date kinds that move the story's day ("three days earlier" counts from it)
+STORY_DAYS = ("day", "range", "pair", "relative", "weekday", "weekday_pair")
+
+
 def find_events(
     sentences: list[Sentence],
     references: list[date | None],
@@ -186,7 +190,7 @@ def find_events(
         for d in dates if not FUTURE.search(sentence.text) else ():
             # "three days earlier" counts from the last day the story told of, not from a
             # month or a day still to come
-            if d.value and d.kind in ("day", "range", "pair", "relative", "weekday"):
+            if d.value and d.kind in STORY_DAYS:
                 context.anchor = d.value.first_day
         context.protagonist = _protagonist(sentence, events) or context.protagonist
         context.company = [m.key for m in sentence.slots if m.kind == "person"]
