@@ -1501,3 +1501,26 @@ def test_the_mission_refers_to_the_one_mission_the_article_names(extract) -> Non
     assert ("Ivo Lindgren", "Head", "OSCE Special Monitoring Mission to Ukraine") in posts(x)
     # a back-reference is not another name of the mission
     assert "mission" not in {a.lower() for e in x.entities.values() for a in e.aliases}
+
+
+def test_a_mission_works_where_its_head_serves_or_the_vote_is_held(extract) -> None:
+    x = extract(
+        "Ivan Markov, who is in the Republic of Armenia as Head of the CSTO Mission, met "
+        "officials in Yerevan.\n\nThe Observer Mission of the Shanghai Cooperation "
+        "Organisation arrived for Kazakhstan's early presidential election."
+    )
+    where = {e.name: x.entities[e.location].name for e in x.entities.values()
+             if e.kind == "mission" and e.location}
+    assert where == {
+        "CSTO Mission": "Armenia",
+        "SCO Observer Mission": "Kazakhstan",  # the gazetteer's name for it
+    }
+
+
+def test_an_observer_mission_works_in_its_news_items_one_voting_country(extract) -> None:
+    x = extract(
+        "Sunday's presidential election in Uzbekistan was open, observers said. The head of "
+        "the SCO observer mission, Ivan Markov, described the election as legitimate."
+    )
+    missions = [e for e in x.entities.values() if e.kind == "mission"]
+    assert [x.entities[m.location].name for m in missions] == ["Uzbekistan"]

@@ -1148,6 +1148,10 @@ def _link_structure(
             entity.location = places.get(norm(m.location_text))
         if entity.kind == "mission" and not entity.location:
             for p in mentions:
-                if p.kind == "place" and p.inside(m):
+                # "... Mission in Lebanon", not "Shanghai" in "... of the Shanghai Cooperation
+                # Organisation": a place in another body's name is not where the mission works
+                if p.kind == "place" and p.inside(m) and not any(
+                    p.inside(o) and o.inside(m) and o.kind == "organization" for o in mentions
+                ):
                     entity.location = p.key or None
                     break

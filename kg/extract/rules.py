@@ -81,6 +81,8 @@ class Rules:
             sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
             index_of = {id(s): i for i, s in enumerate(sentences)}
 
+        _mission_places(sentences, references, entities, PlaceRank(entities, self.gazetteer))
+
         media = {
             k
             for k, e in entities.items()
@@ -178,6 +180,43 @@ def _board_post(found, entities: dict[str, Entity]) -> None:
     if body is not None and body.parent in entities and BOARD.match(body.name):
         found.role = f"{found.role} of the {body.name.split(' of ')[0]}"
         found.organization = body.parent
+
+
+ELECTION_IN = re.compile(
+    r"\b(?:elections?|referendum|vote|polls)\b[^.;⟦]{0,60}?\b(?:in|of|to)\s+(?:the\s+)?(?:[\w-]+\s+)?"
+    r"(?P<slot>⟦L\d+⟧)|(?P<slot2>⟦L\d+⟧)(?:['’]s)?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:elections?|referendum|vote)\b"
+)
+
+
+# "Zas, who is in the Republic of Armenia as Head of the CSTO Mission"
+SERVING_IN = re.compile(
+    r"\bin\s+(?:the\s+)?(?P<slot>⟦L\d+⟧)\s+as\s+[^⟦;.]{0,40}?(?P<mission>⟦M\d+⟧)"
+)
+
+
+def _mission_places(
+    sentences: list[Sentence], references: list, entities, rank: PlaceRank
+) -> None:
+    """Where a mission named without its place works: where its head serves ("who is in
+    Armenia as Head of the CSTO Mission"), or where the election it observes is held: told
+    in its sentence ("the SCO Observer Mission at Kazakhstan's early presidential election"),
+    else the one election country of its news item."""
+    voting: dict[object, set[str]] = {}  # news item (its date) -> countries holding a vote
+    for sentence, item in zip(sentences, references, strict=True):
+        for m in SERVING_IN.finditer(sentence.text):
+            mission = entities[sentence.slot(m.group("mission")).key]
+            mission.location = mission.location or sentence.slot(m.group("slot")).key
+        for vote in ELECTION_IN.finditer(sentence.text):
+            place = sentence.slot(vote.group("slot") or vote.group("slot2")).key
+            voting.setdefault(item, set()).add(
+                place if rank(place) == 2 else rank.country_of(place) or place
+            )
+    for sentence, item in zip(sentences, references, strict=True):
+        countries = voting.get(item, set())
+        for m in sentence.slots:
+            if m.kind == "mission" and not entities[m.key].location and len(countries) == 1:
+                entities[m.key].location = next(iter(countries))
 
 
 def _drop_boards_named_only_in_titles(extraction: Extraction) -> None:
