@@ -1524,3 +1524,13 @@ def test_an_observer_mission_works_in_its_news_items_one_voting_country(extract)
     )
     missions = [e for e in x.entities.values() if e.kind == "mission"]
     assert [x.entities[m.location].name for m in missions] == ["Uzbekistan"]
+
+
+def test_initials_and_a_surname_are_one_person(extract) -> None:
+    x = extract(
+        "On 3 March 2024, Deputy Foreign Minister A.Yu. Petrenko held consultations with "
+        "Ambassador Dorj Batbayar. Talks between Foreign Minister S.V. Orlov and Kubat Osmonov "
+        "took place in Moscow the next day."
+    )
+    assert {"A.Yu. Petrenko", "S.V. Orlov"} <= names(x, "person")
+    assert not any(n.startswith("Foreign Minister") for n in names(x, "organization"))

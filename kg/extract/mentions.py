@@ -157,6 +157,7 @@ class MentionFinder:
         mentions = self._gazetteer(doc)
         mentions += _acronym_definitions(doc, mentions)
         mentions += _built_names(doc, mentions, self.gazetteer)
+        mentions += _initialed_names(doc, mentions)
         mentions += _ner(doc, mentions, self.gazetteer)
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
@@ -646,6 +647,24 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
                 start, end, kind, text, "ner", entry=entry, subtype=entry.subtype if entry else None
             )
         )
+    return out
+
+
+INITIALED = re.compile(
+    r"(?<![\w.])(?:[A-Z][a-z]?\.\s?){1,2}(?P<surname>[A-Z][a-z\u00e0-\u024f'’-]{2,})(?![\w-])"
+)
+
+
+def _initialed_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Initials and a surname, as Russian news writes them: "S.V. Lavrov", "A.Yu. Rudenko"
+    (spaCy cuts them into pieces, or folds them into a title)."""
+    out = []
+    for m in INITIALED.finditer(_text(doc)):
+        if m.group("surname").lower() in ROLE_WORDS | HONORIFICS or _covered(
+            m.start(), m.end(), mentions + out
+        ):
+            continue
+        out.append(Mention(m.start(), m.end(), "person", m.group(0), "pattern"))
     return out
 
 
