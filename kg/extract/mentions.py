@@ -651,7 +651,8 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
 
 
 INITIALED = re.compile(
-    r"(?<![\w.])(?:[A-Z][a-z]?\.\s?){1,2}(?P<surname>[A-Z][a-z\u00e0-\u024f'’-]{2,})(?![\w-])"
+    r"(?<![\w.])(?:(?!(?:Mr|Ms|Dr|St|Mt|Jr|Sr|No|Gen|Col|Lt)\.)[A-Z][a-z]?\.\s?){1,2}"
+    r"(?P<surname>[A-Z][a-z\u00e0-\u024f'’-]{2,})(?![\w-])"
 )
 
 
