@@ -1534,3 +1534,15 @@ def test_initials_and_a_surname_are_one_person(extract) -> None:
     )
     assert {"A.Yu. Petrenko", "S.V. Orlov"} <= names(x, "person")
     assert not any(n.startswith("Foreign Minister") for n in names(x, "organization"))
+
+
+def test_speaking_by_phone_and_a_high_representative(extract) -> None:
+    x = extract(
+        "On 20 March 2024, NATO Secretary General Lars Berg and EU High Representative Ana "
+        "Costa met at NATO headquarters. Berg later spoke by phone with Kemal Aydin."
+    )
+    assert ("Ana Costa", "High Representative", "European Union") in posts(x)
+    assert events(x) == [
+        ("Meeting", "2024-03-20", None, people("Lars Berg", "Ana Costa"), None),
+        ("Meeting", "2024-03-20", None, people("Lars Berg", "Kemal Aydin"), None),
+    ]

@@ -13,6 +13,7 @@ from kg.extract.roles import ROLE
 
 MEETING_WORDS = (
     r"met|meet|meets|meeting|meetings|talks|conversation|(?:tele)?phone\s+(?:call|conversation)|"
+    r"(?:spoke|speaks|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone|"
     r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
     r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
     r"received|receives|hosted|welcomed|welcomes|discussion|exchange\s+of\s+views|sitting|"
@@ -31,6 +32,7 @@ TRIGGER = re.compile(
 # Triggers that report one party meeting others in turn.
 ONE_TO_ONE = re.compile(
     r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|welcomed|welcomes|"
+    r"(?:spoke|speaks|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone|"
     r"consultations|conversation|discussion)$",
     re.IGNORECASE,
 )

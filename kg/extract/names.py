@@ -243,6 +243,7 @@ ROLE_HEADS = sorted(
         "Prosecutor General",
         "Commissioner",
         "High Commissioner",
+        "High Representative",
         "Chief of the General Staff",
         "Member",
         "Coordinator",
