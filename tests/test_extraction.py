@@ -1546,3 +1546,22 @@ def test_speaking_by_phone_and_a_high_representative(extract) -> None:
         ("Meeting", "2024-03-20", None, people("Lars Berg", "Ana Costa"), None),
         ("Meeting", "2024-03-20", None, people("Lars Berg", "Kemal Aydin"), None),
     ]
+
+
+def test_an_observation_mission_of_an_office_its_head_and_a_coordinator(extract) -> None:
+    x = extract(
+        "BISHKEK, 12 April 2021 – The international election observation mission of the OSCE "
+        "Office for Democratic Institutions and Human Rights (ODIHR) presented its findings at "
+        "a press conference in Bishkek today. The mission was headed by Ambassador Maria "
+        "Lind.\n\nOn 11 April, Lind visited polling stations together with Special "
+        "Co-ordinator Ana Costa of the OSCE Parliamentary Assembly."
+    )
+    mission = "election observation mission of the OSCE Office for Democratic Institutions " \
+        "and Human Rights"
+    assert names(x, "mission") == {mission}
+    assert posts(x) == {
+        ("Maria Lind", "Head", mission),
+        ("Ana Costa", "Special Co Ordinator", "OSCE Parliamentary Assembly"),
+    }
+    # the office's acronym after the mission's name is part of that name, not another party
+    assert events(x)[0] == ("Meeting", "2021-04-12", None, people(mission), "Bishkek")

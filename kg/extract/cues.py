@@ -262,3 +262,4 @@ DEFINITE_GATHERING = re.compile(
     r"who|which)\b)[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+NESTED_ACRONYM = re.compile(r"(?P<outer>⟦[OM]\d+⟧)\s*\((?P<slot>⟦O\d+⟧)\)")

@@ -62,6 +62,7 @@ from kg.extract.cues import (
     MEDIUM,
     MINISTERIAL,
     MINISTERS_OF,
+    NESTED_ACRONYM,
     NOT_EVENTS,
     NUMBERS,
     OBJECT_OF,
@@ -259,6 +260,11 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         MARGINS,
     ):
         for m in pattern.finditer(text):
+            excluded.add(sentence.slot(m.group("slot")).key)
+    for m in NESTED_ACRONYM.finditer(text):
+        # "the observation mission of the OSCE Office for ... (ODIHR)": the acronym is the
+        # nested office's, which is part of the mission's name
+        if sentence.slot(m.group("outer")).key != sentence.slot(m.group("slot")).key:
             excluded.add(sentence.slot(m.group("slot")).key)
     dateline = DATELINE_SLOTS.match(text)
     if dateline:

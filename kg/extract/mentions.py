@@ -443,7 +443,8 @@ def _add_built(
         )
         return
     last = text.split()[-1].lower()
-    is_mission = last in {"mission", "contingent", "operation"} or (
+    head = text.split(" of ")[0].split()[-1].lower()  # "observation mission of the ODIHR"
+    is_mission = bool({last, head} & {"mission", "contingent", "operation"}) or (
         last in {"forces", "force"} and "peacekeeping" in text.lower()
     )
     kind = "mission" if is_mission else "organization"
@@ -788,6 +789,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
     # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva"
     title_any_case = re.compile(title.pattern, re.IGNORECASE)
+    title_before = re.compile(title.pattern + r"\s+$")  # "Special Co-ordinator Ana Costa"
     taken = _coverage(len(_text(doc)), mentions)  # one look-up per token, not a scan of all
     for i, token in enumerate(doc):
         if not _NAME_WORD.match(token.text) or taken[token.idx]:
@@ -800,6 +802,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             previous.text in ROLE_HEADS
             or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
             and previous.text[0].isupper()
+            or title_before.search(_text(doc)[max(0, token.idx - 30) : token.idx]) is not None
         ) or (body is not None and title.search(_text(doc)[max(0, body.start - 50) : body.start]))
         # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
         after_title = after_title or (

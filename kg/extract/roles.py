@@ -81,6 +81,16 @@ PATTERNS = [
     ),
 ]
 PATTERNS += [
+    # "Special Co-ordinator Elona Hoxha-Gjoka of the OSCE Parliamentary Assembly"
+    (
+        "role-of-org",
+        rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}\s+of\s+the\s+(?P<org>{ORG})",
+    ),
+    # "The mission was headed by Ambassador Tana de Zulueta"
+    (
+        "role-of-org",
+        rf"(?P<org>{ORG})\s+(?:was|is|will\s+be)\s+(?P<roles>headed|led)\s+by\s+{RANK}{PERSON}",
+    ),
     # "The CIS Observer Mission ... has begun its work, its head, First Deputy Chairman of the
     # CIS Executive Committee X, told ...": "its" is the body the sentence opens with
     (
@@ -169,6 +179,7 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 ):
                     continue  # "Representative of the UN Secretary-General": see the boss rule
                 roles = m.groupdict().get("roles2") or m.group("roles")
+                roles = "Head" if roles in ("headed", "led") else roles
                 if m.groupdict().get("mod"):
                     roles = f"{m.group('mod')} {roles}"
                 if m.groupdict().get("boss"):
