@@ -1565,3 +1565,17 @@ def test_an_observation_mission_of_an_office_its_head_and_a_coordinator(extract)
     }
     # the office's acronym after the mission's name is part of that name, not another party
     assert events(x)[0] == ("Meeting", "2021-04-12", None, people(mission), "Bishkek")
+
+
+def test_the_two_leaders_are_the_two_people_just_named(extract) -> None:
+    x = extract(
+        "DUSHANBE, 6 June 2024 — Kubat Osmonov arrived in Dushanbe on a state visit at the "
+        "invitation of President Rustam Nazarov. The two leaders held talks in a narrow format."
+        "\n\nA commission co-chaired by Aida Bekova and Ivan Markov also met on the margins of "
+        "the visit."
+    )
+    assert [(e[0], e[3]) for e in events(x)] == [
+        ("Visit", people("Kubat Osmonov", "Rustam Nazarov")),  # Tajikistan is not named
+        ("Meeting", people("Kubat Osmonov", "Rustam Nazarov")),
+        ("Meeting", people("Aida Bekova", "Ivan Markov")),
+    ]

@@ -73,6 +73,11 @@ DESTINATION = re.compile(
     r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
 )
 THEY = re.compile(r"\b(?:they|their)\b", re.IGNORECASE)
+# "The two leaders held talks": the two people the last sentence named
+THE_TWO = re.compile(
+    r"\b[Tt]he\s+two\s+(?:leaders|presidents|ministers|sides|heads\s+of\s+state|"
+    r"secretaries[- ]general|officials|diplomats)\b"
+)
 PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 NOT_EVENTS = re.compile(
     r"\b(?:interview|regular\s+meetings|meetings\s+of\s+the\s+top)\b", re.IGNORECASE
@@ -228,7 +233,7 @@ DEFINITE_TITLE = re.compile(
     r"Executive\s+Secretary|Head|Chairman|President|Ambassador|Commander|Envoy)\b(?!\s+of\s+⟦)"
 )
 BACK_REFERENCE = re.compile(
-    r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+sidelines\s+of)"
+    r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+(?:sidelines|margins)\s+of)"
     r"\s+(?:the|his|her|their|this)\s+$",
     re.IGNORECASE,
 )

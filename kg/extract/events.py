@@ -80,6 +80,7 @@ from kg.extract.cues import (
     SINCE_LAST,
     SPEAKER,
     THE_DELEGATION,
+    THE_TWO,
     THEY,
     TITLE_BEFORE,
     TITLE_OF,
@@ -351,6 +352,8 @@ def _sentence_events(
             subject = parties(text[comma : meetings[0].start()])
             if subject:
                 first = meetings[0]
+    if not subject and len(context.company) == 2 and THE_TWO.search(text[: first.start()]):
+        subject = list(context.company)
     if not subject and context.visit and THE_DELEGATION.search(text[: first.start()]):
         # "A delegation of the OSCE PA arrived in Yerevan ... The delegation held talks with"
         subject = list(context.visit.subject)
