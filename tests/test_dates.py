@@ -36,6 +36,8 @@ def values(text, reference=REFERENCE, anchor=None):
         ("Earlier this week, the envoy briefed the Council.", "2023-03-13", "2023-03-15"),
         ("The council meets later this week.", "2023-03-15", "2023-03-19"),
         ("The council met on Monday and Tuesday.", "2023-03-13", "2023-03-14"),
+        ("The next session is set for spring 2024.", "2024-03-01", "2024-05-31"),
+        ("They met in the winter of 2023.", "2023-12-01", "2024-02-29"),
         ("The talks were held on May 10 and 17, 2022.", "2022-05-10", None),
         ("They agreed in January of this year.", "2023-01", None),
         ("The minister spoke to reporters today.", "2023-03-15", None),

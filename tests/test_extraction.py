@@ -1579,3 +1579,15 @@ def test_the_two_leaders_are_the_two_people_just_named(extract) -> None:
         ("Meeting", people("Kubat Osmonov", "Rustam Nazarov")),
         ("Meeting", people("Aida Bekova", "Ivan Markov")),
     ]
+
+
+def test_a_council_named_both_ways_is_one_body_and_speakers_bring_countries(extract) -> None:
+    x = extract(
+        "CSTO Parliamentary Assembly Council meets\n\nThe Council of the CSTO Parliamentary "
+        "Assembly held a meeting on 28 November 2023. Speakers of the parliaments of Armenia "
+        "and Belarus took part. The next meeting will take place in Minsk in spring 2024."
+    )
+    council = entity(x, "CSTO Parliamentary Assembly Council")
+    assert council.name == "Council of the CSTO Parliamentary Assembly"
+    assert events(x)[0][3] == people(council.name, "Armenia", "Belarus")
+    assert events(x)[1][1:3] == ("2024-03-01", "2024-05-31")

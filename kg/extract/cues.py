@@ -129,7 +129,8 @@ CHAIRED_BY = re.compile(
 # take part; not so "the presidents of Belarus, Alexander Lukashenko, ...", who are named
 MINISTERS_OF = re.compile(
     r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state|"
-    r"heads\s+of\s+government|observers|representatives|delegations|delegates)\s+"
+    r"heads\s+of\s+government|observers|representatives|delegations|delegates|"
+    r"(?:speakers|chairs|chairmen|chairpersons|heads)\s+of\s+the\s+(?:parliaments|governments))\s+"
     r"(?:of|from)\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
     r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
     re.IGNORECASE,

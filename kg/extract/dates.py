@@ -9,6 +9,7 @@ cannot resolve (a weekday with no reference) yields no value.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -94,6 +95,7 @@ PATTERNS = [
     ("day", rf"\b{D1}\s+{M1}\b"),
     ("month_this", rf"\b{M1}\s+(?:of\s+)?this\s+year\b"),
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
+    ("season", rf"\b(?:in\s+)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y1}\b"),
     ("year", rf"\b(?:in|during)\s+{Y1}\b(?!\s*[-–/])"),
     ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
     # "on Thursday and Friday": two days running
@@ -202,6 +204,15 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
         if last is None or last < first:
             return None
         return DateValue(first.isoformat(), last.isoformat())
+    if kind == "season":
+        # "in spring 2024": March to May; "winter 2024" runs into the next year's February
+        first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[
+            g["season"].lower()
+        ]
+        year = int(g["y1"])
+        last = date(year + first_month // 12, (first_month + 2) % 12 or 12, 1)
+        last = date(last.year, last.month, monthrange(last.year, last.month)[1])
+        return DateValue(f"{year}-{first_month:02d}-01", last.isoformat())
     if kind == "year":
         return DateValue(f"{g['y1']}-01-01", f"{g['y1']}-12-31")
     if kind == "month":

@@ -1044,6 +1044,11 @@ def _short_form_of(short: str, long: str) -> bool:
     "Permanent Council" of "Permanent Council of the CSTO", "Commonwealth" of
     "Commonwealth of Independent States"?"""
     s, whole = short.split(), long.split()
+    if len(s) >= 2 and s[-1] in BODY_HEADS and " ".join(whole) in (
+        f"{s[-1]} of the {' '.join(s[:-1])}",
+        f"{s[-1]} of {' '.join(s[:-1])}",
+    ):
+        return True  # "CSTO Parliamentary Assembly Council" of "Council of the CSTO ..."
     if not s or len(s) >= len(whole):
         return False
     if whole[: len(s)] == s and whole[len(s)] in ("of", "for", "on"):
