@@ -1591,3 +1591,9 @@ def test_a_council_named_both_ways_is_one_body_and_speakers_bring_countries(extr
     assert council.name == "Council of the CSTO Parliamentary Assembly"
     assert events(x)[0][3] == people(council.name, "Armenia", "Belarus")
     assert events(x)[1][1:3] == ("2024-03-01", "2024-05-31")
+
+
+def test_a_legal_form_and_a_quoted_name_are_one_organization(extract) -> None:
+    name = "Autonomous Nonprofit Organization ‘Institute for the Study of the Steppe’"
+    x = extract(f"The graduates came to Moscow at the invitation of the {name}.")
+    assert name in names(x, "organization")

@@ -158,6 +158,7 @@ class MentionFinder:
         mentions += _acronym_definitions(doc, mentions)
         mentions += _built_names(doc, mentions, self.gazetteer)
         mentions += _initialed_names(doc, mentions)
+        mentions += _quoted_names(doc, mentions)
         mentions += _ner(doc, mentions, self.gazetteer)
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
@@ -648,6 +649,29 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
                 start, end, kind, text, "ner", entry=entry, subtype=entry.subtype if entry else None
             )
         )
+    return out
+
+
+# "the Autonomous Nonprofit Organization ‘National Research Institute for ...’": a legal
+# form, then the name in quotes, is one name
+QUOTED_NAME = re.compile(
+    r"\b(?P<form>(?:[A-Z][\w-]*\s+){0,4}(?:Organi[sz]ation|Company|Foundation|Fund|Association|"
+    r"Society|Union|Institute|Centre|Center|Corporation|Enterprise))\s+"
+    r"(?P<open>[‘“\"«])(?P<name>[A-Z][^‘’“”\"«».;\n]{2,100})(?P<close>[’”\"»])"
+)
+
+
+def _quoted_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    out = []
+    for m in QUOTED_NAME.finditer(_text(doc)):
+        start, end = m.span()
+        # what spaCy or the gazetteer found inside stays nested; a name running across does not
+        if any(
+            k.start < end and start < k.end and not (start <= k.start and k.end <= end)
+            for k in mentions + out
+        ):
+            continue
+        out.append(Mention(start, end, "organization", m.group(0), "pattern"))
     return out
 
 
