@@ -813,12 +813,14 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
     # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva"
     title_any_case = re.compile(title.pattern, re.IGNORECASE)
-    title_before = re.compile(title.pattern + r"\s+$")  # "Special Co-ordinator Ana Costa"
+    # where a title ends: "Special Co-ordinator Ana Costa", whatever spaCy's tokens
+    title_ends = {m.end() for m in title.finditer(_text(doc))}
     taken = _coverage(len(_text(doc)), mentions)  # one look-up per token, not a scan of all
-    for i, token in enumerate(doc):
+    tokens = list(doc)  # indexing a Doc makes a new Token each time
+    for i, token in enumerate(tokens):
         if not _NAME_WORD.match(token.text) or taken[token.idx]:
             continue
-        previous = doc[i - 1] if i else None
+        previous = tokens[i - 1] if i else None
         if previous is None:
             continue
         body = ends.get(previous.idx + len(previous.text))
@@ -826,7 +828,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             previous.text in ROLE_HEADS
             or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
             and previous.text[0].isupper()
-            or title_before.search(_text(doc)[max(0, token.idx - 30) : token.idx]) is not None
+            or previous.idx + len(previous.text) in title_ends
         ) or (body is not None and title.search(_text(doc)[max(0, body.start - 50) : body.start]))
         # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
         after_title = after_title or (
@@ -838,10 +840,10 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             continue
         j, words = i, 0
         while (
-            j < len(doc)
+            j < len(tokens)
             and words < 3
-            and _NAME_WORD.match(doc[j].text)
-            and not taken[doc[j].idx]
+            and _NAME_WORD.match(tokens[j].text)
+            and not taken[tokens[j].idx]
         ):
             j += 1
             if _hyphen_joins(doc, j):
