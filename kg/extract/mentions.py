@@ -1070,7 +1070,7 @@ def _short_form_of(short: str, long: str) -> bool:
     "Permanent Council" of "Permanent Council of the CSTO", "Commonwealth" of
     "Commonwealth of Independent States"?"""
     s, whole = short.split(), long.split()
-    if len(s) >= 2 and s[-1] in BODY_HEADS and " ".join(whole) in (
+    if len(s) >= 2 and whole[0] == s[-1] and s[-1] in BODY_HEADS and " ".join(whole) in (
         f"{s[-1]} of the {' '.join(s[:-1])}",
         f"{s[-1]} of {' '.join(s[:-1])}",
     ):

@@ -238,7 +238,8 @@ def _drop_boards_named_only_in_titles(extraction: Extraction) -> None:
 
 def _joined(doc, mentions):
     """spaCy's sentences, joined where a name runs across a boundary."""
-    inside = bytearray(len(doc.text) + 1)  # characters within a name, not at its start
+    # characters within a name, not at its start (doc.text would build the text again)
+    inside = bytearray(doc[-1].idx + len(doc[-1].text_with_ws) + 1 if len(doc) else 1)
     for m in mentions:
         if not m.nested:
             inside[m.start + 1 : m.end] = b"\x01" * (m.end - m.start - 1)
