@@ -1,8 +1,9 @@
 """Where the ontology and the named queries live on disk.
 
 Both directories sit at the repository's top level, next to the ``kg`` package
-(DESIGN.md), not inside it; ``KG_ONTOLOGY_DIR`` and ``KG_QUERIES_DIR`` point
-elsewhere, e.g. for an installed copy or a user's own queries. Failing to find
+(DESIGN.md), not inside it; a wheel installs them under ``<prefix>/share/newskg``
+(pyproject's data-files); ``KG_ONTOLOGY_DIR`` and ``KG_QUERIES_DIR`` point
+elsewhere, e.g. at a user's own queries. Failing to find
 them is a KGError naming every place looked at, never a bare FileNotFoundError
 deep inside a command.
 """

@@ -176,3 +176,18 @@ def test_heavy_libraries_stay_out_of_the_import_of_kg_cli() -> None:
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_an_installed_copy_ships_the_ontology_and_the_named_queries() -> None:
+    """A wheel puts ontology/ and queries/ where kg/resources.py looks for an installed copy
+    (<prefix>/share/newskg/...); every file there must be matched by pyproject's data-files."""
+    import tomllib
+
+    root = PACKAGE.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = config["tool"]["setuptools"]["data-files"]
+    for name in ("ontology", "queries"):
+        patterns = data_files[f"share/newskg/{name}"]
+        shipped = {p for pattern in patterns for p in root.glob(pattern)}
+        present = {p for p in (root / name).iterdir() if p.is_file()}
+        assert present and present == shipped, f"{name}/ files not shipped: {present - shipped}"
