@@ -361,10 +361,10 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
                     "kg stats --graphs lists the articles (nothing was removed)",
                 )
             plan.extend(Removed(source, graph, url) for graph, url in found)
-        done: set[str] = set()
-        removed = []
+        held = set(store.remove_articles(item.graph for item in plan))  # one transaction
+        removed, done = [], set()
         for item in plan:
-            if item.graph not in done and store.remove_article(item.graph):
+            if item.graph in held and item.graph not in done:
                 removed.append(item)
             done.add(item.graph)
     return removed

@@ -174,10 +174,18 @@ class KGStore:
 
     def remove_article(self, graph: str) -> bool:
         """Retract an article; False when the store holds no such graph."""
-        if not self._store.contains_named_graph(ox.NamedNode(graph)):
-            return False
-        self._update(_retract(graph))
-        return True
+        return bool(self.remove_articles([graph]))
+
+    def remove_articles(self, graphs: Iterable[str]) -> list[str]:
+        """Retract several articles in one transaction: all of them or, on failure, none.
+        Returns the graphs the store held (the others are ignored)."""
+        held = [
+            g for g in dict.fromkeys(graphs) if self._store.contains_named_graph(ox.NamedNode(g))
+        ]
+        if held:
+            # one request, run in order: a triple two of them assert leaves with the last
+            self._update(" ;\n".join(_retract(g) for g in held))
+        return held
 
     # ---------------------------------------------------------------- reads
 

@@ -336,6 +336,24 @@ def test_remove_keeps_what_another_article_also_says(tmp_path: Path, store_path:
     assert read_quads(store_path) == read_quads(only_two)
 
 
+def test_removing_two_articles_at_once_drops_what_both_said(tmp_path: Path, store_path: Path
+                                                             ) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    one, two, three = folder / "one.txt", folder / "two.txt", folder / "three.txt"
+    one.write_text("Lakes\n\nAnna Berg spoke in Lakeside.\n", encoding="utf-8")
+    two.write_text("Harbour\n\nAnna Berg visited the Harbour Union.\n", encoding="utf-8")
+    three.write_text("Hills\n\nOla Dahl walked in the hills.\n", encoding="utf-8")
+    ingest([one, two, three], store_path)
+
+    removed = pipeline.remove([str(one), str(two)], store_path)  # one transaction for both
+    assert {r.graph for r in removed} == {graph_of(one), graph_of(two)}
+    assert not any("/person/anna-berg>" in line for line in graph_lines(store_path, None))
+    only_three = tmp_path / "only-three"
+    ingest([three], only_three)
+    assert read_quads(store_path) == read_quads(only_three)
+
+
 def test_remove_by_url_graph_iri_and_jsonl_file(articles: Path, store_path: Path) -> None:
     ingest([articles], store_path)
     river = article_graph("https://news.example.org/harbour/river-talks")
