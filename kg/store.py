@@ -172,10 +172,6 @@ class KGStore:
         body = _ntriples(triples)
         self._update(f"{_retract(graph)} ;\nINSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}")
 
-    def remove_article(self, graph: str) -> bool:
-        """Retract an article; False when the store holds no such graph."""
-        return bool(self.remove_articles([graph]))
-
     def remove_articles(self, graphs: Iterable[str]) -> list[str]:
         """Retract several articles in one transaction: all of them or, on failure, none.
         Returns the graphs the store held (the others are ignored)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.dates import NUMBER_WORDS
 from kg.extract.roles import ROLE
 
 MEETING_WORDS = (
@@ -212,8 +213,7 @@ FUTURE = re.compile(
     r"to\s+be\s+held)\b",
     re.IGNORECASE,
 )
-LASTING = re.compile(r"\b(\d|two|three|four|five|six|seven)[- ]day\b", re.IGNORECASE)
-NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+LASTING = re.compile(rf"\b(\d+|{'|'.join(NUMBER_WORDS)})[- ]day\b", re.IGNORECASE)
 BODY_BEFORE = re.compile(r"⟦[OM]\d+⟧\s+(?:[\w-]+\s+)?$")
 MINISTERIAL = re.compile(r"\bministerial\s+$", re.IGNORECASE)
 COUNCIL_OF_MINISTERS = re.compile(

@@ -64,7 +64,6 @@ from kg.extract.cues import (
     MINISTERS_OF,
     NESTED_ACRONYM,
     NOT_EVENTS,
-    NUMBERS,
     OBJECT_OF,
     OF_BODY,
     ONE_TO_ONE,
@@ -91,7 +90,7 @@ from kg.extract.cues import (
     VENUE,
     WITHIN,
 )
-from kg.extract.dates import DateValue, find_dates
+from kg.extract.dates import NUMBER_WORDS, DateValue, find_dates
 from kg.extract.mentions import Mention
 from kg.extract.sentences import SLOT, Sentence
 
@@ -176,7 +175,7 @@ def find_events(
                 rule = "event-attended"
                 events = [_event("Meeting", sentence, attended, who, day, where, rule, who[:1])]
             else:
-                last.participants = list(dict.fromkeys(last.participants + parties(sentence.text)))
+                last.participants = list(dict.fromkeys(last.participants + who))
         found.extend(events)
         for event in events:
             context.seen.update(event.participants)
@@ -707,7 +706,7 @@ def _lasting(told: str, when):
     if when is None or when[1] is not None or days is None or len(when[0]) != 10:
         return when
     word = days.group(1).lower()
-    n = int(word) if word.isdigit() else NUMBERS.get(word, 1)
+    n = int(word) if word.isdigit() else NUMBER_WORDS[word]
     return when[0], (date.fromisoformat(when[0]) + timedelta(days=n - 1)).isoformat()
 
 

@@ -35,8 +35,9 @@ ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
 # "a member of the ...", "as head of the ...": lower case after an article
 ROLES_LC = rf"(?P<roles>(?:{_MOD}\s+)*(?i:member|head|chairman|deputy|director|coordinator|chief|observer)(?![\w-]){_COMPLEMENT})"
+_RANK_GRADE = r"(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)"
 RANK = (
-    r"(?:(?:(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)\s+)?"
+    rf"(?:(?:{_RANK_GRADE}\s+)?"
     r"(?:General|Admiral|Colonel|Cardinal|Archbishop|Ambassador|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)?"
 )
 # a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
@@ -227,9 +228,7 @@ def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole
     return out
 
 
-TRAILING_RANK = re.compile(
-    r"\s+(?:Major|Lieutenant|Colonel|Brigadier|Army|Vice|Rear)\s+(?:General|Admiral|Colonel)$"
-)
+TRAILING_RANK = re.compile(rf"\s+{_RANK_GRADE}\s+(?:General|Admiral|Colonel)$")
 
 
 def _posts(

@@ -81,14 +81,14 @@ class Rules:
             sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
             index_of = {id(s): i for i, s in enumerate(sentences)}
 
-        _mission_places(sentences, references, entities, PlaceRank(entities, self.gazetteer))
+        rank = PlaceRank(entities, self.gazetteer)
+        _mission_places(sentences, references, entities, rank)
 
         media = {
             k
             for k, e in entities.items()
             if e.kind == "organization" and MEDIA_WORDS.search(e.name) and not e.parent
         }
-        rank = PlaceRank(entities, self.gazetteer)
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
         for found in find_events(
             sentences, references, role_orgs, entities, media, rank, headlines
