@@ -41,20 +41,28 @@ _DATE_LINES = tuple(
 )
 _DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
 _TRAILING = re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+# every way news writes a month, to its number
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 
 
 def date_line(line: str, reference: date | None = None) -> date | None:
@@ -101,7 +109,7 @@ def year_for(month: int, day: int, reference: date) -> int:
 
 def _to_date(parts: dict[str, str | None], reference: date | None) -> date | None:
     day = parts.get("day")
-    month = _month_number(parts.get("month")) if parts.get("month") else parts.get("num")
+    month = month_number(parts.get("month") or "") if parts.get("month") else parts.get("num")
     if not (month and day):
         return None
     year = parts.get("year")
@@ -114,9 +122,6 @@ def _to_date(parts: dict[str, str | None], reference: date | None) -> date | Non
         return None
 
 
-def _month_number(word: str | None) -> int | None:
-    word = (word or "").lower().rstrip(".")
-    for number, name in enumerate(_MONTHS, start=1):
-        if word in (name, name[:3]) or (word == "sept" and number == 9):
-            return number
-    return None
+def month_number(word: str) -> int | None:
+    """ "March", "Mar.", "sept" → its number; None for a word that names no month."""
+    return MONTHS.get(word.lower().rstrip("."))

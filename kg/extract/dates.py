@@ -13,29 +13,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kg.datelines import date_line, dateline, trailing_date, year_for
+from kg.datelines import MONTHS, date_line, dateline, trailing_date, year_for
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 NUMBER_WORDS = {
     "one": 1,
@@ -52,7 +31,11 @@ NUMBER_WORDS = {
     "an": 1,
 }
 
-_MONTH = r"(?P<{}>(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?)"
+_MONTH_WORDS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_MONTH = rf"(?P<{{}}>{_MONTH_WORDS}\.?)"
 _DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"
 _DASH = r"\s*(?:-|–|—|to|until|till|through|and)\s*"
@@ -124,7 +107,6 @@ PATTERNS = [
         r"\bthe\s+(?:day\s+before|previous\s+day|eve)\b|\ba\s+day\s+(?:earlier|before)\b",
     ),
 ]
-_MONTH_WORDS = _MONTH.split(">", 1)[1].rsplit(r"\.?)", 1)[0]
 # (kind, pattern, whether it needs a month's name): most sentences name no month, and
 # skipping the patterns that need one halves the time dates take
 COMPILED = [
@@ -161,11 +143,7 @@ class DateMention:
 
 
 def _month(text: str) -> int:
-    return MONTHS[
-        text.lower().rstrip(".")[:3]
-        if text.lower().rstrip(".") not in MONTHS
-        else text.lower().rstrip(".")
-    ]
+    return MONTHS[text.lower().rstrip(".")]  # the patterns match month names only
 
 
 def _safe(y: int, m: int, d: int) -> date | None:

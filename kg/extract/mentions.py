@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.dates import MONTHS, WEEKDAYS
+from kg.datelines import MONTHS
+from kg.extract.dates import WEEKDAYS
 from kg.extract.gazetteer import Entry, Gazetteer, norm
 from kg.extract.names import (
     BODY_HEADS,
@@ -664,14 +665,10 @@ QUOTED_NAME = re.compile(
 def _quoted_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     out = []
     for m in QUOTED_NAME.finditer(_text(doc)):
-        start, end = m.span()
+        name = Mention(m.start(), m.end(), "organization", m.group(0), "pattern")
         # what spaCy or the gazetteer found inside stays nested; a name running across does not
-        if any(
-            k.start < end and start < k.end and not (start <= k.start and k.end <= end)
-            for k in mentions + out
-        ):
-            continue
-        out.append(Mention(start, end, "organization", m.group(0), "pattern"))
+        if not any(name.overlaps(k) and not k.inside(name) for k in mentions + out):
+            out.append(name)
     return out
 
 
