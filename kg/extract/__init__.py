@@ -19,8 +19,13 @@ def gazetteer_digest() -> str:
     return files_digest()
 
 
-# Bump when rules change, so unchanged articles are re-extracted.
-RULES_VERSION = "1"
+def rules_digest() -> str:
+    """The rule data and the extractor's code: changing either re-extracts articles."""
+    from kg.extract.lexicon import rules_digest as digest
+
+    return digest()
+
+
 BLANK_PREFIX = "blank:"
 
 
@@ -78,7 +83,7 @@ class Extractor:
         if self._given_nlp:
             meta = self._nlp.meta
             self._version = (
-                f"rules-{RULES_VERSION}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+                f"rules-{rules_digest()}/{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
                 f"/gazetteer-{gazetteer_digest()}"
             )
             return self._version
@@ -89,7 +94,7 @@ class Extractor:
         except metadata.PackageNotFoundError:
             model_version = "local"
         self._version = (
-            f"rules-{RULES_VERSION}/{self.model}-{model_version}/gazetteer-{gazetteer_digest()}"
+            f"rules-{rules_digest()}/{self.model}-{model_version}/gazetteer-{gazetteer_digest()}"
         )
         return self._version
 

@@ -9,39 +9,35 @@ from __future__ import annotations
 
 import re
 
+from kg.extract import lexicon
 from kg.extract.dates import NUMBER_WORDS
 from kg.extract.roles import ROLE
 
-MEETING_WORDS = (
-    r"met|meet|meets|meeting|meetings|talks|conversation|(?:tele)?phone\s+(?:call|conversation)|"
-    r"(?:spoke|speaks|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone|"
-    r"call|videoconference|video\s+conference|video\s+link|session|summit|debate|conference|"
-    r"briefing|briefed|consultations|forum|round\s+table|roundtable|negotiations|presided\s+over|"
-    r"received|receives|hosted|welcomed|welcomes|discussion|exchange\s+of\s+views|sitting|"
-    r"held\s+a\s+meeting|"
-    r"addressed|address|convene|convenes|convened|"
-    r"(?:presented|reported)(?=[^.;⟦]{0,60}\bto\s+(?:the\s+)?⟦O\d+⟧)"
+
+def _phrases(event: str | None = None, flag: str | None = None) -> list[str]:
+    """Phrases of triggers.tsv for one kind of event and/or with one flag."""
+    return [
+        row["phrase"]
+        for row in lexicon.table("triggers.tsv")
+        if (event is None or row["event"] == event)
+        and (flag is None or flag in row["flags"].split(","))
+    ]
+
+
+_TO_BODY = _phrases("Meeting", "to-body")
+# "presented its report to the Council" is a sitting; "reported progress" is not
+_BEFORE_BODY = r"(?=[^.;⟦]{0,60}\bto\s+(?:the\s+)?⟦O\d+⟧)"
+MEETING_WORDS = "|".join(
+    [lexicon.phrase_regex([p for p in _phrases("Meeting") if p not in _TO_BODY])]
+    + [rf"(?:{lexicon.phrase_regex([p])}){_BEFORE_BODY}" for p in _TO_BODY]
 )
-VISIT_WORDS = (
-    r"visit|visits|visited|visiting|working\s+trip|trip|arrived|arrives|arriving|toured|"
-    r"came\s+to|comes\s+to|travell?ed\s+to|travels\s+to|travel\s+to|went\s+to|"
-    r"paid\s+(?:a|an)\s+(?:[\w-]+\s+)?visit"
-)
+VISIT_WORDS = lexicon.phrase_regex(_phrases("Visit"))
 TRIGGER = re.compile(
     rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
 )
 # Triggers that report one party meeting others in turn.
-ONE_TO_ONE = re.compile(
-    r"^(?:met|meet|meets|meeting|meetings|talks|received|receives|welcomed|welcomes|"
-    r"(?:spoke|speaks|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone|"
-    r"consultations|conversation|discussion)$",
-    re.IGNORECASE,
-)
-TOGETHER = re.compile(
-    r"\b(?:trilateral|tripartite|joint|together|session|summit|debate|forum|"
-    r"round\s*table|conference|meeting\s+of|sitting)\b",
-    re.IGNORECASE,
-)
+ONE_TO_ONE = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'one-to-one'))})$", re.I)
+TOGETHER = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='together'))})\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
     r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
@@ -188,11 +184,7 @@ REPORTED_ON = re.compile(
 JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
 BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
 DATELINE_SLOTS = re.compile(r"^\s*((?:⟦[OLM]\d+⟧\s*,\s*)+)[^⟦]{0,25}?[—–]")
-GATHERING = re.compile(
-    r"^(?:round\s+table|roundtable|conference|forum|seminar|session|summit|meeting|briefing|"
-    r"consultations|debate)$",
-    re.IGNORECASE,
-)
+GATHERING = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'gathering'))})$", re.I)
 AROUND = re.compile(
     r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins|eve)\s+of|during)\s+"
     r"the\s+(?:[\w-]+\s+){0,2}$",

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.extract import lexicon
 from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
 from kg.extract.sentences import Sentence
 
@@ -317,11 +318,7 @@ def find_ministers(sentences: list[Sentence], entities, gazetteer) -> Iterator[F
 
 # "the head of the CIS Executive Committee", "the Secretary General", "the CSTO Press
 # Secretary" without a name: the one person the article gives that post
-LEADERS = {
-    "Secretary General", "Executive Secretary", "Chairman", "Chairwoman", "Chairperson",
-    "Chair", "Head", "President", "Director", "Director General", "Chief", "Head of Mission",
-    "Chief Monitor", "Commander", "Force Commander", "Leader",
-}
+LEADERS = set(lexicon.words("names.tsv", "leader"))
 TITLE_REFERENCE = re.compile(
     rf"\b[Tt]he\s+(?:(?:new|current|incoming)\s+)?(?:(?P<org>{ORG})\s+)?(?P<roles>{ROLE}(?:\s+and\s+{ROLE})*|[Hh]ead|[Ll]eader|[Cc]hief)"
     rf"(?:{OF}(?P<org2>{ORG}))?(?![\w-])(?!\s*,?\s*(?:{RANK})?⟦P)(?!{OF})"
@@ -359,11 +356,8 @@ def title_references(sentences: list[Sentence], posts: list[FoundRole]):
 
 # Posts of an international secretariat: a bare "Secretary-General Vladimir Norov" on an SCO
 # page is the SCO's; an Under-Secretary-General is the United Nations'.
-SECRETARIAT_POSTS = {
-    "Secretary General", "Deputy Secretary General", "Acting Secretary General",
-    "Executive Secretary", "Deputy Executive Secretary", "First Deputy Secretary General",
-}
-UN_POSTS = ("Under Secretary General", "Assistant Secretary General")
+SECRETARIAT_POSTS = set(lexicon.words("names.tsv", "secretariat-post"))
+UN_POSTS = tuple(lexicon.words("names.tsv", "un-post"))
 
 
 def find_implied(sentences: list[Sentence], found: list[FoundRole], entities) -> Iterator[FoundRole]:
