@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from kg.explain import explain
-from kg.extract import Extractor
+from kg.extract import Extractor, lexicon
 from kg.facts import Document, Extraction
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ RULES = {
     "role-minister",
     "role-its",
     "event-attended",
-}
+} | {entry["id"] for entry in lexicon.patterns("posts.jsonl")}
 
 
 @pytest.fixture(scope="module")

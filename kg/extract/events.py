@@ -107,6 +107,7 @@ class FoundEvent:
     rule: str = ""
     confidence: float = 0.6
     subject: list[str] = field(default_factory=list)  # the parties before the trigger
+    offset: int = -1  # where the trigger word starts in the document
 
 
 @dataclass
@@ -751,6 +752,7 @@ def _event(kind, sentence, trigger, participants, when, place, rule, subject) ->
         rule,
         round(confidence, 2),
         list(subject),
+        sentence.offset(trigger.start()),
     )
 
 

@@ -154,13 +154,16 @@ class MentionFinder:
                     exact.add(entry.id, [tokenizer(form.upper())])
         self._matchers = (exact, folded)
 
-    def find(self, doc: Doc) -> list[Mention]:
+    def find(self, doc: Doc, people: list = ()) -> list[Mention]:
+        """The document's mentions; ``people`` are tokens the parse says name a person
+        (the subject of "was appointed Head of X"), for names the tagger got wrong."""
         mentions = self._gazetteer(doc)
         mentions += _acronym_definitions(doc, mentions)
         mentions += _built_names(doc, mentions, self.gazetteer)
         mentions += _initialed_names(doc, mentions)
         mentions += _quoted_names(doc, mentions)
         mentions += _ner(doc, mentions, self.gazetteer)
+        mentions = _people_of_constructions(doc, mentions, people, self.gazetteer)
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
         _extend_given_names(doc, mentions, self.gazetteer)
@@ -858,6 +861,47 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
             taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
     return out
+
+
+def _people_of_constructions(
+    doc: Doc, mentions: list[Mention], people: list, gazetteer: Gazetteer
+) -> list[Mention]:
+    """A name in a person's place in a post construction is a person ("Ana Kovac was
+    confirmed as ..."), even where the tagger took it for a place or nothing."""
+    out = list(mentions)
+    for token in people:
+        span = _name_around(doc, token)
+        if span is None or len(span) < 2 or not _looks_like_person(span.text, gazetteer):
+            continue
+        start, end = span.start_char, span.end_char
+        overlapping = [m for m in out if m.start < end and start < m.end]
+        if any(m.kind == "person" or m.source != "ner" for m in overlapping):
+            continue
+        out = [m for m in out if m not in overlapping]
+        out.append(Mention(start, end, "person", span.text, "construction"))
+    return out
+
+
+def _name_around(doc: Doc, token):
+    """The run of capitalized proper nouns around a token, short of titles and honorifics
+    ("Karl Brandt" in "named Karl Brandt Secretary General")."""
+
+    def name_word(t) -> bool:
+        lower = t.lower_.rstrip(".")
+        return (
+            t.pos_ == "PROPN"
+            and t.text[:1].isupper()
+            and lower not in ROLE_WORDS | HONORIFICS | MODIFIER_WORDS
+        )
+
+    if not name_word(token):
+        return None
+    first = last = token.i
+    while first > 0 and name_word(doc[first - 1]):
+        first -= 1
+    while last + 1 < len(doc) and name_word(doc[last + 1]):
+        last += 1
+    return doc[first : last + 1]
 
 
 def _coverage(length: int, mentions: list[Mention]) -> bytearray:

@@ -152,6 +152,7 @@ class FoundRole:
     former: bool
     rule: str
     sentence: Sentence
+    confidence: float | None = None  # None: the rule's in CONFIDENCE
 
 
 def _split_roles(text: str) -> list[tuple[str, bool]]:
@@ -242,14 +243,22 @@ def _posts(
 ) -> Iterator[FoundRole]:
     person = person_mention or sentence.slot(person_token)
     organization = sentence.slot(org_token)
+    for label, former in post_labels(roles):
+        yield FoundRole(person.key, label, organization.key, former, rule, sentence)
+
+
+def post_labels(roles: str) -> list[tuple[str, bool]]:
+    """(label, former) of each post a title names: "Head of Mission and Force Commander"
+    is two posts; "Assistant to the President and Secretary of X" only the last is X's."""
     parts = _split_roles(roles)
+    out = []
     for i, (part, own_complement) in enumerate(parts):
         if own_complement and i < len(parts) - 1:
             continue  # "Assistant to the President and Secretary of X": X is not the President's
         former = bool(re.match(r"(?:former|ex-)\b", part, re.IGNORECASE))
         part = TRAILING_RANK.sub("", part)  # "Force Commander Major General": the rank is no post
-        label = role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part))
-        yield FoundRole(person.key, label, organization.key, former, rule, sentence)
+        out.append((role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part)), former))
+    return out
 
 
 # "Russian Deputy Foreign Minister X", "X, Tajikistan's Minister of Foreign Affairs": a post in

@@ -9,13 +9,16 @@ fact its evidence: the sentence, the rule, a confidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 from itertools import chain
 
 from kg.extract import gazetteer as gazetteers
+from kg.extract.appointments import find_posts, handed_over, people
 from kg.extract.dates import line_date
 from kg.extract.events import find_events
 from kg.extract.mentions import Mention, MentionFinder, group
+from kg.extract.modality import Modality
 from kg.extract.roles import (
     CONFIDENCE,
     find_implied,
@@ -24,6 +27,7 @@ from kg.extract.roles import (
     title_references,
 )
 from kg.extract.sentences import Sentence, slotted
+from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
 DATELINE_CITY = re.compile(r"^\s*(⟦L\d+⟧)\s*(?:,|—|–|-)")
@@ -41,76 +45,85 @@ class Rules:
     def __init__(self, nlp, gazetteer: gazetteers.Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or gazetteers.default()
         self.finder = MentionFinder(self.gazetteer, nlp)
+        self.post_constructions = Constructions(nlp.vocab, "posts.jsonl")
+        self.modality = Modality()
 
     def extract(self, document: Document, doc) -> Extraction:
-        mentions = self.finder.find(doc)
+        matches = self.post_constructions(doc)
+        mentions = self.finder.find(doc, people(matches))
         entities = group(mentions, self.gazetteer)
         slots = mentions + _back_references(document.text, mentions, entities)
         sentences, references, datelines = self._sentences(document, doc, slots)
         extraction = Extraction(document=document, entities=entities)
-
-        role_orgs: dict[int, set[str]] = {}
-        seen = set()
+        posts = self._posts(doc, sentences, slots, entities, matches)
+        # parties left out of each sentence's events: bodies named in titles, absentees
+        excluded: dict[int, set[str]] = {}
         index_of = {id(s): i for i, s in enumerate(sentences)}
-        found_roles = list(
-            chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
-        )
-        found_roles += find_implied(sentences, found_roles, entities)
-        for found in found_roles:
-            if found.person == found.organization or not found.person or not found.organization:
-                continue
-            role_orgs.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
+        for found in posts:
+            excluded.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
+        for index, key in self._absentees(doc, sentences, slots):
+            excluded.setdefault(index, set()).add(key)
+        for found in posts:
             _board_post(found, entities)
-            identity = (found.person, found.role, found.organization)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            extraction.memberships.append(
-                Membership(
-                    person=found.person,
-                    role=found.role,
-                    organization=found.organization,
-                    former=found.former,
-                    evidence=Evidence(_span(found.sentence), found.rule, CONFIDENCE[found.rule]),
-                )
-            )
+        extraction.memberships = _memberships(posts)
 
         # "the head of the CIS Executive Committee" names its holder for the event rules
-        holders = _post_holders(document.text, sentences, found_roles)
+        holders = _post_holders(document.text, sentences, posts)
         if holders:
             sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
-            index_of = {id(s): i for i, s in enumerate(sentences)}
-
         rank = PlaceRank(entities, self.gazetteer)
         _mission_places(sentences, references, entities, rank)
-
         media = {
             k
             for k, e in entities.items()
             if e.kind == "organization" and MEDIA_WORDS.search(e.name) and not e.parent
         }
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
-        for found in find_events(
-            sentences, references, role_orgs, entities, media, rank, headlines
-        ):
-            index = index_of[id(found.sentence)]
+        found = find_events(sentences, references, excluded, entities, media, rank, headlines)
+        index_of = {id(s): i for i, s in enumerate(sentences)}
+        for event in self._real(doc, found):
+            index = index_of[id(event.sentence)]
             day = references[index].isoformat() if references[index] else None
-            if found.place is None and found.start == day and found.end is None:
+            if event.place is None and event.start == day and event.end is None:
                 # "YEREVAN, June 21 – ...": the dateline city, for what happened that day
-                found.place = datelines[index]
-            extraction.events.append(
-                Event(
-                    kind=found.kind,
-                    participants=found.participants,
-                    start=found.start,
-                    end=found.end,
-                    place=found.place,
-                    label=found.trigger.lower(),
-                    evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
-                )
-            )
+                event.place = datelines[index]
+            extraction.events.append(_event_fact(event))
         _drop_boards_named_only_in_titles(extraction)
         return extraction
+
+    def _posts(self, doc, sentences: list[Sentence], slots, entities, matches) -> list:
+        """Posts from every construction: titles around names, then verbs of appointment and
+        succession over the parse, then titles whose body the article implies."""
+        found = list(
+            chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
+        )
+        told, successions = find_posts(doc, sentences, slots, matches)
+        found += told
+        found += find_implied(sentences, found, entities)
+        found += list(handed_over(successions, found))
+        return [f for f in found if f.person and f.organization and f.person != f.organization]
+
+    def _absentees(self, doc, sentences: list[Sentence], slots):
+        """(sentence index, entity key) of those who "did not attend" or "stayed away"."""
+        index = MentionIndex(doc, slots)
+        starts = [s.start for s in sentences]
+        for token in self.modality.absentees(doc):
+            mention = index.at(token)
+            position = bisect_right(starts, token.idx) - 1
+            if mention is not None and position >= 0:
+                yield position, mention.key
+
+    def _real(self, doc, events: list) -> list:
+        """The events that happened or are scheduled: not cancelled, denied, negated or
+        hypothetical (read along the parse from the trigger word)."""
+        if not doc.has_annotation("DEP"):
+            return events
+        kept = []
+        for event in events:
+            span = doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
+            if span is None or self.modality.unreal_reason(span[0]) is None:
+                kept.append(event)
+        return kept
 
     def _sentences(
         self, document: Document, doc, mentions
@@ -139,6 +152,39 @@ class Rules:
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
+
+
+def _memberships(posts) -> list[Membership]:
+    """One membership per (person, post, body), with the evidence of its first telling."""
+    out, seen = [], set()
+    for found in posts:
+        identity = (found.person, found.role, found.organization)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        confidence = found.confidence or CONFIDENCE[found.rule]
+        out.append(
+            Membership(
+                person=found.person,
+                role=found.role,
+                organization=found.organization,
+                former=found.former,
+                evidence=Evidence(_span(found.sentence), found.rule, confidence),
+            )
+        )
+    return out
+
+
+def _event_fact(found) -> Event:
+    return Event(
+        kind=found.kind,
+        participants=found.participants,
+        start=found.start,
+        end=found.end,
+        place=found.place,
+        label=found.trigger.lower(),
+        evidence=Evidence(_span(found.sentence), found.rule, found.confidence),
+    )
 
 
 def _post_holders(text: str, sentences: list[Sentence], posts) -> list[Mention]:

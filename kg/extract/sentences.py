@@ -49,6 +49,19 @@ class Sentence:
             shift = mention.end - m.end()
         return position + shift
 
+    def position(self, offset: int) -> int | None:
+        """A character offset in the document → its position in the slotted text (None
+        when it falls inside a slot)."""
+        shift = self.start
+        for m in SLOT.finditer(self.text):
+            mention = self.slots[int(m.group(2))]
+            if offset < mention.start:
+                break
+            if offset < mention.end:
+                return None
+            shift = mention.end - m.end()
+        return offset - shift
+
 
 def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:
     """The sentence text[start:end] with each top-level mention inside it as a slot."""

@@ -1,0 +1,149 @@
+"""Posts told by a verb: appointments, elections, confirmations, successions, over the parse.
+
+The constructions are data (``data/posts.jsonl``, run by ``syntax.Constructions``);
+this module turns a match into posts. The person and the title come from the match;
+the title's body from its own words ("Head of the EU Delegation", "SCO Deputy
+Secretary-General") or, for "its new Chairperson", from the body that named them.
+A successor's post that the clause does not name is the one the article gives the
+successor elsewhere; the predecessor held it before (``former``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract.mentions import Mention
+from kg.extract.roles import ORG, ROLE, FoundRole, post_labels
+from kg.extract.sentences import Sentence
+from kg.extract.syntax import Match, MentionIndex
+
+TITLE = re.compile(rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)")
+TITLE_ANY_CASE = re.compile(TITLE.pattern, re.IGNORECASE)
+OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
+BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
+
+
+@dataclass
+class Succession:
+    """A successor and a predecessor whose post the clause leaves unnamed."""
+
+    successor: str
+    predecessor: str
+    sentence: Sentence
+    rule: str
+    confidence: float
+
+
+def people(matches: list[Match]) -> list:
+    """The tokens the matches put in a person's place."""
+    return [m.tokens[k] for m in matches for k in ("person", "predecessor") if k in m.tokens]
+
+
+def find_posts(
+    doc, sentences: list[Sentence], mentions: list[Mention], matches: list[Match]
+) -> tuple[list[FoundRole], list[Succession]]:
+    """Posts from the post constructions' matches, and successions still to be given a post."""
+    index = MentionIndex(doc, mentions)
+    starts = [s.start for s in sentences]
+    posts: list[FoundRole] = []
+    successions: list[Succession] = []
+    for match in matches:
+        person = index.at(match.tokens["person"], "person")
+        anchor = match.tokens.get("verb", match.tokens["person"])
+        position = bisect_right(starts, anchor.idx) - 1
+        if person is None or position < 0:
+            continue
+        sentence = sentences[position]
+        predecessor = _predecessor(match, index)
+        found = list(_titled(sentence, match, index, person))
+        posts += found
+        if predecessor is not None and predecessor.key != person.key:
+            posts += [_former(p, predecessor.key) for p in found]
+            if not found:
+                successions.append(
+                    Succession(person.key, predecessor.key, sentence, match.id, match.confidence)
+                )
+    return posts, successions
+
+
+def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterator[FoundRole]:
+    """The predecessor's former post: the one post the article gives the successor."""
+    for succession in successions:
+        held = {
+            (p.role, p.organization)
+            for p in posts
+            if p.person == succession.successor and not p.former
+        }
+        if len(held) == 1:
+            role, organization = held.pop()
+            yield FoundRole(
+                succession.predecessor,
+                role,
+                organization,
+                True,
+                succession.rule,
+                succession.sentence,
+                succession.confidence,
+            )
+
+
+def _predecessor(match: Match, index: MentionIndex) -> Mention | None:
+    token = match.tokens.get("predecessor")
+    return index.at(token, "person") if token is not None else None
+
+
+def _former(post: FoundRole, person: str) -> FoundRole:
+    return FoundRole(
+        person, post.role, post.organization, True, post.rule, post.sentence, post.confidence
+    )
+
+
+def _titled(
+    sentence: Sentence, match: Match, index: MentionIndex, person: Mention
+) -> Iterator[FoundRole]:
+    """The posts the match's title names, in the body its words (or "its") point to."""
+    token = match.tokens.get("title")
+    position = sentence.position(token.idx) if token is not None else None
+    if position is None:
+        return
+    pattern = TITLE if token.text[:1].isupper() else TITLE_ANY_CASE
+    title = next(
+        (m for m in pattern.finditer(sentence.text) if m.start() <= position < m.end()), None
+    )
+    if title is None:
+        return
+    body = _body(sentence, title, match, index)
+    if body is None or body == person.key:
+        return
+    for label, former in post_labels(title.group("roles")):
+        yield FoundRole(
+            person.key, label, body, former, match.id, sentence, match.confidence
+        )
+
+
+def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex) -> str | None:
+    text = sentence.text
+    after = BODY_AFTER.match(text[title.end() :])
+    if after:
+        return sentence.slot(after.group("org")).key
+    before = BODY_BEFORE.search(text[: title.start()])
+    if before:
+        return sentence.slot(before.group("org")).key
+    verb = match.tokens.get("verb")
+    if verb is not None and verb.dep_ != "relcl" and not match.id.startswith("succession"):
+        # "The Council named Petra Novak its new Chairperson", "The CSTO appointed X as
+        # Press Secretary": the body that named her
+        if verb.dep_ == "acl":
+            body = index.at(verb.head)
+            if body is not None and body.kind in ("organization", "mission"):
+                return body.key
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                body = index.at(child)
+                if body is not None and body.kind in ("organization", "mission"):
+                    return body.key
+    return None

@@ -1,0 +1,86 @@
+"""Whether a gathering really happened: read along the parse from its trigger word.
+
+"The summit was postponed", "no meeting took place", "the two did not meet", "the
+minister could visit Baku if invited", "denied reports of talks": no event. "Xi did
+not attend the summit", "Turkmenistan stayed away": the summit happened, without
+them. The cue words are data (``data/modality.tsv``); this module knows only how far
+a cue reaches: from the trigger up its chain of heads to the verb of its clause
+(through "to"-infinitives: "decided to postpone the visit"), but not out of a
+prepositional phrase ("they may meet at the summit" says nothing of the summit).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract import lexicon
+
+# where a clause ends: a cue above it belongs to another clause
+CLAUSE = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj"}
+
+
+def _cues(kind: str) -> set[str]:
+    return {w.lower() for w in lexicon.words("modality.tsv", kind)}
+
+
+class Modality:
+    """The cue lists, read once."""
+
+    def __init__(self) -> None:
+        self.unreal = {k: _cues(k) for k in ("cancelled", "denied", "hypothetical")}
+        self.modal, self.condition = _cues("modal"), _cues("condition")
+        self.occurs, self.attends = _cues("occurs"), _cues("attends")
+        self.absent, self.negation = _cues("absent"), _cues("negation")
+
+    def unreal_reason(self, trigger: Token) -> str | None:
+        """Why the gathering named by ``trigger`` is no event (None: it is one)."""
+        for node in _clause_chain(trigger):
+            for kind, words in self.unreal.items():
+                if _says(node, words):
+                    return kind
+            negated = self._negated(node)
+            if negated and (node is trigger or node.lower_ in self.occurs):
+                return "negated"
+            if any(c.dep_ == "aux" and c.lower_ in self.modal for c in node.children):
+                return "hypothetical"
+            if any(c.dep_ == "mark" and c.lower_ in self.condition for c in node.children):
+                return "hypothetical"
+        return None
+
+    def absentees(self, sentence_tokens) -> list[Token]:
+        """Subjects who did not take part: "did not attend", "stayed away from"."""
+        out = []
+        for token in sentence_tokens:
+            staying_away = _says(token, self.absent)
+            not_attending = token.lower_ in self.attends and self._negated(token)
+            if staying_away or not_attending:
+                out += [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return out
+
+    def _negated(self, node: Token) -> bool:
+        return any(
+            c.dep_ in ("neg", "det") and c.lower_ in self.negation for c in node.children
+        )
+
+
+def _says(node: Token, words: set[str]) -> bool:
+    """The node is one of the words, alone or with its particle ("called off")."""
+    if node.lower_ in words:
+        return True
+    return any(
+        c.dep_ in ("prt", "advmod") and f"{node.lower_} {c.lower_}" in words for c in node.children
+    )
+
+
+def _clause_chain(token: Token):
+    """The token and its heads up to the verb of its clause."""
+    node = token
+    for _ in range(8):
+        yield node
+        if node.head is node:
+            return
+        if node.dep_ in CLAUSE and node is not token:
+            return
+        if node.dep_ == "pobj" and node.head.lower_ != "of":
+            return  # "may meet at the summit": the summit is real either way
+        node = node.head

@@ -1,0 +1,107 @@
+"""Constructions over the dependency parse, kept as data and run with spaCy's DependencyMatcher.
+
+Each line of a pattern file (``data/posts.jsonl``, ``data/events.jsonl``) is one
+construction: an ``id`` (what ``--explain`` and ``kgo:extractedBy`` name), an
+``example`` sentence, a ``confidence`` and a DependencyMatcher ``pattern`` whose
+nodes are named after their part ("person", "title", "predecessor"...). A value
+"@kind" stands for the words of that kind in the TSV vocabularies, so one list of
+appointment verbs serves every pattern. Pipelines without a parser get no matches:
+the rules over slotted text still run (the plain fallback).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+
+from kg.extract import lexicon
+
+if TYPE_CHECKING:
+    from kg.extract.mentions import Mention
+
+VOCABULARIES = ("appointments.tsv", "modality.tsv", "triggers.tsv")
+
+
+def _expand(value):
+    """The pattern with every "@kind" replaced by its word list."""
+    if isinstance(value, str) and value.startswith("@"):
+        kind = value[1:]
+        found = [w for name in VOCABULARIES for w in _words(name, kind)]
+        if not found:
+            raise lexicon.ExtractionError(
+                f"a pattern names the vocabulary {value!r}, which no rule file defines",
+                f"add rows of kind {kind!r} to one of {', '.join(VOCABULARIES)}",
+            )
+        return found
+    if isinstance(value, dict):
+        return {k: _expand(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v) for v in value]
+    return value
+
+
+def _words(name: str, kind: str) -> list[str]:
+    rows = lexicon.table(name)
+    if not rows:
+        return []
+    column = "kind" if "kind" in rows[0] else "flags"
+    return [w.lower() for w in lexicon.words(name, kind, column)]
+
+
+@dataclass
+class Match:
+    entry: dict  # the pattern file's line
+    tokens: dict[str, Token]  # its nodes by name
+
+    @property
+    def id(self) -> str:
+        return self.entry["id"]
+
+    @property
+    def confidence(self) -> float:
+        return float(self.entry.get("confidence", 0.7))
+
+
+class Constructions:
+    """The constructions of one pattern file, matched against parsed documents."""
+
+    def __init__(self, vocab, name: str) -> None:
+        self.entries = {e["id"]: e for e in lexicon.patterns(name)}
+        self.matcher = DependencyMatcher(vocab)
+        for key, entry in self.entries.items():
+            try:
+                self.matcher.add(key, [_expand(entry["pattern"])])
+            except (ValueError, KeyError) as error:
+                raise lexicon.ExtractionError(
+                    f"{lexicon.path_of(name)}: pattern {key!r} is not a valid"
+                    f" DependencyMatcher pattern: {str(error).splitlines()[0]}",
+                    "see https://spacy.io/usage/rule-based-matching#dependencymatcher",
+                ) from None
+
+    def __call__(self, doc: Doc) -> list[Match]:
+        if not doc.has_annotation("DEP"):
+            return []
+        out = []
+        for key, token_ids in self.matcher(doc):
+            entry = self.entries[doc.vocab.strings[key]]
+            names = [node["RIGHT_ID"] for node in entry["pattern"]]
+            out.append(Match(entry, {n: doc[i] for n, i in zip(names, token_ids, strict=True)}))
+        return sorted(out, key=lambda m: min(t.i for t in m.tokens.values()))
+
+
+class MentionIndex:
+    """The mention each token falls in (the outermost, so "CSTO Joint Staff", not "CSTO")."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
+        self.by_token: dict[int, Mention] = {}
+        for mention in sorted(mentions, key=lambda m: m.end - m.start):
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            for token in span or ():
+                self.by_token[token.i] = mention
+
+    def at(self, token: Token, kind: str | None = None) -> Mention | None:
+        mention = self.by_token.get(token.i)
+        return mention if mention is not None and (kind is None or mention.kind == kind) else None
