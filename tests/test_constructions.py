@@ -131,7 +131,8 @@ def test_construction_on_a_hand_built_parse(case) -> None:
     bound = [{k: t.text for k, t in m.tokens.items()} for m in matches if m.id == pattern]
     assert nodes in bound, [(m.id, m.tokens) for m in matches]
     # without a parse, the plain fallback: no constructions, no error
-    assert Constructions(nlp.vocab, "posts.jsonl")(nlp("The Council named Novak Chairperson.")) == []
+    unparsed = nlp("The Council named Novak Chairperson.")
+    assert Constructions(nlp.vocab, "posts.jsonl")(unparsed) == []
 
 
 @pytest.mark.parametrize("case", POST_CASES, ids=[c[0] for c in POST_CASES])

@@ -12,6 +12,7 @@ import pytest
 
 from kg.explain import explain
 from kg.extract import Extractor, lexicon
+from kg.extract.roles import PATTERNS
 from kg.facts import Document, Extraction
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,7 @@ RULES = {
     "role-minister",
     "role-its",
     "event-attended",
-} | {entry["id"] for entry in lexicon.patterns("posts.jsonl")}
+} | {entry["id"] for entry in lexicon.patterns("posts.jsonl")} | {name for name, _ in PATTERNS}
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import kg_process
+
 from kg.extract import lexicon
 
 KINDS = {

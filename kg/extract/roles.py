@@ -56,7 +56,7 @@ PATTERNS = [
         rf"(?:(?P<mod>{_MOD}|[Ff]ormer|ex-)\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+"
         rf"{OTHER_TITLE}{RANK}{PERSON}",
     ),
-    ("role-prenominal", rf"(?P<org>{ORG})\s+{ROLES_LC}\s+{PERSON}"),
+    ("role-prenominal-lowercase", rf"(?P<org>{ORG})\s+{ROLES_LC}\s+{PERSON}"),
     (
         "role-of-org",
         rf"{ROLES}{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})(?:\s*\(\s*⟦[OM]\d+⟧\s*\))?\s*,?\s+"
@@ -68,29 +68,29 @@ PATTERNS = [
         rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
     ),
     ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
-    ("role-apposition", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
+    ("role-apposition-lowercase", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
     (
-        "role-of-org",
+        "role-of-org-lowercase",
         rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}{RANK}{PERSON}",
     ),
     (
-        "role-apposition",
+        "role-apposition-second-body",
         rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE}{OF}⟦[OM]\d+⟧\s*(?:–|—|-|\band)\s*(?P<org>{ORG})\s+{ROLES}",
     ),
     (
-        "role-as",
+        "role-as-lowercase",
         rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES_LC}{OF}(?P<org>{ORG})",
     ),
 ]
 PATTERNS += [
     # "Special Co-ordinator Elona Hoxha-Gjoka of the OSCE Parliamentary Assembly"
     (
-        "role-of-org",
+        "role-title-name-of-org",
         rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}\s+of\s+the\s+(?P<org>{ORG})",
     ),
     # "The mission was headed by Ambassador Tana de Zulueta"
     (
-        "role-of-org",
+        "role-headed-by",
         rf"(?P<org>{ORG})\s+(?:was|is|will\s+be)\s+(?P<roles>headed|led)\s+by\s+{RANK}{PERSON}",
     ),
     # "The CIS Observer Mission ... has begun its work, its head, First Deputy Chairman of the
@@ -103,26 +103,26 @@ PATTERNS += [
     ),
     # "A delegation of the OSCE Parliamentary Assembly led by its President, Pia Kauma"
     (
-        "role-of-org",
+        "role-led-by-its",
         rf"(?P<org>{ORG})[^⟦.;]{{0,40}}?\b(?:led|headed|chaired)\s+by\s+its\s+{ROLES}\s*,?\s+"
         rf"{RANK}{PERSON}",
     ),
     # "Nikolay Podguzov, who has just become Chairman of the Board of the Eurasian Development Bank"
     (
-        "role-as",
+        "role-who-became",
         rf"{PERSON}\s*,?\s+who\s+(?:has\s+|had\s+)?(?:just\s+|recently\s+)?(?:become|became|is|was|"
         rf"has\s+been|was\s+appointed|was\s+elected|serves\s+as)\s+(?:the\s+)?(?:new\s+)?{ROLES}{OF}"
         rf"(?P<org>{ORG})",
     ),
     # "Mankeur Ndiaye, Special Representative of the UN Secretary-General": a post in the UN
     (
-        "role-apposition",
+        "role-representative-of-boss",
         rf"{PERSON}\s*,\s*(?:the\s+)?(?P<roles>(?:{_MOD}\s+)*(?:Representative|Envoy|Adviser|Advisor))"
         rf"\s+of\s+the\s+(?P<org>{ORG})\s+(?P<boss>Secretary[- ]General)",
     ),
     # "..., Special Representative of the UN Secretary-General and Head of MINUSCA"
     (
-        "role-apposition",
+        "role-apposition-and-second",
         rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE}[^⟦;.]{{0,40}}(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+"
         rf"(?P<roles2>{ROLE}){OF}(?P<org>{ORG})",
     ),
@@ -131,7 +131,20 @@ COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 BARE_TITLE = re.compile(rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}")
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
 ONLY_PERSON = re.compile(rf"^\s*{PERSON}\s*(?:\n|$)")
+# each pattern above is named for what it reads (``--explain`` and kgo:extractedBy give
+# the name); its confidence is its family's
 CONFIDENCE = {
+    "role-prenominal-lowercase": 0.9,
+    "role-of-org-lowercase": 0.9,
+    "role-title-name-of-org": 0.9,
+    "role-headed-by": 0.9,
+    "role-led-by-its": 0.9,
+    "role-apposition-lowercase": 0.85,
+    "role-apposition-second-body": 0.85,
+    "role-representative-of-boss": 0.85,
+    "role-apposition-and-second": 0.85,
+    "role-as-lowercase": 0.8,
+    "role-who-became": 0.8,
     "role-prenominal": 0.9,
     "role-of-org": 0.9,
     "role-apposition": 0.85,
