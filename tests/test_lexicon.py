@@ -72,15 +72,15 @@ def test_changing_a_trigger_reextracts_on_the_next_ingest(tmp_path: Path) -> Non
     meetings = ("query", "--store", str(store), "--format", "csv",
                 "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/newskg/ontology#Meeting> }")
 
-    first = kg_process("ingest", str(article), "--store", str(store), "--model", "blank:en", env=env)
+    ingest = ("ingest", str(article), "--store", str(store), "--model", "blank:en")
+    first = kg_process(*ingest, env=env)
     assert b"stored 1" in first.stderr + first.stdout, first
     assert kg_process(*meetings, env=env).stdout.split() == [b"n", b"0"]
-    again = kg_process("ingest", str(article), "--store", str(store), "--model", "blank:en", env=env)
+    again = kg_process(*ingest, env=env)
     assert b"skipped 1" in again.stderr + again.stdout, again  # same rules: nothing to do
 
     with (rules / "triggers.tsv").open("a", encoding="utf-8") as table:
         table.write("parleyed\tMeeting\tone-to-one\n")
-    changed = kg_process("ingest", str(article), "--store", str(store), "--model", "blank:en",
-                         env=env)
+    changed = kg_process(*ingest, env=env)
     assert b"stored 1" in changed.stderr + changed.stdout, changed
     assert kg_process(*meetings, env=env).stdout.split() == [b"n", b"1"]
