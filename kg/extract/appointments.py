@@ -52,7 +52,7 @@ def find_posts(
     posts: list[FoundRole] = []
     successions: list[Succession] = []
     for match in matches:
-        person = index.at(match.tokens["person"], "person")
+        person = _person(match.tokens["person"], index)
         anchor = match.tokens.get("verb", match.tokens["person"])
         position = bisect_right(starts, anchor.idx) - 1
         if person is None or position < 0:
@@ -89,6 +89,16 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
                 succession.sentence,
                 succession.confidence,
             )
+
+
+PRONOUNS = {"he", "she"}
+
+
+def _person(token, index: MentionIndex) -> Mention | None:
+    """The person a token names; "he" or "she" is the last person named as a subject."""
+    if token.lower_ in PRONOUNS:
+        return index.subject_before(token)
+    return index.at(token, "person")
 
 
 def _predecessor(match: Match, index: MentionIndex) -> Mention | None:

@@ -34,8 +34,8 @@ _COMPLEMENT = (
 )
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
-# "a member of the ...", "as head of the ...": lower case after an article
-ROLES_LC = rf"(?P<roles>(?:{_MOD}\s+)*(?i:member|head|chairman|deputy|director|coordinator|chief|observer)(?![\w-]){_COMPLEMENT})"
+# "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
+ROLES_LC = rf"(?P<roles>(?=[a-z])(?:(?i:{_MOD})\s+)*(?i:{_HEAD}|member|deputy|observer)(?![\w-]){_COMPLEMENT})"
 _RANK_GRADE = r"(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)"
 RANK = (
     rf"(?:(?:{_RANK_GRADE}\s+)?"

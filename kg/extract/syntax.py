@@ -102,6 +102,17 @@ class MentionIndex:
             for token in span or ():
                 self.by_token[token.i] = mention
 
+    def subject_before(self, token: Token, reach: int = 1000) -> Mention | None:
+        """The person last named as the subject of a clause before ``token``: whom "he"
+        or "she" most likely means (within ``reach`` characters)."""
+        for earlier in reversed(token.doc[: token.i]):
+            if earlier.idx < token.idx - reach:
+                return None
+            mention = self.at(earlier, "person")
+            if mention is not None and earlier.dep_ in ("nsubj", "nsubjpass"):
+                return mention
+        return None
+
     def at(self, token: Token, kind: str | None = None) -> Mention | None:
         mention = self.by_token.get(token.i)
         return mention if mention is not None and (kind is None or mention.kind == kind) else None
