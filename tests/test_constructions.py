@@ -62,6 +62,8 @@ POST_CASES = [
      "CSTO Secretary General Karl Brandt, who succeeds Ilya Moroz, arrived on Monday.",
      {("Karl Brandt", "Secretary General", CSTO),
       ("Ilya Moroz", "Secretary General", CSTO, "former")}, set()),
+    ("post-is", "Since 2021 Lena Holm has been Deputy Head of UNAMA.",
+     {("Lena Holm", "Deputy Head", UNAMA)}, set()),
     ("succession-as", "Ruslan Akhmetov will replace Pavel Orlov as Executive Secretary of the SCO.",
      {("Ruslan Akhmetov", "Executive Secretary", SCO)},
      {("Ruslan Akhmetov", "Executive Secretary", SCO, "former")}),
@@ -160,6 +162,12 @@ def test_each_pattern_fires_on_its_own_example(extractor: Extractor) -> None:
     for entry in lexicon.patterns("posts.jsonl"):
         fired = {m.id for m in extractor.rules.post_constructions(extractor.nlp(entry["example"]))}
         assert entry["id"] in fired or entry["id"] in hand_built, (entry["id"], fired)
+
+
+def test_he_or_she_is_the_last_person_named_as_a_subject(extractor: Extractor) -> None:
+    x = extract(extractor, "Lena Holm arrived in Kabul on Monday, the CSTO said. Since 2021 she "
+                           "has been Deputy Head of UNAMA.")
+    assert held(x) == {("Lena Holm", "Deputy Head", UNAMA)}
 
 
 # (text, events it gives as (kind, participant names), what must be no participant)
