@@ -287,6 +287,37 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
     return excluded
 
 
+@dataclass
+class Reading:
+    """What one sentence says about gatherings, as the event constructions read it: its
+    triggers, its parties, its date and place, and who acts."""
+
+    sentence: Sentence
+    dates: list
+    context: Context
+    entities: dict
+    place_rank: object
+    parties: _Parties
+    triggers: list[re.Match]
+    free: list  # the dates that may date the first trigger
+    when: tuple | None  # the sentence's own date for its first trigger, then an inherited one
+    place: str | None
+    own_place: str | None  # the place the sentence itself names
+    visit: re.Match | None
+    meetings: list[re.Match]
+    around: list[re.Match]  # gatherings named as a time ("before the meeting")
+    first: re.Match  # the first trigger, the one the subject acts on
+    subject: list[str] = field(default_factory=list)
+    dated: bool = False  # by the sentence itself
+    dated_by: FoundEvent | None = None  # the event just reported, whose date it takes
+    another: bool = False  # a definite gathering of another body ("the meeting of the CFM")
+    told_before: bool = False  # a definite gathering told of before ("chaired the session")
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
 def _sentence_events(
     sentence: Sentence,
     dates,
@@ -296,26 +327,40 @@ def _sentence_events(
     media: set[str],
     place_rank,
 ) -> list[FoundEvent]:
+    """The events of one sentence: a construction that takes the whole sentence, else the
+    ``CONSTRUCTIONS`` in turn, each adding events."""
+    reading = _read(sentence, dates, context, role_orgs, entities, media, place_rank)
+    if reading is None:
+        return []
+    whole = _its_meeting(reading)
+    if whole:
+        return whole
+    _read_actors(reading)
+    events: list[FoundEvent] = []
+    for _rule, construction in CONSTRUCTIONS:
+        events += construction(reading)
+    if reading.when is None:
+        events = _spoken_at(events, context.gathering)
+    if reading.dated_by is not None:
+        events = _not_part_of(events, reading.dated_by, entities)
+    return events
+
+
+def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> Reading | None:
+    """The triggers of a sentence, its own date and place, and the parties before its first
+    trigger; None when it reports no gathering."""
     text = sentence.text
     triggers = _triggers(text)
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
-        return []
+        return None
     parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
+    free = _free_dates(text, triggers, dates)
     # a list of meetings ("a meeting with A, ..., a speech at B, which runs from June 22 to 24"):
     # a date late in the list is that item's, not the sentence's
     later = [t for t in triggers[1:] if re.match(r"\s+with\b", text[t.end() : t.end() + 6])]
     limit = later[0].start() if later else len(text)
-    # "the talks ... focused on the upcoming meetings of the CSTO bodies in November":
-    # a date nearer a later "meetings of <body>" is that gathering's
-    bodies = [t for t in triggers[1:] if OF_BODY.match(text[t.end() :])]
-    free = [
-        d
-        for d in dates
-        if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
-        and not _in_other_clause(text, triggers[0], d)
-    ]
     when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
-    place = own_place = _place(sentence, place_rank, triggers[0].start())
+    place = _place(sentence, place_rank, triggers[0].start())
     visit = next(
         (
             t
@@ -325,243 +370,314 @@ def _sentence_events(
         ),
         None,
     )
-    # "X held a meeting with Y and visited Z": a meeting before the visit is one too, unless
-    # the visit's own sentence opens with it ("Talks ... during the visit")
     # "He also met X before the meeting": the meeting is the gathering told of, a time
     around = [t for t in triggers[1:] if AROUND.search(text[max(0, t.start() - 40) : t.start()])]
     meetings = [t for t in triggers if t.group("meeting") and t not in around]
     first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
-    subject = parties(text[: first.start()])
+    reading = Reading(
+        sentence, dates, context, entities, place_rank, parties, triggers, free, when, place,
+        place, visit, meetings, around, first,
+    )
+    reading.subject = parties(text[: first.start()])
+    return reading
+
+
+def _free_dates(text: str, triggers: list[re.Match], dates) -> list:
+    """ "the talks ... focused on the upcoming meetings of the CSTO bodies in November": a
+    date nearer a later "meetings of <body>" is that gathering's; a date in another clause
+    is not the trigger's."""
+    bodies = [t for t in triggers[1:] if OF_BODY.match(text[t.end() :])]
+    return [
+        d
+        for d in dates
+        if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
+        and not _in_other_clause(text, triggers[0], d)
+    ]
+
+
+def _its_meeting(reading: Reading) -> list[FoundEvent]:
+    """ "appointed by the OSCE Ministerial Council at its meeting in December 2020"; "At its
+    meeting on 28 August, the Council, presided over by X, approved ...": the body's own
+    gathering, and whoever chaired it (rule event-meeting-of; the sentence says no more)."""
+    text, sentence, first = reading.text, reading.sentence, reading.first
     own = AT_ITS.search(text[: first.start()]) or AT_ITS_LEAD.match(text)
-    if own and first is not visit:
-        # "appointed by the OSCE Ministerial Council at its meeting in December 2020";
-        # "At its meeting on 28 August, the Council, presided over by X, approved ...":
-        # the body's own gathering, and whoever chaired it
-        body = sentence.slot(own.group("slot")).key
-        chairs = [sentence.slot(m.group("slot")).key for m in CHAIRED_BY.finditer(text)]
-        return [
-            _event(
-                "Meeting", sentence, first, [body, *chairs], when, place, "event-meeting-of", [body]
-            )
-        ]
-    if not subject and visit is first and meetings:
+    if not own or first is reading.visit:
+        return []
+    body = sentence.slot(own.group("slot")).key
+    chairs = [sentence.slot(m.group("slot")).key for m in CHAIRED_BY.finditer(text)]
+    return [
+        _event("Meeting", sentence, first, [body, *chairs], reading.when, reading.place,
+               "event-meeting-of", [body])
+    ]
+
+
+def _read_actors(reading: Reading) -> None:
+    """Who acts when the sentence does not name them, and the date it inherits."""
+    _read_subject(reading)
+    _inherit_date(reading)
+    _read_back_reference(reading)
+
+
+def _read_subject(reading: Reading) -> None:
+    """The subject when the sentence names none before its trigger: the traveller of "During
+    a visit to X, Y held meetings with", "the two leaders", "the delegation", "he"."""
+    text, parties, context = reading.text, reading.parties, reading.context
+    visit, meetings = reading.visit, reading.meetings
+    if not reading.subject and visit is reading.first and meetings:
         # "During a visit to Kazakhstan, Secretary General ... Stanislav Zas held meetings with"
         opening = DURING.match(text[: visit.start()])
         comma = text.find(",", visit.end(), meetings[0].start())
         if opening and comma >= 0:
-            subject = parties(text[comma : meetings[0].start()])
-            if subject:
-                first = meetings[0]
-    if not subject and len(context.company) == 2 and THE_TWO.search(text[: first.start()]):
-        subject = list(context.company)
-    if not subject and context.visit and THE_DELEGATION.search(text[: first.start()]):
+            reading.subject = parties(text[comma : meetings[0].start()])
+            if reading.subject:
+                reading.first = meetings[0]
+    before = text[: reading.first.start()]
+    if not reading.subject and len(context.company) == 2 and THE_TWO.search(before):
+        reading.subject = list(context.company)
+    if not reading.subject and context.visit and THE_DELEGATION.search(before):
         # "A delegation of the OSCE PA arrived in Yerevan ... The delegation held talks with"
-        subject = list(context.visit.subject)
-    if (
-        not subject
-        and context.protagonist
-        and _refers_to_protagonist(text[: first.start()], parties)
-    ):
-        subject = [context.protagonist]
-        if THEY.search(text[: first.start()]):
+        reading.subject = list(context.visit.subject)
+    if not reading.subject and context.protagonist and _refers_to_protagonist(before, parties):
+        reading.subject = [context.protagonist]
+        if THEY.search(before):
             # "they": the person the story follows and those the last sentence put with them
-            subject = list(dict.fromkeys(subject + context.company))
-    dated = when is not None  # by the sentence itself
-    dated_by = None  # the event just reported, whose date this sentence takes
-    if when is None and around and context.gathering is not None and context.gathering.start:
-        when = (context.gathering.start, context.gathering.end)
-        place = place or context.gathering.place
-    if when is None:
-        earlier = context.last_event or (context.visit if _about(context.visit, subject) else None)
-        if earlier is not None and earlier.start:
-            when, place = (earlier.start, earlier.end), place or earlier.place
-            dated_by = earlier
-        elif context.reference and TOLD_A_BRIEFING.search(text):
-            # "X told a press conference that ...": the news of the day it is dated
-            when = (context.reference.isoformat(), None)
-    definite = _refers_back(text, first, free)
-    # "the meeting of the CFM" after a bilateral meeting: that body's gathering, not the one
-    another = definite and _another_bodys(text, first, sentence, context.gathering)
-    told_before = definite and not another
-    # a definite trigger ("chaired the session", "after the summit") names a gathering told
-    # of before: it gives no new event, but may add to that one
-    if told_before and context.gathering is not None:
+            reading.subject = list(dict.fromkeys(reading.subject + context.company))
+
+
+def _inherit_date(reading: Reading) -> None:
+    """A sentence without a date of its own takes the date of the gathering it is "before"
+    or "during", of the event just told of, or of the news item for "told a briefing"."""
+    context = reading.context
+    reading.dated = reading.when is not None
+    if reading.when is None and reading.around and context.gathering and context.gathering.start:
+        reading.when = (context.gathering.start, context.gathering.end)
+        reading.place = reading.place or context.gathering.place
+    if reading.when is not None:
+        return
+    earlier = context.last_event or (
+        context.visit if _about(context.visit, reading.subject) else None
+    )
+    if earlier is not None and earlier.start:
+        reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
+        reading.dated_by = earlier
+    elif context.reference and TOLD_A_BRIEFING.search(reading.text):
+        # "X told a press conference that ...": the news of the day it is dated
+        reading.when = (context.reference.isoformat(), None)
+
+
+def _read_back_reference(reading: Reading) -> None:
+    """A definite trigger ("chaired the session", "after the summit") names a gathering told
+    of before: it gives no new event, but may add to that one; "the meeting of the CFM"
+    after a bilateral meeting is that body's gathering, not the one."""
+    text, first, context = reading.text, reading.first, reading.context
+    definite = _refers_back(text, first, reading.free)
+    reading.another = definite and _another_bodys(text, first, reading.sentence, context.gathering)
+    reading.told_before = definite and not reading.another
+    if reading.told_before and context.gathering is not None:
         earlier = context.gathering
-        later = next((t for t in triggers if t.start() > first.start()), None)
-        told = subject + parties(text[: later.start() if later else len(text)])
-        _join(earlier, sentence, told, context.seen)
-        if when is None and earlier.start:
+        later = next((t for t in reading.triggers if t.start() > first.start()), None)
+        told = reading.subject + reading.parties(text[: later.start() if later else len(text)])
+        _join(earlier, reading.sentence, told, context.seen)
+        if reading.when is None and earlier.start:
             # "On the sidelines of the summit, X met Y": on the summit's days, in its place
-            when, place = (earlier.start, earlier.end), place or earlier.place
-    if told_before:
-        visit = None
+            reading.when = (earlier.start, earlier.end)
+            reading.place = reading.place or earlier.place
+    if reading.told_before:
+        reading.visit = None
+
+
+def _visit(reading: Reading) -> list[FoundEvent]:
+    """ "X visited Y", "arrived in Z", "a working trip to W": the travellers, the host, the
+    place and the days ("a three-day visit")."""
+    visit, text, sentence = reading.visit, reading.text, reading.sentence
+    if visit is None:
+        return []
+    parties = reading.parties
+    end = next((t.start() for t in reading.meetings if t.start() > visit.start()), len(text))
+    travellers = reading.subject or parties(text[: visit.start()])
+    participants = travellers + parties(text[visit.end() : end])
+    host = _host(sentence, visit, reading.entities, reading.place_rank)
+    if host:
+        participants.append(host)
+    if not [k for k in participants if k != host]:
+        return []  # someone travels, not only a country
+    where = _visit_place(sentence, visit, reading.place_rank) or reading.place
+    when = _lasting(text[visit.start() : end], reading.when)
+    return [_event("Visit", sentence, visit, participants, when, where, "event-visit", travellers)]
+
+
+def _meetings(reading: Reading) -> list[FoundEvent]:
+    """Each meeting trigger in turn: a body's own gathering, one meeting per counterpart, or
+    one meeting of everyone named."""
     events: list[FoundEvent] = []
-    if visit is not None:
-        end = next((t.start() for t in meetings if t.start() > visit.start()), len(text))
-        travellers = subject or parties(text[: visit.start()])
-        participants = travellers + parties(text[visit.end() : end])
-        host = _host(sentence, visit, entities, place_rank)
-        if host:
-            participants.append(host)
-        if [k for k in participants if k != host]:  # someone travels, not only a country
-            where = _visit_place(sentence, visit, place_rank) or place
-            when = _lasting(text[visit.start() : end], when)
-            events.append(
-                _event(
-                    "Visit", sentence, visit, participants, when, where, "event-visit", travellers
-                )
-            )
-    for i, trigger in enumerate(meetings):
-        end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
-        if visit is not None and trigger.start() < visit.start() < end:
-            end = visit.start()  # "held a meeting with Y and visited Z": Z is the visit's
-        segment = text[trigger.end() : end]
-        word = trigger.group("meeting").lower()
-        if word.startswith("address") and not any(
-            sentence.slot(m.group(0)).kind in ("organization", "mission")
-            for m in SLOT.finditer(text)
-        ):
-            continue  # "addressed the Council" is a sitting; "address the issue" is not
-        if word.startswith("welcom") and re.match(r"\s+(?:him|her|them|the\s+guests?)\b", segment):
-            continue  # "X welcomed him" on arrival belongs to the visit; "X welcomed Y" meets Y
-        own = OF_BODY.match(segment)
-        # "preparations for the next session of the Council": the Council's gathering
-        coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
-        named = BODY_BEFORE.search(text[: trigger.start()])
-        if not own and named and COMING.search(text[max(0, named.start() - 40) : named.start()]):
-            # "the preparations for the CSTO Collective Security Council session": the same
-            own = coming = named
-        if told_before and not i:
-            continue
-        if (
-            told_before
-            and not own
-            and not _counterparts(segment, parties)
-            and len(parties(text[meetings[i - 1].end() : trigger.start()])) < 2
-        ):
-            continue  # new: "Before the session, X held meetings with ...", "X and Y held talks"
-        named_gathering = another and trigger is first
-        if own and (i or coming or named_gathering):
-            # "... about the outcome of the meeting of the SCO Council, held on 30 November";
-            # "X participated in the meeting of the Council of Foreign Ministers"
-            body = parties(own.group(0))
-            if named_gathering and JOINED.search(text[: trigger.start()]):
-                body = subject + body
-            # a gathering to come has only the date told after it, not the sentence's
-            after = [d for d in dates if d.start >= trigger.end()]
-            body_when = _date(after, trigger.start(), text) if coming else None
-            if body:
-                events.append(
-                    _event(
-                        "Meeting",
-                        sentence,
-                        trigger,
-                        body,
-                        body_when if coming else _date(dates, trigger.start(), text) or when,
-                        own_place if coming else place,
-                        "event-meeting-of",
-                        body,
-                    )
-                )
-            continue
-        counterparts = (
-            _counterparts(segment, parties) if ONE_TO_ONE.match(word) else parties(segment)
-        )
-        counterparts = [k for k in counterparts if k not in subject]
-        between = text[meetings[i - 1].end() : trigger.start()] if i else ""
-        # "..., a meeting with X, an address to Y"; "held talks with X and met Y": one subject
-        listed = bool(i and (LIST_ITEM.search(between) or COORDINATED.search(between)))
-        if i and not listed:
-            # a later clause may have its own subject: "On the sidelines of the session of
-            # the UN General Assembly, the Deputy Minister met ..."; an item of a programme
-            # ("..., a meeting with X, an address to Y") keeps the subject of the first
-            clause = text[meetings[i - 1].end() : trigger.start()]
-            clause = OF_BODY.sub("", clause, count=1)
-            subject = parties(clause) or (
-                [context.protagonist]
-                if context.protagonist and _refers_to_protagonist(clause, parties)
-                else subject
-            )
-        if (
-            ONE_TO_ONE.match(word)
-            and subject
-            and len(counterparts) >= 2
-            and not TOGETHER.search(trigger.group(0) + segment)
-            and not JOINED.search(text[: trigger.start()])  # "took part in the meeting"
-            and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
-        ):
-            for counterpart in counterparts:
-                events.append(
-                    _event(
-                        "Meeting",
-                        sentence,
-                        trigger,
-                        subject + [counterpart],
-                        when,
-                        place,
-                        "event-meeting-each",
-                        subject,
-                    )
-                )
-        elif i == 0 or counterparts or listed or len(subject) >= 2:
-            # a meeting told after a visit in one sentence has its own segment's parties
-            after_visit = visit is not None and visit.start() < trigger.start()
-            told_from = trigger.end() if after_visit else first.start()
-            participants = subject + (counterparts if i else parties(text[told_from:end]))
-            if MINISTERIAL.search(text[max(0, trigger.start() - 15) : trigger.start()]):
-                # "the ministerial session": of the one council of ministers the article names
-                councils = [k for k, e in entities.items() if COUNCIL_OF_MINISTERS.search(e.name)]
-                participants += councils if len(councils) == 1 else []
-            # "..., and a speech at the Conference, which runs from June 22 to 24"
-            own_when = listed and _date(
-                [d for d in dates if trigger.end() <= d.start < end], trigger.start(), text
-            )
-            if not participants and context.opening is not None and COMING.search(
-                text[max(0, trigger.start() - 30) : trigger.start()]
-            ):
-                # "The next meeting is scheduled for 26 July": of the body the news is about
-                opening = context.opening.participants
-                bodies = [k for k in opening if not k.startswith(("person:", "place:"))]
-                participants = bodies if len(bodies) == 1 else []
-            # "A round table ... was held at the CSTO Secretariat on 31 March. Experts from X
-            # and Y took part.": a dated gathering whose parties the next sentence names
-            awaiting = not participants and not i and dated and GATHERING.match(word)
-            if participants or awaiting:
-                events.append(
-                    _event(
-                        "Meeting",
-                        sentence,
-                        trigger,
-                        participants,
-                        own_when or when,
-                        place,
-                        "event-meeting",
-                        subject,
-                    )
-                )
-    reception = RECEIVED_IN.search(text)
-    if reception and visit is None and subject and not told_before:
-        # "Zas was received in Dushanbe by President Rahmon": he came to Tajikistan
-        host = _host(sentence, reception, entities, place_rank)
-        hosts = [k for k in parties(text[reception.end() :]) if k.startswith("person:")][:1]
-        if host:
-            events.append(
-                _event(
-                    "Visit",
-                    sentence,
-                    reception,
-                    subject + hosts + [host],
-                    when,
-                    place,
-                    "event-visit-received",
-                    subject,
-                )
-            )
-    if when is None:
-        events = _spoken_at(events, context.gathering)
-    if dated_by is not None:
-        events = _not_part_of(events, dated_by, entities)
+    for i, trigger in enumerate(reading.meetings):
+        events += _meeting(reading, i, trigger)
     return events
+
+
+def _meeting(reading: Reading, i: int, trigger: re.Match) -> list[FoundEvent]:
+    text, meetings, visit = reading.text, reading.meetings, reading.visit
+    end = meetings[i + 1].start() if i + 1 < len(meetings) else len(text)
+    if visit is not None and trigger.start() < visit.start() < end:
+        end = visit.start()  # "held a meeting with Y and visited Z": Z is the visit's
+    segment = text[trigger.end() : end]
+    word = trigger.group("meeting").lower()
+    if _not_a_gathering(reading, word, segment):
+        return []
+    own = OF_BODY.match(segment)
+    # "preparations for the next session of the Council": the Council's gathering
+    coming = own and COMING.search(text[max(0, trigger.start() - 30) : trigger.start()])
+    named = BODY_BEFORE.search(text[: trigger.start()])
+    if not own and named and COMING.search(text[max(0, named.start() - 40) : named.start()]):
+        # "the preparations for the CSTO Collective Security Council session": the same
+        own = coming = named
+    if reading.told_before and not i:
+        return []
+    if (
+        reading.told_before
+        and not own
+        and not _counterparts(segment, reading.parties)
+        and len(reading.parties(text[meetings[i - 1].end() : trigger.start()])) < 2
+    ):
+        return []  # new: "Before the session, X held meetings with ...", "X and Y held talks"
+    named_gathering = reading.another and trigger is reading.first
+    if own and (i or coming or named_gathering):
+        return _bodys_meeting(reading, trigger, own, bool(coming), named_gathering)
+    return _parties_meeting(reading, i, trigger, end, segment, word)
+
+
+def _not_a_gathering(reading: Reading, word: str, segment: str) -> bool:
+    """ "address the issue" (no body named), "X welcomed him" on arrival (the visit's)."""
+    if word.startswith("address") and not any(
+        m.kind in ("organization", "mission") for m in reading.sentence.slots
+    ):
+        return True
+    return word.startswith("welcom") and bool(
+        re.match(r"\s+(?:him|her|them|the\s+guests?)\b", segment)
+    )
+
+
+def _bodys_meeting(reading, trigger, own, coming: bool, named_gathering: bool) -> list:
+    """ "... about the outcome of the meeting of the SCO Council, held on 30 November"; "X
+    participated in the meeting of the Council of Foreign Ministers": the body's gathering
+    (one to come has only the date told after it, not the sentence's)."""
+    text, dates = reading.text, reading.dates
+    body = reading.parties(own.group(0))
+    if named_gathering and JOINED.search(text[: trigger.start()]):
+        body = reading.subject + body
+    if not body:
+        return []
+    if coming:
+        after = [d for d in dates if d.start >= trigger.end()]
+        when, place = _date(after, trigger.start(), text), reading.own_place
+    else:
+        when, place = _date(dates, trigger.start(), text) or reading.when, reading.place
+    return [
+        _event("Meeting", reading.sentence, trigger, body, when, place, "event-meeting-of", body)
+    ]
+
+
+def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[FoundEvent]:
+    """A meeting of the subject with those named after the trigger: one per counterpart when
+    one party met several in turn ("held meetings with A, B and C")."""
+    text, parties, meetings = reading.text, reading.parties, reading.meetings
+    one_to_one = bool(ONE_TO_ONE.match(word))
+    counterparts = _counterparts(segment, parties) if one_to_one else parties(segment)
+    counterparts = [k for k in counterparts if k not in reading.subject]
+    between = text[meetings[i - 1].end() : trigger.start()] if i else ""
+    # "..., a meeting with X, an address to Y"; "held talks with X and met Y": one subject
+    listed = bool(i and (LIST_ITEM.search(between) or COORDINATED.search(between)))
+    if i and not listed:
+        _clause_subject(reading, between)
+    subject = reading.subject
+    if (
+        one_to_one
+        and subject
+        and len(counterparts) >= 2
+        and not TOGETHER.search(trigger.group(0) + segment)
+        and not JOINED.search(text[: trigger.start()])  # "took part in the meeting"
+        and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
+    ):
+        return [
+            _event("Meeting", reading.sentence, trigger, subject + [counterpart], reading.when,
+                   reading.place, "event-meeting-each", subject)
+            for counterpart in counterparts
+        ]
+    if not (i == 0 or counterparts or listed or len(subject) >= 2):
+        return []
+    participants = _meeting_parties(reading, i, trigger, end, counterparts)
+    # "..., and a speech at the Conference, which runs from June 22 to 24"
+    own_when = listed and _date(
+        [d for d in reading.dates if trigger.end() <= d.start < end], trigger.start(), text
+    )
+    # "A round table ... was held at the CSTO Secretariat on 31 March. Experts from X
+    # and Y took part.": a dated gathering whose parties the next sentence names
+    awaiting = not participants and not i and reading.dated and GATHERING.match(word)
+    if not (participants or awaiting):
+        return []
+    return [
+        _event("Meeting", reading.sentence, trigger, participants, own_when or reading.when,
+               reading.place, "event-meeting", subject)
+    ]
+
+
+def _clause_subject(reading: Reading, clause: str) -> None:
+    """A later clause may have its own subject: "On the sidelines of the session of the UN
+    General Assembly, the Deputy Minister met ..."; an item of a programme keeps the first."""
+    clause = OF_BODY.sub("", clause, count=1)
+    context = reading.context
+    reading.subject = reading.parties(clause) or (
+        [context.protagonist]
+        if context.protagonist and _refers_to_protagonist(clause, reading.parties)
+        else reading.subject
+    )
+
+
+def _meeting_parties(reading: Reading, i, trigger, end, counterparts) -> list[str]:
+    """Everyone a meeting has: the subject and who is named with it; "the ministerial session"
+    is of the one council of ministers the article names; "The next meeting is scheduled for
+    26 July" is of the body the news item opened with."""
+    text, visit = reading.text, reading.visit
+    # a meeting told after a visit in one sentence has its own segment's parties
+    after_visit = visit is not None and visit.start() < trigger.start()
+    told_from = trigger.end() if after_visit else reading.first.start()
+    participants = reading.subject + (counterparts if i else reading.parties(text[told_from:end]))
+    if MINISTERIAL.search(text[max(0, trigger.start() - 15) : trigger.start()]):
+        entities = reading.entities
+        councils = [k for k, e in entities.items() if COUNCIL_OF_MINISTERS.search(e.name)]
+        participants += councils if len(councils) == 1 else []
+    opening = reading.context.opening
+    if not participants and opening is not None and COMING.search(
+        text[max(0, trigger.start() - 30) : trigger.start()]
+    ):
+        bodies = [k for k in opening.participants if not k.startswith(("person:", "place:"))]
+        participants = bodies if len(bodies) == 1 else []
+    return participants
+
+
+def _reception(reading: Reading) -> list[FoundEvent]:
+    """ "Zas was received in Dushanbe by President Rahmon": he came to Tajikistan."""
+    reception = RECEIVED_IN.search(reading.text)
+    if not reception or reading.visit is not None or not reading.subject or reading.told_before:
+        return []
+    sentence = reading.sentence
+    host = _host(sentence, reception, reading.entities, reading.place_rank)
+    if not host:
+        return []
+    hosts = [k for k in reading.parties(reading.text[reception.end() :]) if k.startswith("person:")]
+    return [
+        _event("Visit", sentence, reception, reading.subject + hosts[:1] + [host], reading.when,
+               reading.place, "event-visit-received", reading.subject)
+    ]
+
+
+# The event constructions, in the order they read a sentence (after ``_its_meeting``, which
+# takes a whole sentence), with the rules they record as kgo:extractedBy.
+CONSTRUCTIONS = [
+    ("event-visit", _visit),
+    ("event-meeting, event-meeting-each, event-meeting-of", _meetings),
+    ("event-visit-received", _reception),
+]
 
 
 def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[FoundEvent]:
