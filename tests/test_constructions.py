@@ -205,3 +205,36 @@ def test_modality(extractor: Extractor, case) -> None:
     for (kind, parties), (found_kind, found_parties) in zip(expected, found, strict=True):
         assert kind == found_kind and parties <= found_parties, found
         assert not absent & found_parties, found
+
+
+# (case, text, events as (kind, parties it has, parties it must not have, date))
+PARTY_CASES = [
+    ("reported-speech",
+     "Brief\n\n9 February 2022\n\nAt her weekly briefing in Moscow on Wednesday, "
+     "spokeswoman Anna Weiss said that Karl Brandt and Ilya Moroz would meet on 15 February.",
+     [("Meeting", {"Anna Weiss"}, {"Karl Brandt", "Ilya Moroz"}, "2022-02-09"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2022-02-15")]),
+    ("told-about", "Karl Brandt met Anna Weiss in Minsk on 2 May and informed her about the "
+     "meeting of the CSTO Parliamentary Assembly.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, {"CSTO Parliamentary Assembly"}, "2024-05-02"),
+      ("Meeting", {"CSTO Parliamentary Assembly"}, {"Karl Brandt", "Anna Weiss"},
+       "2024-05-02")]),
+    ("relative-clause-of-a-person", "On 2 May Karl Brandt was received by Anna Weiss, who "
+     "asked him to pass her greetings to Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-02")]),
+    ("relative-clause-of-the-gathering", "Karl Brandt took part in the CSTO meeting in Minsk "
+     "on 2 May, at which Kazakhstan was represented by Anna Weiss.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss", "Kazakhstan"}, set(), "2024-05-02")]),
+]
+
+
+@pytest.mark.parametrize("case", PARTY_CASES, ids=[c[0] for c in PARTY_CASES])
+def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
+    _, text, expected = case
+    x = extract(extractor, text)
+    found = [(e.kind, {x.entities[k].name for k in e.participants}, e.start) for e in x.events]
+    assert len(found) == len(expected), found
+    for kind, has, lacks, start in expected:
+        assert any(
+            k == kind and has <= p and not lacks & p and s == start for k, p, s in found
+        ), found

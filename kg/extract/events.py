@@ -359,7 +359,7 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     # a date late in the list is that item's, not the sentence's
     later = [t for t in triggers[1:] if re.match(r"\s+with\b", text[t.end() : t.end() + 6])]
     limit = later[0].start() if later else len(text)
-    when = _date([d for d in free if d.start < limit], triggers[0].start(), text)
+    when = _date([d for d in free if d.start < limit], triggers[0].start(), text, sentence)
     place = _place(sentence, place_rank, triggers[0].start())
     visit = next(
         (
@@ -610,6 +610,9 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     own_when = listed and _date(
         [d for d in reading.dates if trigger.end() <= d.start < end], trigger.start(), text
     )
+    if i and not listed:
+        # "At her briefing on Wednesday, X said that A and B would meet on 15 February"
+        own_when = _clause_date(reading, trigger)
     # "A round table ... was held at the CSTO Secretariat on 31 March. Experts from X
     # and Y took part.": a dated gathering whose parties the next sentence names
     awaiting = not participants and not i and reading.dated and GATHERING.match(word)
@@ -619,6 +622,16 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         _event("Meeting", reading.sentence, trigger, participants, own_when or reading.when,
                reading.place, "event-meeting", subject)
     ]
+
+
+def _clause_date(reading: Reading, trigger: re.Match) -> tuple[str, str | None] | None:
+    """A date in the trigger's own clause, by the parse."""
+    sentence = reading.sentence
+    own = sentence.clause(trigger.start())
+    if own is None or own == sentence.clause(reading.first.start()):
+        return None
+    dates = [d for d in reading.dates if sentence.clause(d.start) == own]
+    return _date(dates, trigger.start(), reading.text)
 
 
 def _clause_subject(reading: Reading, clause: str) -> None:
@@ -872,10 +885,13 @@ def _event(kind, sentence, trigger, participants, when, place, rule, subject) ->
     )
 
 
-def _date(dates, position: int, text: str = "") -> tuple[str, str | None] | None:
-    """The date closest to the trigger; an explicit date beats a weekday next to it, and
-    the day the news was told ("..., the press secretary told TASS on Monday") is no
-    event's date."""
+def _date(
+    dates, position: int, text: str = "", sentence: Sentence | None = None
+) -> tuple[str, str | None] | None:
+    """The date closest to the trigger, in the trigger's own clause where the parse gives
+    one ("Zakharova said on Wednesday that they would meet on 15 February": the meeting is
+    on the 15th); an explicit date beats a weekday next to it, and the day the news was told
+    ("..., the press secretary told TASS on Monday") is no event's date."""
     usable = [
         d
         for d in dates
@@ -891,9 +907,18 @@ def _date(dates, position: int, text: str = "") -> tuple[str, str | None] | None
     ]
     if not usable:
         return None
+    own = sentence.clause(position) if sentence is not None else None
+
+    def elsewhere(d) -> bool:
+        return own is not None and sentence.clause(d.start) != own
+
     chosen = min(
         usable,
-        key=lambda d: (min(abs(d.start - position), abs(d.end - position)), d.kind not in EXPLICIT),
+        key=lambda d: (
+            elsewhere(d),
+            min(abs(d.start - position), abs(d.end - position)),
+            d.kind not in EXPLICIT,
+        ),
     )
     value: DateValue = chosen.value
     return value.start, value.end

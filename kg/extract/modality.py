@@ -15,6 +15,8 @@ from spacy.tokens import Token
 
 from kg.extract import lexicon
 
+# "informed Y about the meeting", "briefed Y on the talks": what was told of
+REPORTED_VIA = {"about", "on"}
 # where a clause ends: a cue above it belongs to another clause
 CLAUSE = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj"}
 
@@ -31,6 +33,19 @@ class Modality:
         self.modal, self.condition = _cues("modal"), _cues("condition")
         self.occurs, self.attends = _cues("occurs"), _cues("attends")
         self.absent, self.negation = _cues("absent"), _cues("negation")
+        self.speech = _cues("speech")
+
+    def reported(self, sentence_tokens) -> list[tuple[Token, Token]]:
+        """(verb of speech, root of what it reports) in a sentence: "said that ...",
+        "informed Y about ...", "told reporters the talks ..."."""
+        out = []
+        for token in sentence_tokens:
+            if token.lower_ not in self.speech:
+                continue
+            for child in token.children:
+                if child.dep_ == "ccomp" or child.dep_ == "prep" and child.lower_ in REPORTED_VIA:
+                    out.append((token, child))
+        return out
 
     def unreal_reason(self, trigger: Token) -> str | None:
         """Why the gathering named by ``trigger`` is no event (None: it is one)."""

@@ -81,7 +81,8 @@ class Rules:
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
         found = find_events(sentences, references, excluded, entities, media, rank, headlines)
         index_of = {id(s): i for i, s in enumerate(sentences)}
-        for event in self._real(doc, found):
+        told = MentionIndex(doc, [m for sentence in sentences for m in sentence.slots])
+        for event in self._real(doc, found, told):
             index = index_of[id(event.sentence)]
             day = references[index].isoformat() if references[index] else None
             if event.place is None and event.start == day and event.end is None:
@@ -113,16 +114,25 @@ class Rules:
             if mention is not None and position >= 0:
                 yield position, mention.key
 
-    def _real(self, doc, events: list) -> list:
+    def _real(self, doc, events: list, told: MentionIndex) -> list:
         """The events that happened or are scheduled: not cancelled, denied, negated or
-        hypothetical (read along the parse from the trigger word)."""
+        hypothetical (read along the parse from the trigger word); and of each, the parties
+        on its side of reported speech."""
         if not doc.has_annotation("DEP"):
             return events
         kept = []
         for event in events:
             span = doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
-            if span is None or self.modality.unreal_reason(span[0]) is None:
+            if span is None:
                 kept.append(event)
+            elif self.modality.unreal_reason(span[0]) is None:
+                before = len(event.participants)
+                _reported_parties(event, span[0], self.modality, told)
+                _clause_parties(event, span[0], told)
+                # one of several meetings in turn whose counterpart was another clause's
+                lost = event.rule == "event-meeting-each" and len(event.participants) < before
+                if event.participants and not lost:
+                    kept.append(event)
         return kept
 
     def _sentences(
@@ -143,6 +153,7 @@ class Rules:
             announced = line_date(line.split("\n")[0], reference or document.published)
             sentence = slotted(sent.start_char, sent.end_char, text, mentions)
             sentence.subject = _main_subject(sent, sentence)
+            sentence.span = sent
             if announced is not None:
                 reference = announced
                 city = DATELINE_CITY.match(sentence.text)
@@ -152,6 +163,72 @@ class Rules:
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
+
+
+PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i"}
+
+
+def _reported_parties(event, trigger, modality: Modality, told: MentionIndex) -> None:
+    """Reported speech is not attendance: "X said that A and B would meet" is A and B's
+    meeting; "X informed Y about the meeting of Z" is Z's; and a gathering outside what is
+    reported ("At her briefing, X said that A and B would meet") does not take A and B."""
+    frames = modality.reported(trigger.sent)
+    if not frames:
+        return
+    holding = [(verb, c) for verb, c in frames if c.left_edge.i <= trigger.i <= c.right_edge.i]
+    where: dict[str, set[bool]] = {}  # key -> inside the trigger's side of the speech?
+    if holding:
+        verb, content = min(holding, key=lambda f: f[1].right_edge.i - f[1].left_edge.i)
+        if any(
+            t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in PRONOUN_SUBJECTS
+            for t in content.subtree
+        ):
+            return  # "X said he had met Y": X is "he"
+        side = {t.i for t in content.subtree}
+        speakers = [t for t in verb.children if t.i not in side]
+        for token in (s for speaker in speakers for s in speaker.subtree):
+            mention = told.at(token)
+            if mention is not None:
+                where.setdefault(mention.key, set()).add(False)
+    else:
+        side = set()
+        for _verb, content in frames:
+            side |= {t.i for t in content.subtree}
+        for token in trigger.sent:
+            mention = told.at(token)
+            if mention is not None:
+                where.setdefault(mention.key, set()).add(token.i not in side)
+    # a key named on the trigger's side too stays ("Rau met Kuleba, who said Rau ...")
+    event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
+
+
+def _clause_parties(event, trigger, told: MentionIndex) -> None:
+    """A relative clause about a person has its own parties: "received by Tokayev, who asked
+    her to greet President Stubb" does not take Stubb; in "A met B, who is in Minsk on a
+    working visit" the visit is B's, not A's. (A clause about the gathering itself, "the
+    meeting, at which X was represented", is the gathering's.)"""
+    sent = trigger.sent
+    clauses = [
+        c
+        for c in sent
+        if c.dep_ == "relcl" and (told.at(c.head, "person") is not None)
+    ]
+    if not clauses:
+        return
+    own = [c for c in clauses if c.left_edge.i <= trigger.i <= c.right_edge.i]
+    if own:
+        clause = min(own, key=lambda c: c.right_edge.i - c.left_edge.i)
+        side = {t.i for t in clause.subtree} | {t.i for t in clause.head.subtree if t.i < clause.i}
+        kinds = ("person",)
+    else:
+        side = {t.i for t in sent} - {t.i for c in clauses for t in c.subtree}
+        kinds = ("person", "organization", "mission", "place")
+    where: dict[str, set[bool]] = {}
+    for token in sent:
+        mention = told.at(token)
+        if mention is not None and mention.kind in kinds:
+            where.setdefault(mention.key, set()).add(token.i in side)
+    event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
 
 
 def _memberships(posts) -> list[Membership]:
@@ -202,6 +279,7 @@ def _reslotted(sentence: Sentence, text: str, mentions: list[Mention], added) ->
         return sentence
     again = slotted(sentence.start, sentence.end, text, mentions)
     again.paragraph, again.item, again.subject = sentence.paragraph, sentence.item, sentence.subject
+    again.span = sentence.span
     return again
 
 

@@ -15,6 +15,8 @@ from kg.extract.mentions import Mention
 
 SLOT_LETTER = {"person": "P", "organization": "O", "mission": "M", "place": "L"}
 SLOT = re.compile(r"⟦([POML])(\d+)⟧")
+# dependency labels that start a clause of their own
+CLAUSE_LINKS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "xcomp", "conj"}
 
 
 @dataclass
@@ -26,6 +28,24 @@ class Sentence:
     item: int = 0  # index of the news item it belongs to
     paragraph: int = 0
     subject: Mention | None = None  # the person the parser takes for the main clause's subject
+    span: object = None  # the spaCy Span it was read from, for its parse
+
+    def clause(self, position: int) -> int | None:
+        """The clause a position of the slotted text sits in (the index of the clause's
+        head token), None without a parse."""
+        span = self.span
+        if span is None or not span.doc.has_annotation("DEP"):
+            return None
+        offset = self.offset(position)
+        tokens = span.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if not tokens:
+            return None
+        node = tokens[0]
+        while node.head is not node and not (
+            node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX"))
+        ):
+            node = node.head
+        return node.i
 
     def slot(self, token: str) -> Mention:
         m = SLOT.fullmatch(token)
