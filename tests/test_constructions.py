@@ -222,6 +222,18 @@ PARTY_CASES = [
     ("relative-clause-of-a-person", "On 2 May Karl Brandt was received by Anna Weiss, who "
      "asked him to pass her greetings to Ilya Moroz.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-02")]),
+    ("next-of-a-series", "Karl Brandt held talks with Anna Weiss in Astana on 2 May.\n\n"
+     "He then received Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-02")]),
+    ("day-headings", "Diary\n\nMonday, 29 April 2024\n\nWEDNESDAY, 1 MAY\nKarl Brandt meets "
+     "Anna Weiss in Minsk.\n\nTHURSDAY, 2 MAY\nKarl Brandt holds talks with Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-01"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-02")]),
+    ("no-day-no-date", "Karl Brandt held talks with Anna Weiss in Astana on 2 May.\n\n"
+     "Ilya Moroz has met Anna Weiss before.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
+      ("Meeting", {"Ilya Moroz", "Anna Weiss"}, set(), None)]),
     ("relative-clause-of-the-gathering", "Karl Brandt took part in the CSTO meeting in Minsk "
      "on 2 May, at which Kazakhstan was represented by Anna Weiss.",
      [("Meeting", {"Karl Brandt", "Anna Weiss", "Kazakhstan"}, set(), "2024-05-02")]),

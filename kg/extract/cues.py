@@ -38,6 +38,7 @@ TRIGGER = re.compile(
 # Triggers that report one party meeting others in turn.
 ONE_TO_ONE = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'one-to-one'))})$", re.I)
 TOGETHER = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='together'))})\b", re.I)
+SEQUENCE = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='sequence'))})\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
     r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"

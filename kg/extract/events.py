@@ -76,6 +76,7 @@ from kg.extract.cues import (
     RELATIVE,
     REPORTED_ON,
     REPRESENTED,
+    SEQUENCE,
     SINCE_LAST,
     SPEAKER,
     THE_DELEGATION,
@@ -124,6 +125,7 @@ class Context:
     visit: FoundEvent | None = None  # the last visit in the current news item
     paragraph: int = -1
     seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
+    last_dated: FoundEvent | None = None  # the last dated event of the news item
 
 
 # the date kinds that move the story's day ("three days earlier" counts from it)
@@ -180,6 +182,8 @@ def find_events(
         found.extend(events)
         for event in events:
             context.seen.update(event.participants)
+        dated = [e for e in events if e.start and e.rule != "event-meeting-of"]
+        context.last_dated = dated[-1] if dated else context.last_dated
         if events:
             # a body's meeting told of in passing ("preparations for the summit of ...") is not
             # what "the session" will mean next
@@ -463,6 +467,14 @@ def _inherit_date(reading: Reading) -> None:
     elif context.reference and TOLD_A_BRIEFING.search(reading.text):
         # "X told a press conference that ...": the news of the day it is dated
         reading.when = (context.reference.isoformat(), None)
+    elif context.reference and reading.sentence.headed:
+        # "THURSDAY, 9 OCTOBER / Putin and Rahmon hold talks": the day the item is headed by
+        reading.when = (context.reference.isoformat(), None)
+    elif context.last_dated is not None and SEQUENCE.search(reading.text[: reading.first.start()]):
+        # "He then received the Emir", "X also held talks with Y": the next of a series
+        earlier = context.last_dated
+        reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
+        reading.dated_by = earlier
 
 
 def _read_back_reference(reading: Reading) -> None:

@@ -79,6 +79,8 @@ class Rules:
             if e.kind == "organization" and MEDIA_WORDS.search(e.name) and not e.parent
         }
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
+        for i in headlines:
+            sentences[i].headed = False  # a headline restates its item; it is dated by it
         found = find_events(sentences, references, excluded, entities, media, rank, headlines)
         index_of = {id(s): i for i, s in enumerate(sentences)}
         told = MentionIndex(doc, [m for sentence in sentences for m in sentence.slots])
@@ -146,6 +148,7 @@ class Rules:
         datelines: list[str | None] = []
         dateline = None
         reference = document.published
+        date_lines = 0
         for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
@@ -158,6 +161,10 @@ class Rules:
                 reference = announced
                 city = DATELINE_CITY.match(sentence.text)
                 dateline = sentence.slot(city.group(1)).key if city else None
+                date_lines += 1
+            # a page of several dated items (a digest, a diary, a live blog): each item
+            # after the first is headed by the day it tells of
+            sentence.headed = date_lines >= 2
             sentence.paragraph = sum(1 for p in paragraph_starts if p <= sent.start_char)
             sentences.append(sentence)
             references.append(reference)

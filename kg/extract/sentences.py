@@ -29,6 +29,7 @@ class Sentence:
     paragraph: int = 0
     subject: Mention | None = None  # the person the parser takes for the main clause's subject
     span: object = None  # the spaCy Span it was read from, for its parse
+    headed: bool = False  # in a news item headed by the day it tells of (a diary, a digest)
 
     def clause(self, position: int) -> int | None:
         """The clause a position of the slotted text sits in (the index of the clause's
