@@ -234,6 +234,12 @@ PARTY_CASES = [
      "Ilya Moroz has met Anna Weiss before.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
       ("Meeting", {"Ilya Moroz", "Anna Weiss"}, set(), None)]),
+    ("visit-ends-today", "Trip\n\nASTANA, 3 May 2024 – Karl Brandt today concluded a "
+     "three-day visit to Kazakhstan.",
+     [("Visit", {"Karl Brandt", "Kazakhstan"}, set(), "2024-05-01")]),
+    ("visit-with-two-stops", "On 2 May Karl Brandt began a visit to Armenia and Georgia.",
+     [("Visit", {"Karl Brandt", "Armenia"}, {"Georgia"}, "2024-05-02"),
+      ("Visit", {"Karl Brandt", "Georgia"}, {"Armenia"}, "2024-05-02")]),
     ("relative-clause-of-the-gathering", "Karl Brandt took part in the CSTO meeting in Minsk "
      "on 2 May, at which Kazakhstan was represented by Anna Weiss.",
      [("Meeting", {"Karl Brandt", "Anna Weiss", "Kazakhstan"}, set(), "2024-05-02")]),

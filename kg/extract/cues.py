@@ -38,6 +38,14 @@ TRIGGER = re.compile(
 # Triggers that report one party meeting others in turn.
 ONE_TO_ONE = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'one-to-one'))})$", re.I)
 TOGETHER = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='together'))})\b", re.I)
+ENDING = re.compile(
+    rf"\b(?:{lexicon.phrase_regex(_phrases(flag='ends'))})\s+(?:[\w-]+\s+){{0,4}}$", re.I
+)
+# "a visit to Kazakhstan and Uzbekistan": the stops, one visit each
+STOPS = re.compile(
+    r"^\s+(?:to|of)\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*"
+    r"(?:\s*,?\s*and\s+(?:then\s+)?(?:to\s+)?(?:the\s+)?⟦L\d+⟧))"
+)
 SEQUENCE = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='sequence'))})\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"

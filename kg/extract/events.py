@@ -47,6 +47,7 @@ from kg.extract.cues import (
     DELEGATION_TO,
     DESTINATION,
     DURING,
+    ENDING,
     EXPLICIT,
     FUTURE,
     GATHERING,
@@ -79,6 +80,7 @@ from kg.extract.cues import (
     SEQUENCE,
     SINCE_LAST,
     SPEAKER,
+    STOPS,
     THE_DELEGATION,
     THE_TWO,
     THEY,
@@ -514,8 +516,33 @@ def _visit(reading: Reading) -> list[FoundEvent]:
     if not [k for k in participants if k != host]:
         return []  # someone travels, not only a country
     where = _visit_place(sentence, visit, reading.place_rank) or reading.place
-    when = _lasting(text[visit.start() : end], reading.when)
+    ending = ENDING.search(text[max(0, visit.start() - 40) : visit.start()])
+    # "arrived on Sunday for a three-day visit", "wrapped up a three-day visit"
+    told = text[max(0, visit.start() - 12) : end]
+    when = _lasting(told, reading.when, backwards=bool(ending))
+    stops = _stops(reading, visit, travellers, host)
+    if stops:
+        return [
+            _event("Visit", sentence, visit, travellers + [country], when, place, "event-visit",
+                   travellers)
+            for place, country in stops
+        ]
     return [_event("Visit", sentence, visit, participants, when, where, "event-visit", travellers)]
+
+
+def _stops(reading: Reading, visit: re.Match, travellers: list[str], host) -> list[tuple]:
+    """(place, host country) of each stop of "a visit to Kazakhstan and Uzbekistan"."""
+    listed = STOPS.match(reading.text[visit.end() :])
+    if not listed or not travellers:
+        return []
+    out = []
+    for mention in reading.sentence.mentions_in(listed.group("places")):
+        country = mention.key
+        entity = reading.entities.get(mention.key)
+        if entity is not None and entity.subtype in ("city", "region"):
+            country = reading.place_rank.country_of(mention.key) or mention.key
+        out.append((mention.key, country))
+    return out if len({c for _, c in out}) > 1 else []
 
 
 def _meetings(reading: Reading) -> list[FoundEvent]:
@@ -842,14 +869,18 @@ def _in_other_clause(text: str, trigger, found_date) -> bool:
     return bool(RELATIVE.search(between)) and not HELD.search(between)
 
 
-def _lasting(told: str, when):
-    """ "arrived on Sunday for a three-day visit": the visit runs from that day for three."""
+def _lasting(told: str, when, backwards: bool = False):
+    """ "arrived on Sunday for a three-day visit": the visit runs from that day for three;
+    "concluded a two-day visit today": it began the day before."""
     days = LASTING.search(told)
     if when is None or when[1] is not None or days is None or len(when[0]) != 10:
         return when
     word = days.group(1).lower()
     n = int(word) if word.isdigit() else NUMBER_WORDS[word]
-    return when[0], (date.fromisoformat(when[0]) + timedelta(days=n - 1)).isoformat()
+    day = date.fromisoformat(when[0])
+    if backwards:
+        return (day - timedelta(days=n - 1)).isoformat(), when[0]
+    return when[0], (day + timedelta(days=n - 1)).isoformat()
 
 
 def _another_bodys(text: str, trigger, sentence: Sentence, gathering: FoundEvent | None) -> bool:
