@@ -16,7 +16,8 @@ from kg.extract import lexicon
 KINDS = {
     "names.tsv": ("kind", {"honorific", "body-head", "mission-head", "title", "title-modifier",
                            "leader", "secretariat-post", "un-post"}),
-    "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "sequence", "ends"}),
+    "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "sequence",
+                               "ends"}),
 }
 
 
