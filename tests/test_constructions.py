@@ -84,6 +84,15 @@ POST_CASES = [
 ]
 
 
+# titles around names (kg/extract/roles.py): (pattern, text, posts it gives)
+TITLE_CASES = [
+    ("role-whose", "The CSTO Parliamentary Assembly, whose chairman, Karl Brandt, spoke first, met "
+     "in Minsk.", {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
+    ("role-of-org", "The Chairperson-in-Office of the OSCE, Malta's Foreign Minister Karl Brandt, "
+     "arrived.", {("Karl Brandt", "Chairperson in Office", OSCE)}),
+]
+
+
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor()
@@ -146,6 +155,23 @@ def test_post_construction(extractor: Extractor, case) -> None:
     assert not forbidden & posts, posts
     fired = {m.id for m in extractor.rules.post_constructions(extractor.nlp(text))}
     assert pattern in fired, fired
+
+
+@pytest.mark.parametrize("case", TITLE_CASES, ids=[c[0] for c in TITLE_CASES])
+def test_title_construction(extractor: Extractor, case) -> None:
+    pattern, text, given = case
+    x = extract(extractor, text)
+    assert given <= held(x), held(x)
+    assert pattern in {m.evidence.rule for m in x.memberships}
+
+
+def test_a_dateline_stays_with_its_sentence(extractor: Extractor) -> None:
+    x = extract(extractor, "News\n\nVIENNA, 12 March 2024 – Karl Brandt met Anna Weiss in "
+                           "Vienna today.\n\n04.03.2024.\nKarl Brandt met Ilya Moroz.")
+    found = sorted((e.start, frozenset(x.entities[k].name for k in e.participants))
+                   for e in x.events)
+    assert found == [("2024-03-04", frozenset({"Karl Brandt", "Ilya Moroz"})),
+                     ("2024-03-12", frozenset({"Karl Brandt", "Anna Weiss"}))]
 
 
 def test_the_pattern_that_fired_is_named(extractor: Extractor) -> None:
@@ -234,6 +260,10 @@ PARTY_CASES = [
      "Ilya Moroz has met Anna Weiss before.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
       ("Meeting", {"Ilya Moroz", "Anna Weiss"}, set(), None)]),
+    ("visit-in-a-relative-clause", "On 2 May Karl Brandt met Anna Weiss, who is in Minsk on a "
+     "working visit.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
+      ("Visit", {"Anna Weiss"}, {"Karl Brandt"}, "2024-05-02")]),
     ("visit-ends-today", "Trip\n\nASTANA, 3 May 2024 – Karl Brandt today concluded a "
      "three-day visit to Kazakhstan.",
      [("Visit", {"Karl Brandt", "Kazakhstan"}, set(), "2024-05-01")]),

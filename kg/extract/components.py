@@ -29,12 +29,31 @@ def newline_sentences(doc: Doc) -> Doc:
 
 
 def _close_line(tokens: list) -> None:
-    """A short line without a full stop inside is one sentence: "19 Dec 2019"."""
+    """A short line without a full stop inside is one sentence: "19 Dec 2019"; a dateline
+    ("VIENNA, 12 March 2024 – The ...") stays with the sentence it opens."""
+    _keep_dateline(tokens)
     if not tokens or len(tokens) > SHORT_LINE:
         return
     if any(t.text in (".", "!", "?") for t in tokens[:-1]):
         return
     for token in tokens[1:]:
+        token.is_sent_start = False
+
+
+DASHES = {"–", "—", "-", "--"}
+
+
+def _keep_dateline(tokens: list) -> None:
+    """No sentence starts inside "VIENNA, 12 March 2024 –" at the head of a line."""
+    if len(tokens) < 4 or not (tokens[0].is_upper and tokens[0].is_alpha):
+        return
+    head = tokens[:12]
+    dash = next((i for i, t in enumerate(head) if t.text in DASHES), None)
+    if dash is None or not any(t.text == "," for t in head[:dash]):
+        return
+    if not any(t.like_num for t in head[:dash]):
+        return
+    for token in tokens[1 : dash + 2]:
         token.is_sent_start = False
 
 

@@ -43,7 +43,8 @@ RANK = (
 )
 # a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
-OTHER_TITLE = rf"(?:(?:[A-Z][a-z]+\s+)?{ROLE}\s*,?\s+)?"  # "..., Polish Foreign Minister X"
+# "..., Polish Foreign Minister X", "..., Malta's Foreign Minister X"
+OTHER_TITLE = rf"(?:(?:[A-Z][a-z]+\s+|⟦L\d+⟧['’]s\s+)?{ROLE}\s*,?\s+)?"
 # after "The head of the X," the second title may name its own body: "..., Deputy
 # Secretary-General of the SCO Yerik Ashimov"
 OTHER_TITLE_WITH_BODY = rf"(?:(?:⟦[OM]\d+⟧\s+)?{ROLE}(?:{OF}⟦[OM]\d+⟧)?\s*,?\s+)?"
@@ -114,6 +115,11 @@ PATTERNS += [
         rf"has\s+been|was\s+appointed|was\s+elected|serves\s+as)\s+(?:the\s+)?(?:new\s+)?{ROLES}{OF}"
         rf"(?P<org>{ORG})",
     ),
+    # "The Centre for Policy Studies, whose director, Marta Nowak, spoke ..."
+    (
+        "role-whose",
+        rf"(?P<org>{ORG})\s*,\s*whose\s+(?:new\s+)?(?i:{ROLES})\s*,?\s+{RANK}{PERSON}",
+    ),
     # "Mankeur Ndiaye, Special Representative of the UN Secretary-General": a post in the UN
     (
         "role-representative-of-boss",
@@ -145,6 +151,7 @@ CONFIDENCE = {
     "role-apposition-and-second": 0.85,
     "role-as-lowercase": 0.8,
     "role-who-became": 0.8,
+    "role-whose": 0.85,
     "role-prenominal": 0.9,
     "role-of-org": 0.9,
     "role-apposition": 0.85,

@@ -227,6 +227,9 @@ def _clause_parties(event, trigger, told: MentionIndex) -> None:
         clause = min(own, key=lambda c: c.right_edge.i - c.left_edge.i)
         side = {t.i for t in clause.subtree} | {t.i for t in clause.head.subtree if t.i < clause.i}
         kinds = ("person",)
+        antecedent = told.at(clause.head, "person")
+        if antecedent is not None and antecedent.key not in event.participants:
+            event.participants.insert(0, antecedent.key)  # "B, who is in Minsk on a visit"
     else:
         side = {t.i for t in sent} - {t.i for c in clauses for t in c.subtree}
         kinds = ("person", "organization", "mission", "place")
