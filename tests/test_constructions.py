@@ -90,6 +90,22 @@ TITLE_CASES = [
      "in Minsk.", {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
     ("role-of-org", "The Chairperson-in-Office of the OSCE, Malta's Foreign Minister Karl Brandt, "
      "arrived.", {("Karl Brandt", "Chairperson in Office", OSCE)}),
+    ("role-apposition", "Karl Brandt, Austria's ambassador to the OSCE, spoke first.",
+     {("Karl Brandt", "Ambassador", OSCE)}),
+    ("role-apposition", "Anna Weiss of Austria, the new head of UNAMA, arrived in Kabul.",
+     {("Anna Weiss", "Head", UNAMA)}),
+    ("role-of-org-lowercase", "Austria's ambassador to the OSCE, Karl Brandt, spoke first.",
+     {("Karl Brandt", "Ambassador", OSCE)}),
+    ("role-apposition-and-second", "The United Nations named Karl Brandt, Special Representative "
+     "of the Secretary-General in Afghanistan and head of UNAMA.",
+     {("Karl Brandt", "Head", UNAMA)}),
+    ("role-apposition", "The United Nations named Karl Brandt, Special Representative of the "
+     "Secretary-General and Head of UNAMA.",
+     {("Karl Brandt", "Head", UNAMA),
+      ("Karl Brandt", "Special Representative of the Secretary General", "United Nations")}),
+    ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
+     "Special Representative for Afghanistan, to Kabul.",
+     {("Karl Brandt", "Special Representative for Afghanistan", "United Nations")}),
 ]
 
 

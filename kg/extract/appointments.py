@@ -129,7 +129,7 @@ def _titled(
     body = _body(sentence, title, match, index)
     if body is None or body == person.key:
         return
-    for label, former in post_labels(title.group("roles")):
+    for label, former in post_labels(sentence.plain(title.group("roles"))):
         yield FoundRole(
             person.key, label, body, former, match.id, sentence, match.confidence
         )

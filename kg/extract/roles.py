@@ -28,12 +28,23 @@ from kg.extract.sentences import Sentence
 
 _HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for h in ROLE_HEADS)
 _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE_MODIFIERS) + ")"
+# what a title is "for" or "on" ("for Political Affairs", "for Afghanistan": a place is part
+# of the title, not its body)
 _COMPLEMENT = (
     r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
+    r"|\s+for\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?"
 )
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
+# titles in either case, after a name and a comma: "X, head of the Y", "X, Kenya's ambassador to"
+ROLE_ANY_CASE = (
+    rf"(?:(?:former|then|ex-)\s+)?(?:(?i:{_MOD})\s+)*(?i:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?"
+    rf"{_COMPLEMENT}"
+)
+ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE_ANY_CASE})*)"
+# what may stand between a name and its title: "X of Guinea, the new head of ..."
+QUALIFIER = r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
 ROLES_LC = rf"(?P<roles>(?=[a-z])(?:(?i:{_MOD})\s+)*(?i:{_HEAD}|member|deputy|observer)(?![\w-]){_COMPLEMENT})"
 _RANK_GRADE = r"(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)"
@@ -43,6 +54,7 @@ RANK = (
 )
 # a second title between a post and the name: "The Head of the CSTO Mission, Secretary General X"
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+OF_BODY = r"\s+(?:of|to|at|in|for)\s+(?:the\s+)?"  # "spokesman for the Ministry of ..."
 # "..., Polish Foreign Minister X", "..., Malta's Foreign Minister X"
 OTHER_TITLE = rf"(?:(?:[A-Z][a-z]+\s+|⟦L\d+⟧['’]s\s+)?{ROLE}\s*,?\s+)?"
 # after "The head of the X," the second title may name its own body: "..., Deputy
@@ -65,14 +77,16 @@ PATTERNS = [
     ),
     (
         "role-apposition",
-        rf"{PERSON}\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
-        rf"{ROLES}(?:{OF}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
+        rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?{QUALIFIER}"
+        rf"(?:⟦L\d+⟧(?:['’]s)?\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
+        rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
     ),
     ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition-lowercase", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
     (
         "role-of-org-lowercase",
-        rf"\b(?:The|the)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}{RANK}{PERSON}",
+        rf"(?:\b(?:The|the)|⟦L\d+⟧['’]s)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}"
+        rf"{RANK}{PERSON}",
     ),
     (
         "role-apposition-second-body",
@@ -118,7 +132,7 @@ PATTERNS += [
     # "The Centre for Policy Studies, whose director, Marta Nowak, spoke ..."
     (
         "role-whose",
-        rf"(?P<org>{ORG})\s*,\s*whose\s+(?:new\s+)?(?i:{ROLES})\s*,?\s+{RANK}{PERSON}",
+        rf"(?P<org>{ORG})\s*,\s*whose\s+(?:new\s+)?{ROLES_ANY}\s*,?\s+{RANK}{PERSON}",
     ),
     # "Mankeur Ndiaye, Special Representative of the UN Secretary-General": a post in the UN
     (
@@ -129,8 +143,8 @@ PATTERNS += [
     # "..., Special Representative of the UN Secretary-General and Head of MINUSCA"
     (
         "role-apposition-and-second",
-        rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE}[^⟦;.]{{0,40}}(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+"
-        rf"(?P<roles2>{ROLE}){OF}(?P<org>{ORG})",
+        rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE_ANY_CASE}(?:[^⟦;.]|⟦L\d+⟧){{0,40}}"
+        rf"(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+(?P<roles2>{ROLE_ANY_CASE}){OF}(?P<org>{ORG})",
     ),
 ]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
@@ -152,6 +166,7 @@ CONFIDENCE = {
     "role-as-lowercase": 0.8,
     "role-who-became": 0.8,
     "role-whose": 0.85,
+    "role-boss-possessive": 0.75,
     "role-prenominal": 0.9,
     "role-of-org": 0.9,
     "role-apposition": 0.85,
@@ -234,13 +249,14 @@ def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole
         person = sentence.slot(m.group("person"))
         if person.key in holders:
             continue
-        head = role_label(m.group("roles")).split()[-1]
+        title = role_label(sentence.plain(m.group("roles")))
+        head = title.split()[-1]
         same = {f.organization for f in found if f.role.split()[-1] == head}
         if len(same) == 1:
             out.append(
                 FoundRole(
                     person.key,
-                    role_label(m.group("roles")),
+                    title,
                     same.pop(),
                     False,
                     "role-shared-body",
@@ -263,8 +279,27 @@ def _posts(
 ) -> Iterator[FoundRole]:
     person = person_mention or sentence.slot(person_token)
     organization = sentence.slot(org_token)
-    for label, former in post_labels(roles):
-        yield FoundRole(person.key, label, organization.key, former, rule, sentence)
+    for label, former in post_labels(sentence.plain(roles)):
+        # "Special Representative of the Secretary-General and Head of X": the first is the UN's
+        body = UN if OF_THE_BOSS.search(label) else organization.key
+        yield FoundRole(person.key, label, body, former, rule, sentence)
+
+
+UN = "gaz:un"
+OF_THE_BOSS = re.compile(r"\bof the Secretary General$")
+# "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
+BOSS_POSSESSIVE = re.compile(
+    rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"
+)
+
+
+def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
+    """Posts under "the Secretary-General" of an article about the UN: the UN's."""
+    for sentence in sentences:
+        for m in BOSS_POSSESSIVE.finditer(sentence.text):
+            person = sentence.slot(m.group("person")).key
+            for label, former in post_labels(sentence.plain(m.group("roles"))):
+                yield FoundRole(person, label, UN, former, "role-boss-possessive", sentence)
 
 
 def post_labels(roles: str) -> list[tuple[str, bool]]:
@@ -365,7 +400,7 @@ def title_references(sentences: list[Sentence], posts: list[FoundRole]):
     for sentence in sentences:
         for m in TITLE_REFERENCE.finditer(sentence.text):
             token = m.group("org") or m.group("org2")
-            label = role_label(_split_roles(m.group("roles"))[0][0])
+            label = role_label(_split_roles(sentence.plain(m.group("roles")))[0][0])
             if token is None:
                 if len(label.split()) < 2:
                     continue
@@ -406,7 +441,7 @@ def find_implied(sentences: list[Sentence], found: list[FoundRole], entities) ->
                 if sentence.text[: m.start("roles")].rstrip().endswith(("⟧", "⟧'s", "⟧’s")):
                     continue  # "CSTO Secretary General X": the organization is named
                 person = sentence.slot(m.group("person")).key
-                for part, _ in _split_roles(m.group("roles")):
+                for part, _ in _split_roles(sentence.plain(m.group("roles"))):
                     label = role_label(part)
                     if any(p == person and r.endswith(label) for p, r in held) or re.match(
                         r"(?:former|ex-)\b", part, re.I
@@ -424,7 +459,7 @@ BARE_APPOSITION = re.compile(rf"{PERSON}\s*,\s*(?:the\s+)?{ROLES}(?=\s*(?:,|\.|;
 
 def _implied_body(label: str, own: set[str], main: str | None, entities) -> str | None:
     if label.startswith(UN_POSTS):
-        return "gaz:un" if "gaz:un" in entities else None
+        return UN if UN in entities else None
     if label not in SECRETARIAT_POSTS:
         return None
     return next(iter(own)) if len(own) == 1 else main

@@ -21,6 +21,7 @@ from kg.extract.mentions import Mention, MentionFinder, group
 from kg.extract.modality import Modality
 from kg.extract.roles import (
     CONFIDENCE,
+    find_bosses,
     find_implied,
     find_ministers,
     find_roles,
@@ -104,7 +105,12 @@ class Rules:
         found += told
         found += find_implied(sentences, found, entities)
         found += list(handed_over(successions, found))
-        return [f for f in found if f.person and f.organization and f.person != f.organization]
+        found += find_bosses(sentences)
+        return [
+            f
+            for f in found
+            if f.person and f.organization in entities and f.person != f.organization
+        ]
 
     def _absentees(self, doc, sentences: list[Sentence], slots):
         """(sentence index, entity key) of those who "did not attend" or "stayed away"."""

@@ -54,6 +54,10 @@ class Sentence:
             raise ValueError(token)
         return self.slots[int(m.group(2))]
 
+    def plain(self, text: str) -> str:
+        """Slotted text with each slot as the words it stands for."""
+        return SLOT.sub(lambda m: self.slots[int(m.group(2))].text, text)
+
     def mentions_in(self, text: str) -> list[Mention]:
         return [self.slots[int(m.group(2))] for m in SLOT.finditer(text)]
 
