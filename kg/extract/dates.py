@@ -159,119 +159,171 @@ def _year_for(month: int, day: int, reference: date | None) -> int | None:
 
 
 def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) -> DateValue | None:
+    """The dates an expression of a kind stands for: absolute kinds read alone, relative
+    ones against the news item's date (``reference``) or the story's last day (``anchor``)."""
     g = m.groupdict()
     if kind == "pair":
         kind = "range" if int(g["d2"]) == int(g["d1"]) + 1 else "day"
-    if kind in ("day", "range"):
-        m1 = int(g["m1"]) if g["m1"].isdigit() else _month(g["m1"])
-        d1 = int(g["d1"])
-        y1 = int(g["y1"]) if g.get("y1") else None
-        m2 = (int(g["m2"]) if g["m2"].isdigit() else _month(g["m2"])) if g.get("m2") else m1
-        d2 = int(g["d2"]) if g.get("d2") else None
-        y2 = int(g["y2"]) if g.get("y2") else None
-        year_end = y2 or y1 or _year_for(m2, d2 or d1, reference)
-        year_start = y1 or (year_end - 1 if (m1, d1) > (m2, d2 or d1) and year_end else year_end)
-        if year_start is None:
-            return None
-        first = _safe(year_start, m1, d1)
-        if first is None:
-            return None
-        if kind == "day":
-            return DateValue(first.isoformat())
-        last = _safe(year_end, m2, d2) if d2 else None
-        if last is None or last < first:
-            return None
-        return DateValue(first.isoformat(), last.isoformat())
-    if kind == "season":
-        # "in spring 2024": March to May; "winter 2024" runs into the next year's February
-        first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[
-            g["season"].lower()
-        ]
-        year = int(g["y1"])
-        last = date(year + first_month // 12, (first_month + 2) % 12 or 12, 1)
-        last = date(last.year, last.month, monthrange(last.year, last.month)[1])
-        return DateValue(f"{year}-{first_month:02d}-01", last.isoformat())
-    if kind == "year":
-        return DateValue(f"{g['y1']}-01-01", f"{g['y1']}-12-31")
-    if kind == "month":
-        month = _month(g["m1"])
-        year = int(g["y1"]) if g.get("y1") else (reference.year if reference else None)
-        before = m.string[max(0, m.start() - 40) : m.start()]
-        if not g.get("y1") and reference and month > reference.month and PAST.search(before):
-            year -= 1  # "since his last briefing in December", told in June
-        return DateValue(f"{year:04d}-{month:02d}") if year else None
-    if kind == "same_day":
-        day = anchor or reference
-        return DateValue(day.isoformat()) if day else None
+    if kind in ABSOLUTE:
+        return ABSOLUTE[kind](kind, m, reference, anchor)
     if reference is None and anchor is not None and kind in ("offset", "previous_day"):
         reference = anchor  # "three days earlier" than the day the story just gave
-    if reference is None:
+    if reference is None or kind not in RELATIVE:
         return None
-    if kind == "month_this":
-        return DateValue(f"{reference.year:04d}-{_month(g['m1']):02d}")
-    word = m.group(0).lower()
-    if kind == "relative":
-        shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
-        return DateValue((reference + timedelta(days=shift)).isoformat())
-    if kind == "weekday_pair":
-        first_day, second_day = WEEKDAYS.index(g["wd"].lower()), WEEKDAYS.index(g["wd2"].lower())
-        first = reference - timedelta(days=(reference.weekday() - first_day) % 7)
-        last = first + timedelta(days=(second_day - first_day) % 7)
-        return DateValue(first.isoformat(), last.isoformat())
-    if kind == "weekday":
-        target = WEEKDAYS.index(g["wd"].lower())
-        which = (g.get("which") or "").lower()
-        if which == "next":
-            ahead = (target - reference.weekday()) % 7 or 7
-            return DateValue((reference + timedelta(days=ahead)).isoformat())
-        back = (reference.weekday() - target) % 7
-        if which == "last" and back == 0:
-            back = 7
-        return DateValue((reference - timedelta(days=back)).isoformat())
-    if kind == "offset":
-        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
-        unit = g["unit"].lower().rstrip("s")
-        sign = -1 if g["dir"].lower() in ("earlier", "ago", "before") else 1
-        base = reference if g["dir"].lower() == "ago" else (anchor or reference)
-        if unit == "day":
-            return DateValue((base + timedelta(days=sign * n)).isoformat())
-        if unit == "week":
-            return DateValue((base + timedelta(weeks=sign * n)).isoformat())
-        month_index = base.year * 12 + base.month - 1 + sign * n
-        return DateValue(f"{month_index // 12:04d}-{month_index % 12 + 1:02d}")
-    if kind == "part_week":
-        # "earlier this week": from Monday to the news day; "later this week": to Sunday
-        monday = reference - timedelta(days=reference.weekday())
-        if g["which"].lower() == "earlier":
-            return DateValue(monday.isoformat(), reference.isoformat())
-        return DateValue(reference.isoformat(), (monday + timedelta(days=6)).isoformat())
-    if kind == "week":
-        which = g["which"].lower()
-        if which == "last":
-            return DateValue(
-                (reference - timedelta(days=7)).isoformat(),
-                (reference - timedelta(days=1)).isoformat(),
-            )
-        if which == "next":
-            return DateValue(
-                (reference + timedelta(days=1)).isoformat(),
-                (reference + timedelta(days=7)).isoformat(),
-            )
+    return RELATIVE[kind](m, reference, anchor)
+
+
+def _calendar(kind: str, m: re.Match, reference: date | None, _anchor) -> DateValue | None:
+    """ "3 May 2024", "3-4 May", "30 April to 2 May 2024", "04.03.2024"."""
+    g = m.groupdict()
+    m1 = int(g["m1"]) if g["m1"].isdigit() else _month(g["m1"])
+    d1 = int(g["d1"])
+    y1 = int(g["y1"]) if g.get("y1") else None
+    m2 = (int(g["m2"]) if g["m2"].isdigit() else _month(g["m2"])) if g.get("m2") else m1
+    d2 = int(g["d2"]) if g.get("d2") else None
+    y2 = int(g["y2"]) if g.get("y2") else None
+    year_end = y2 or y1 or _year_for(m2, d2 or d1, reference)
+    year_start = y1 or (year_end - 1 if (m1, d1) > (m2, d2 or d1) and year_end else year_end)
+    if year_start is None:
         return None
-    if kind == "month_rel":
-        shift = {"last": -1, "next": 1, "this": 0}[g["which"].lower()]
-        index = reference.year * 12 + reference.month - 1 + shift
-        return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
-    if kind == "later_year":
-        # from the day the news is dated: what it announces may still happen that day
-        return DateValue(reference.isoformat(), f"{reference.year}-12-31")
-    if kind == "earlier_year":
-        return DateValue(f"{reference.year}-01-01", reference.isoformat())
-    if kind == "previous_day" and (anchor or reference):
-        return DateValue(((anchor or reference) - timedelta(days=1)).isoformat())
-    if kind == "following_day" and anchor:
-        return DateValue((anchor + timedelta(days=1)).isoformat())
+    first = _safe(year_start, m1, d1)
+    if first is None:
+        return None
+    if kind == "day":
+        return DateValue(first.isoformat())
+    last = _safe(year_end, m2, d2) if d2 else None
+    if last is None or last < first:
+        return None
+    return DateValue(first.isoformat(), last.isoformat())
+
+
+def _season(_kind, m: re.Match, _reference, _anchor) -> DateValue:
+    """ "in spring 2024": March to May; "winter 2024" runs into the next year's February."""
+    first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[
+        m.group("season").lower()
+    ]
+    year = int(m.group("y1"))
+    last = date(year + first_month // 12, (first_month + 2) % 12 or 12, 1)
+    last = date(last.year, last.month, monthrange(last.year, last.month)[1])
+    return DateValue(f"{year}-{first_month:02d}-01", last.isoformat())
+
+
+def _year(_kind, m: re.Match, _reference, _anchor) -> DateValue:
+    return DateValue(f"{m.group('y1')}-01-01", f"{m.group('y1')}-12-31")
+
+
+def _month_named(_kind, m: re.Match, reference: date | None, _anchor) -> DateValue | None:
+    """ "in December": of the news item's year, or the year before after "since his last"."""
+    g = m.groupdict()
+    month = _month(g["m1"])
+    year = int(g["y1"]) if g.get("y1") else (reference.year if reference else None)
+    before = m.string[max(0, m.start() - 40) : m.start()]
+    if not g.get("y1") and reference and month > reference.month and PAST.search(before):
+        year -= 1  # "since his last briefing in December", told in June
+    return DateValue(f"{year:04d}-{month:02d}") if year else None
+
+
+def _same_day(_kind, _m, reference: date | None, anchor: date | None) -> DateValue | None:
+    day = anchor or reference
+    return DateValue(day.isoformat()) if day else None
+
+
+def _weekday(m: re.Match, reference: date, _anchor) -> DateValue:
+    """ "on Tuesday": the last one up to the news day; "next Tuesday", "last Tuesday"."""
+    target = WEEKDAYS.index(m.group("wd").lower())
+    which = (m.groupdict().get("which") or "").lower()
+    if which == "next":
+        ahead = (target - reference.weekday()) % 7 or 7
+        return DateValue((reference + timedelta(days=ahead)).isoformat())
+    back = (reference.weekday() - target) % 7
+    if which == "last" and back == 0:
+        back = 7
+    return DateValue((reference - timedelta(days=back)).isoformat())
+
+
+def _weekday_pair(m: re.Match, reference: date, _anchor) -> DateValue:
+    first_day, second_day = WEEKDAYS.index(m.group("wd").lower()), WEEKDAYS.index(m.group("wd2").lower())
+    first = reference - timedelta(days=(reference.weekday() - first_day) % 7)
+    last = first + timedelta(days=(second_day - first_day) % 7)
+    return DateValue(first.isoformat(), last.isoformat())
+
+
+def _offset(m: re.Match, reference: date, anchor: date | None) -> DateValue:
+    """ "three days earlier" (than the story's day), "two weeks ago" (than the news day)."""
+    g = m.groupdict()
+    n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+    unit = g["unit"].lower().rstrip("s")
+    sign = -1 if g["dir"].lower() in ("earlier", "ago", "before") else 1
+    base = reference if g["dir"].lower() == "ago" else (anchor or reference)
+    if unit == "day":
+        return DateValue((base + timedelta(days=sign * n)).isoformat())
+    if unit == "week":
+        return DateValue((base + timedelta(weeks=sign * n)).isoformat())
+    month_index = base.year * 12 + base.month - 1 + sign * n
+    return DateValue(f"{month_index // 12:04d}-{month_index % 12 + 1:02d}")
+
+
+def _part_week(m: re.Match, reference: date, _anchor) -> DateValue:
+    """ "earlier this week": from Monday to the news day; "later this week": to Sunday."""
+    monday = reference - timedelta(days=reference.weekday())
+    if m.group("which").lower() == "earlier":
+        return DateValue(monday.isoformat(), reference.isoformat())
+    return DateValue(reference.isoformat(), (monday + timedelta(days=6)).isoformat())
+
+
+def _week(m: re.Match, reference: date, _anchor) -> DateValue | None:
+    """ "last week" and "next week": the seven days before or after the news day."""
+    which = m.group("which").lower()
+    if which == "last":
+        return DateValue(
+            (reference - timedelta(days=7)).isoformat(), (reference - timedelta(days=1)).isoformat()
+        )
+    if which == "next":
+        return DateValue(
+            (reference + timedelta(days=1)).isoformat(), (reference + timedelta(days=7)).isoformat()
+        )
     return None
+
+
+def _month_relative(m: re.Match, reference: date, _anchor) -> DateValue:
+    shift = {"last": -1, "next": 1, "this": 0}[m.group("which").lower()]
+    index = reference.year * 12 + reference.month - 1 + shift
+    return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
+
+
+def _following_day(_m, _reference: date, anchor: date | None) -> DateValue | None:
+    return DateValue((anchor + timedelta(days=1)).isoformat()) if anchor else None
+
+
+# the kinds read without the news item's date, and those read against it
+ABSOLUTE = {
+    "day": _calendar,
+    "range": _calendar,
+    "season": _season,
+    "year": _year,
+    "month": _month_named,
+    "same_day": _same_day,
+}
+RELATIVE = {
+    "month_this": lambda m, ref, _: DateValue(f"{ref.year:04d}-{_month(m.group('m1')):02d}"),
+    "relative": lambda m, ref, _: DateValue(
+        (ref + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(m.group(0).lower(), 0)))
+        .isoformat()
+    ),
+    "weekday_pair": _weekday_pair,
+    "weekday": _weekday,
+    "offset": _offset,
+    "part_week": _part_week,
+    "week": _week,
+    "month_rel": _month_relative,
+    # from the day the news is dated: what it announces may still happen that day
+    "later_year": lambda _m, ref, _: DateValue(ref.isoformat(), f"{ref.year}-12-31"),
+    "earlier_year": lambda _m, ref, _: DateValue(f"{ref.year}-01-01", ref.isoformat()),
+    "previous_day": lambda _m, ref, anchor: DateValue(
+        ((anchor or ref) - timedelta(days=1)).isoformat()
+    ),
+    "following_day": _following_day,
+}
 
 
 def find_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:

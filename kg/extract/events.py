@@ -160,49 +160,59 @@ def find_events(
             context.last_event = None
             context.paragraph = sentence.paragraph
         dates = find_dates(_plain(sentence.text), reference, context.anchor)
+        excluded = role_orgs.get(index, set())
         events = _sentence_events(
-            sentence, dates, context, role_orgs.get(index, set()), entities, media, place_rank
+            sentence, dates, context, excluded, entities, media, place_rank
         )
         if index in headlines:
             events = [e for e in events if e.start]
         elif not events and context.gathering is not None and ATTENDANCE.search(sentence.text):
-            # "Around the table were ...", "Belarus was represented by ...": more parties of
-            # the gathering just told of; countries count when they are "represented"
-            excluded = _excluded(sentence, role_orgs.get(index, set()), media)
-            parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
-            last = context.gathering
-            day = _date(dates, 0, sentence.text)
-            attended = ATTENDED_BODY.search(sentence.text)
-            who = parties(sentence.text)
-            if day and day[0] != last.start and attended and who:
-                # "On 8 September, X attended the opening of the SCO Youth Forum": its own
-                where = _place(sentence, place_rank, attended.start())
-                rule = "event-attended"
-                events = [_event("Meeting", sentence, attended, who, day, where, rule, who[:1])]
-            else:
-                last.participants = list(dict.fromkeys(last.participants + who))
+            events = _attended(sentence, dates, context, _excluded(sentence, excluded, media),
+                               place_rank)
         found.extend(events)
-        for event in events:
-            context.seen.update(event.participants)
-        dated = [e for e in events if e.start and e.rule != "event-meeting-of"]
-        context.last_dated = dated[-1] if dated else context.last_dated
-        if events:
-            # a body's meeting told of in passing ("preparations for the summit of ...") is not
-            # what "the session" will mean next
-            told = [e for e in events if e.rule != "event-meeting-of"]
-            context.last_event = events[-1]
-            context.gathering = told[-1] if told else context.gathering or events[-1]
-            context.opening = context.opening or events[0]
-            if events[-1].kind == "Visit":
-                context.visit = events[-1]
-        for d in dates if not FUTURE.search(sentence.text) else ():
-            # "three days earlier" counts from the last day the story told of, not from a
-            # month or a day still to come
-            if d.value and d.kind in STORY_DAYS:
-                context.anchor = d.value.first_day
-        context.protagonist = _protagonist(sentence, events) or context.protagonist
-        context.company = [m.key for m in sentence.slots if m.kind == "person"]
+        _remember(context, sentence, events, dates)
     return _merge([e for e in found if e.participants])
+
+
+def _attended(sentence, dates, context: Context, excluded: set[str], place_rank) -> list:
+    """ "Around the table were ...", "Belarus was represented by ...": more parties of the
+    gathering just told of (countries count when they are "represented"); "On 8 September,
+    X attended the opening of the SCO Youth Forum" is a gathering of its own."""
+    parties = _Parties(sentence, excluded, places=bool(REPRESENTED.search(sentence.text)))
+    last = context.gathering
+    day = _date(dates, 0, sentence.text)
+    attended = ATTENDED_BODY.search(sentence.text)
+    who = parties(sentence.text)
+    if day and day[0] != last.start and attended and who:
+        where = _place(sentence, place_rank, attended.start())
+        return [_event("Meeting", sentence, attended, who, day, where, "event-attended", who[:1])]
+    last.participants = list(dict.fromkeys(last.participants + who))
+    return []
+
+
+def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], dates) -> None:
+    """What the sentence adds to the story: its parties, its gathering, its visit, its day,
+    who "he" is next."""
+    for event in events:
+        context.seen.update(event.participants)
+    dated = [e for e in events if e.start and e.rule != "event-meeting-of"]
+    context.last_dated = dated[-1] if dated else context.last_dated
+    if events:
+        # a body's meeting told of in passing ("preparations for the summit of ...") is not
+        # what "the session" will mean next
+        told = [e for e in events if e.rule != "event-meeting-of"]
+        context.last_event = events[-1]
+        context.gathering = told[-1] if told else context.gathering or events[-1]
+        context.opening = context.opening or events[0]
+        if events[-1].kind == "Visit":
+            context.visit = events[-1]
+    for d in dates if not FUTURE.search(sentence.text) else ():
+        # "three days earlier" counts from the last day the story told of, not from a
+        # month or a day still to come
+        if d.value and d.kind in STORY_DAYS:
+            context.anchor = d.value.first_day
+    context.protagonist = _protagonist(sentence, events) or context.protagonist
+    context.company = [m.key for m in sentence.slots if m.kind == "person"]
 
 
 def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:

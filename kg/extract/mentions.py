@@ -282,14 +282,23 @@ def _is_cap(token) -> bool:
 def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Bodies named around a known name: "CSTO Joint Staff", "Permanent Council of the CSTO",
     "Security Council of Armenia", "CSTO Mission", "Peacekeeping Forces in Kazakhstan"."""
-    out: list[Mention] = []
     by_start: dict[int, Mention] = {}
     for m in sorted(mentions, key=lambda m: m.end - m.start):
         by_start[m.start] = m  # the longest name starting there
+    out = _bodies_after_names(doc, mentions, by_start, gazetteer)
+    out += _bodies_of_names(doc, mentions, by_start, gazetteer)
+    out += _missions_of_names(doc, by_start, gazetteer)
+    out += _ministries(doc, mentions + out, gazetteer)
+    out += _embassies(doc, mentions + out)
+    return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
+
+
+def _bodies_after_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list[Mention]:
+    """NAME + capitalized words ending in a body head: "CSTO Joint Staff"."""
+    out: list[Mention] = []
     for m in sorted(mentions, key=lambda x: x.start):
         if m.kind not in ("organization", "mission"):
             continue
-        # NAME + capitalized words ending in a body head
         tokens = doc.char_span(m.start, m.end, alignment_mode="expand")
         if tokens is None:
             continue
@@ -319,7 +328,13 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                 continue  # part of a longer known name
             text = _text(doc)[start:end]
             _add_built(out, doc, start, end, text, m, gazetteer)
-    # BODY of (the) NAME / PLACE
+    return out
+
+
+def _bodies_of_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list[Mention]:
+    """BODY of (the) NAME / PLACE: "Permanent Council of the OSCE", "Security Council of
+    Armenia"."""
+    out: list[Mention] = []
     for match in re.finditer(
         r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
         r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?",
@@ -347,7 +362,12 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
         ):
             continue
         _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer)
-    # "the observer mission of the CSTO Parliamentary Assembly", written in lower case
+    return out
+
+
+def _missions_of_names(doc: Doc, by_start, gazetteer: Gazetteer) -> list[Mention]:
+    """ "the observer mission of the CSTO Parliamentary Assembly", written in lower case."""
+    out: list[Mention] = []
     for match in re.finditer(
         r"\b(?:election\s+)?(?:observer|observation|monitoring|peacekeeping)"
         r"\s+(?:mission|force|contingent)\s+of\s+(?:the\s+)?",
@@ -364,9 +384,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                 target,
                 gazetteer,
             )
-    out += _ministries(doc, mentions + out, gazetteer)
-    out += _embassies(doc, mentions + out)
-    return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
+    return out
 
 
 MINISTRY = re.compile(
@@ -572,88 +590,96 @@ VENUE_AFTER = re.compile(
 
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy's entities where they add to what the gazetteer and rules found."""
-    out = []
+    out: list[Mention] = []
     for ent in doc.ents:
         kind = NER_KINDS.get(ent.label_)
         if kind is None:
             continue
         text, start = _clean_span(ent.text, ent.start_char)
-        end = start + len(text)
-        if not text or not text[0].isupper() or norm(text) in GENERIC:
-            continue
-        words = text.split()
-        if kind != "person" and (
-            words[-1].lower() in ROLE_WORDS | HONORIFICS
-            or text.lower() in ROLE_TITLES
-            or TITLE_OF_PORTFOLIO.match(text)
-        ):
-            continue  # "Major General", "Chargé d'Affaires", "Minister of Foreign Affairs": titles
-        parts = re.split(r"[-\s]", text)
-        if any(norm(p) in gazetteer.demonyms for p in parts) and not any(
-            p.lower() in BODY_HEADS for p in parts
-        ):
-            continue  # "Kazakh", "Tajik-Afghan"; but "Belarusian State University" is a name
-        if kind == "place" and words[-1].lower() in BODY_HEADS:
-            kind = "organization"
-        if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
-            continue
-        if kind in ("person", "organization") and " " not in text and THE_BEFORE.search(
-            _text(doc)[:start]
-        ):
-            # "the Novotroitske checkpoint", "the Shuroobod section": a place; no person goes
-            # by "the" and one word
-            if VENUE_AFTER.match(_text(doc)[end:]):
-                kind = "place"
-            elif kind == "person":
-                continue
-        if kind == "organization" and gazetteer.lookup(text) is None:
-            head = BODY_THEN_NAME.match(text)
-            portfolio = PORTFOLIO_THEN_NAME.match(text)
-            if head and _looks_like_person(head.group("name"), gazetteer):
-                # "the National Assembly Ararat Mirzoyan": a body, then its official's name
-                text, end = head.group("body"), start + len(head.group("body"))
-            elif (
-                portfolio
-                and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
-                and _looks_like_person(portfolio.group("name"), gazetteer)
-            ):
-                # "Minister of International Relations and Cooperation Naledi Pandor": the
-                # portfolio is no organization, the name after it is a person
-                offset = start + portfolio.start("name")
-                name = portfolio.group("name")
-                out.append(Mention(offset, offset + len(name), "person", name, "ner"))
-                continue
-        entry = gazetteer.lookup(text)
-        if entry is not None:
-            kind = entry.kind
-        elif kind == "organization" and _looks_like_person(text, gazetteer):
-            kind = "person"
-        overlapping = [m for m in mentions + out if m.start < end and start < m.end]
-        if overlapping and kind == "person" and _surname_is_a_place(text, overlapping, start, end):
-            # "Aleksandr Borisov" is a person although Borisov is also a town
-            for m in overlapping:
-                mentions.remove(m)
-            overlapping = []
-        if overlapping:
-            if kind == "person" or any(
-                not (start <= m.start and m.end <= end) for m in overlapping
-            ):
-                continue  # a known name wins over spaCy's guess
-            out += _split_run_on(doc, start, end, overlapping, kind, gazetteer)
-            continue
-        if kind == "person":
-            text, start = _strip_honorifics(text, start)
-            end = start + len(text)
-            if not text or " " not in text and text.lower() in HONORIFICS:
-                continue
-            if gazetteer.lookup(text) is not None or text.isupper():
-                continue
-        out.append(
-            Mention(
-                start, end, kind, text, "ner", entry=entry, subtype=entry.subtype if entry else None
-            )
-        )
+        kind = _ner_kind(doc, text, start, kind, gazetteer)
+        if kind is not None:
+            out += _ner_mentions(doc, text, start, kind, mentions, out, gazetteer)
     return out
+
+
+def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) -> str | None:
+    """What spaCy's entity is by our lights, None for titles, demonyms and generic words."""
+    end = start + len(text)
+    if not text or not text[0].isupper() or norm(text) in GENERIC:
+        return None
+    words = text.split()
+    if kind != "person" and (
+        words[-1].lower() in ROLE_WORDS | HONORIFICS
+        or text.lower() in ROLE_TITLES
+        or TITLE_OF_PORTFOLIO.match(text)
+    ):
+        return None  # "Major General", "Chargé d'Affaires", "Minister of Foreign Affairs": titles
+    parts = re.split(r"[-\s]", text)
+    if any(norm(p) in gazetteer.demonyms for p in parts) and not any(
+        p.lower() in BODY_HEADS for p in parts
+    ):
+        return None  # "Kazakh", "Tajik-Afghan"; but "Belarusian State University" is a name
+    if kind == "place" and words[-1].lower() in BODY_HEADS:
+        kind = "organization"
+    if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
+        return None
+    if kind in ("person", "organization") and " " not in text and THE_BEFORE.search(
+        _text(doc)[:start]
+    ):
+        # "the Novotroitske checkpoint", "the Shuroobod section": a place; no person goes
+        # by "the" and one word
+        if VENUE_AFTER.match(_text(doc)[end:]):
+            return "place"
+        if kind == "person":
+            return None
+    return kind
+
+
+def _ner_mentions(
+    doc: Doc, text: str, start: int, kind: str, mentions, out, gazetteer: Gazetteer
+) -> list[Mention]:
+    """The mentions one entity of spaCy's gives, beside those already found."""
+    end = start + len(text)
+    if kind == "organization" and gazetteer.lookup(text) is None:
+        head = BODY_THEN_NAME.match(text)
+        portfolio = PORTFOLIO_THEN_NAME.match(text)
+        if head and _looks_like_person(head.group("name"), gazetteer):
+            # "the National Assembly Ararat Mirzoyan": a body, then its official's name
+            text, end = head.group("body"), start + len(head.group("body"))
+        elif (
+            portfolio
+            and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
+            and _looks_like_person(portfolio.group("name"), gazetteer)
+        ):
+            # "Minister of International Relations and Cooperation Naledi Pandor": the
+            # portfolio is no organization, the name after it is a person
+            offset = start + portfolio.start("name")
+            name = portfolio.group("name")
+            return [Mention(offset, offset + len(name), "person", name, "ner")]
+    entry = gazetteer.lookup(text)
+    if entry is not None:
+        kind = entry.kind
+    elif kind == "organization" and _looks_like_person(text, gazetteer):
+        kind = "person"
+    overlapping = [m for m in mentions + out if m.start < end and start < m.end]
+    if overlapping and kind == "person" and _surname_is_a_place(text, overlapping, start, end):
+        # "Aleksandr Borisov" is a person although Borisov is also a town
+        for m in overlapping:
+            mentions.remove(m)
+        overlapping = []
+    if overlapping:
+        if kind == "person" or any(not (start <= m.start and m.end <= end) for m in overlapping):
+            return []  # a known name wins over spaCy's guess
+        return _split_run_on(doc, start, end, overlapping, kind, gazetteer)
+    if kind == "person":
+        text, start = _strip_honorifics(text, start)
+        end = start + len(text)
+        if not text or " " not in text and text.lower() in HONORIFICS:
+            return []
+        if gazetteer.lookup(text) is not None or text.isupper():
+            return []
+    subtype = entry.subtype if entry else None
+    return [Mention(start, end, kind, text, "ner", entry=entry, subtype=subtype)]
 
 
 # "the Autonomous Nonprofit Organization ‘National Research Institute for ...’": a legal
