@@ -1,11 +1,15 @@
 """The extraction benchmark in ../shared/eval as a regression floor.
 
 CI has ../shared beside the clone; a user's clone does not, and then these tests
-skip saying so. The floor sits below the measured figures (README, issue notes)
-so that only a real regression fails it.
+skip saying so. Each set has floors below the figures measured on it (README, issue
+notes) so that only a real regression fails. ``dev`` is the first development set,
+``dev2`` the second (styles the first lacks), ``unseen`` the articles in
+benchmarks/unseen, written for this project and never tuned on (scored with the
+same scorer, so it too needs ../shared).
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +21,7 @@ from kg.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
+SETS = {"dev": EVAL / "dev", "dev2": EVAL / "dev2", "unseen": ROOT / "benchmarks" / "unseen"}
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,35 +29,52 @@ pytestmark = [
                        reason=f"the extraction benchmark is not at {EVAL} (CI only)"),
 ]
 
-# issue 3's targets, met on the dev set (measured: overall 0.96, persons 0.99, organizations
-# 0.97, places 0.98, missions 0.96, roles 0.94, events 0.89, participants 0.90, dates 0.89)
-FLOORS = {"overall": 0.90, "persons": 0.95, "organizations": 0.90, "places": 0.95,
-          "missions": 0.85, "roles": 0.85, "events": 0.80, "event participants": 0.85}
+# dev: issue 3's targets, met (measured 2026-12-05: overall 0.96, persons 0.99, organizations
+# 0.97, places 0.98, missions 0.96, roles 0.95, events 0.89, participants 0.90, dates 0.88)
+# dev2 (measured 2026-12-05: overall 0.84, persons 0.92, organizations 0.86, places 0.97,
+# missions 0.92, roles 0.59, events 0.60, participants 0.68, dates 0.80)
+# unseen (measured 2026-12-05: overall 0.76, roles 0.52, events 0.44, participants 0.73)
+FLOORS = {
+    "dev": {"overall": 0.90, "persons": 0.95, "organizations": 0.90, "places": 0.95,
+            "missions": 0.85, "roles": 0.85, "events": 0.80, "event participants": 0.85},
+    "dev2": {"overall": 0.81, "persons": 0.88, "organizations": 0.82, "places": 0.94,
+             "missions": 0.85, "roles": 0.52, "events": 0.55, "event participants": 0.63},
+    "unseen": {"overall": 0.73, "persons": 0.82, "organizations": 0.76, "places": 0.93,
+               "roles": 0.47, "events": 0.40, "event participants": 0.66},
+}
+DATE_ACCURACY = {"dev": 0.85, "dev2": 0.75, "unseen": 0.85}
 
 
-@pytest.fixture(scope="module")
-def figures(tmp_path_factory):
-    work = tmp_path_factory.mktemp("dev")
-    report = ingest([str(EVAL / "dev")], work / "store")
+def measure(name: str, work: Path) -> dict:
+    report = ingest([str(SETS[name])], work / "store")
     assert not report.failed, report.failed
-    export_store(work / "store", fmt="nquads", output=work / "dev.nq")
+    export_store(work / "store", fmt="nquads", output=work / f"{name}.nq")
     done = subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), "--gold", str(EVAL / "dev"),
-         "--data", str(work / "dev.nq"), "--ontology", str(ROOT / "ontology"),
+        [sys.executable, str(EVAL / "score.py"), "--gold", str(SETS[name]),
+         "--data", str(work / f"{name}.nq"), "--ontology", str(ROOT / "ontology"),
          "--json", str(work / "figures.json")],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     print(done.stdout)
     return json.loads((work / "figures.json").read_text())
 
 
-@pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_dev_benchmark_stays_above_its_floor(figures, kind):
-    assert figures[kind]["f1"] >= FLOORS[kind], figures[kind]
+@pytest.fixture(scope="module", params=sorted(SETS))
+def figures(request, tmp_path_factory):
+    return request.param, measure(request.param, tmp_path_factory.mktemp(request.param))
+
+
+def test_each_set_stays_above_its_floors(figures):
+    name, measured = figures
+    below = {kind: measured[kind]["f1"] for kind, floor in FLOORS[name].items()
+             if measured[kind]["f1"] < floor}
+    assert not below, (name, below)
 
 
 def test_event_dates_are_mostly_right(figures):
-    assert figures["event date"]["accuracy"] >= 0.85, figures["event date"]
+    name, measured = figures
+    assert measured["event date"]["accuracy"] >= DATE_ACCURACY[name], measured["event date"]
 
 
-def test_every_dev_article_is_found(figures):
-    assert figures["overall"]["articles_found"] == figures["overall"]["articles"]
+def test_every_article_is_found(figures):
+    _, measured = figures
+    assert measured["overall"]["articles_found"] == measured["overall"]["articles"]

@@ -191,3 +191,18 @@ def test_an_installed_copy_ships_the_ontology_and_the_named_queries() -> None:
         shipped = {p for pattern in patterns for p in root.glob(pattern)}
         present = {p for p in (root / name).iterdir() if p.is_file()}
         assert present and present == shipped, f"{name}/ files not shipped: {present - shipped}"
+
+
+def test_no_extraction_function_is_longer_than_a_screen() -> None:
+    """Rules are small named pieces (issue 7): a function in kg/extract over 60 lines is a
+    construction waiting to be split out."""
+    import ast
+
+    long = []
+    for path in sorted((PACKAGE / "extract").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > 60:
+                    long.append(f"{path.name}:{node.lineno} {node.name} ({length} lines)")
+    assert not long, long
