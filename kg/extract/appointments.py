@@ -44,10 +44,9 @@ def people(matches: list[Match]) -> list:
 
 
 def find_posts(
-    doc, sentences: list[Sentence], mentions: list[Mention], matches: list[Match]
+    sentences: list[Sentence], index: MentionIndex, matches: list[Match]
 ) -> tuple[list[FoundRole], list[Succession]]:
     """Posts from the post constructions' matches, and successions still to be given a post."""
-    index = MentionIndex(doc, mentions)
     starts = [s.start for s in sentences]
     posts: list[FoundRole] = []
     successions: list[Succession] = []

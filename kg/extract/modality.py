@@ -11,6 +11,8 @@ prepositional phrase ("they may meet at the summit" says nothing of the summit).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Token
 
 from kg.extract import lexicon
@@ -65,7 +67,10 @@ class Modality:
     def absentees(self, sentence_tokens) -> list[Token]:
         """Subjects who did not take part: "did not attend", "stayed away from"."""
         out = []
+        cues = self.attends | self.absent | _heads(frozenset(self.absent))
         for token in sentence_tokens:
+            if token.lower_ not in cues:
+                continue
             staying_away = _says(token, self.absent)
             not_attending = token.lower_ in self.attends and self._negated(token)
             if staying_away or not_attending:
@@ -80,11 +85,20 @@ class Modality:
 
 def _says(node: Token, words: set[str]) -> bool:
     """The node is one of the words, alone or with its particle ("called off")."""
-    if node.lower_ in words:
+    word = node.lower_
+    if word in words:
         return True
+    if word not in _heads(frozenset(words)):
+        return False
     return any(
-        c.dep_ in ("prt", "advmod") and f"{node.lower_} {c.lower_}" in words for c in node.children
+        c.dep_ in ("prt", "advmod") and f"{word} {c.lower_}" in words for c in node.children
     )
+
+
+@lru_cache(maxsize=32)
+def _heads(words: frozenset[str]) -> frozenset[str]:
+    """The verbs of the two-word cues ("called" of "called off")."""
+    return frozenset(phrase.split()[0] for phrase in words if " " in phrase)
 
 
 def _clause_chain(token: Token):

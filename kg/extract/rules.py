@@ -56,14 +56,15 @@ class Rules:
         slots = mentions + _back_references(document.text, mentions, entities)
         sentences, references, datelines = self._sentences(document, doc, slots)
         extraction = Extraction(document=document, entities=entities)
-        posts = self._posts(doc, sentences, slots, entities, matches)
+        named = MentionIndex(doc, slots)
+        posts = self._posts(sentences, named, entities, matches)
         # parties left out of each sentence's events: bodies named in titles, absentees
         excluded: dict[int, set[str]] = {}
         index_of = {id(s): i for i, s in enumerate(sentences)}
         for found in posts:
             excluded.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
-        for index, key in self._absentees(doc, sentences, slots):
-            excluded.setdefault(index, set()).add(key)
+        for position, key in self._absentees(doc, sentences, named):
+            excluded.setdefault(position, set()).add(key)
         for found in posts:
             _board_post(found, entities)
         extraction.memberships = _memberships(posts)
@@ -95,13 +96,13 @@ class Rules:
         _drop_boards_named_only_in_titles(extraction)
         return extraction
 
-    def _posts(self, doc, sentences: list[Sentence], slots, entities, matches) -> list:
+    def _posts(self, sentences: list[Sentence], index: MentionIndex, entities, matches) -> list:
         """Posts from every construction: titles around names, then verbs of appointment and
         succession over the parse, then titles whose body the article implies."""
         found = list(
             chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
         )
-        told, successions = find_posts(doc, sentences, slots, matches)
+        told, successions = find_posts(sentences, index, matches)
         found += told
         found += find_implied(sentences, found, entities)
         found += list(handed_over(successions, found))
@@ -112,9 +113,8 @@ class Rules:
             if f.person and f.organization in entities and f.person != f.organization
         ]
 
-    def _absentees(self, doc, sentences: list[Sentence], slots):
+    def _absentees(self, doc, sentences: list[Sentence], index: MentionIndex):
         """(sentence index, entity key) of those who "did not attend" or "stayed away"."""
-        index = MentionIndex(doc, slots)
         starts = [s.start for s in sentences]
         for token in self.modality.absentees(doc):
             mention = index.at(token)

@@ -51,6 +51,20 @@ def _words(name: str, kind: str) -> list[str]:
     return [w.lower() for w in lexicon.words(name, kind, column)]
 
 
+def _first_words(pattern: list[dict]) -> set[str]:
+    """The words the first word-constrained node of a pattern may be (every match has one)."""
+    for node in pattern:
+        lower = node.get("RIGHT_ATTRS", {}).get("LOWER")
+        if isinstance(lower, str):
+            return {lower}
+        if isinstance(lower, dict) and "IN" in lower:
+            return set(lower["IN"])
+    raise lexicon.ExtractionError(
+        "a pattern constrains no node's word (LOWER)",
+        "give at least one node a LOWER value or list, so sentences can be skipped quickly",
+    )
+
+
 @dataclass
 class Match:
     entry: dict  # the pattern file's line
@@ -70,25 +84,37 @@ class Constructions:
 
     def __init__(self, vocab, name: str) -> None:
         self.entries = {e["id"]: e for e in lexicon.patterns(name)}
-        self.matcher = DependencyMatcher(vocab)
+        # one matcher per set of cue words (the verbs the patterns start from), run only on
+        # documents holding one of them: the matcher is the costly part
+        groups: dict[frozenset[str], DependencyMatcher] = {}
         for key, entry in self.entries.items():
+            pattern = _expand(entry["pattern"])
+            matcher = groups.setdefault(frozenset(_first_words(pattern)), DependencyMatcher(vocab))
             try:
-                self.matcher.add(key, [_expand(entry["pattern"])])
+                matcher.add(key, [pattern])
             except (ValueError, KeyError) as error:
                 raise lexicon.ExtractionError(
                     f"{lexicon.path_of(name)}: pattern {key!r} is not a valid"
                     f" DependencyMatcher pattern: {str(error).splitlines()[0]}",
                     "see https://spacy.io/usage/rule-based-matching#dependencymatcher",
                 ) from None
+        # cue words as the vocabulary's hashes, to compare with a document's LOWER array
+        self.matchers = [
+            ({vocab.strings.add(w) for w in words}, matcher) for words, matcher in groups.items()
+        ]
 
     def __call__(self, doc: Doc) -> list[Match]:
         if not doc.has_annotation("DEP"):
             return []
+        words = set(doc.to_array("LOWER").tolist())
         out = []
-        for key, token_ids in self.matcher(doc):
-            entry = self.entries[doc.vocab.strings[key]]
-            names = [node["RIGHT_ID"] for node in entry["pattern"]]
-            out.append(Match(entry, {n: doc[i] for n, i in zip(names, token_ids, strict=True)}))
+        for cue_words, matcher in self.matchers:
+            if words.isdisjoint(cue_words):
+                continue
+            for key, token_ids in matcher(doc):
+                entry = self.entries[doc.vocab.strings[key]]
+                names = [node["RIGHT_ID"] for node in entry["pattern"]]
+                out.append(Match(entry, {n: doc[i] for n, i in zip(names, token_ids, strict=True)}))
         return sorted(out, key=lambda m: min(t.i for t in m.tokens.values()))
 
 
