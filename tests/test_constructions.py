@@ -286,6 +286,11 @@ PARTY_CASES = [
     ("visit-with-two-stops", "On 2 May Karl Brandt began a visit to Armenia and Georgia.",
      [("Visit", {"Karl Brandt", "Armenia"}, {"Georgia"}, "2024-05-02"),
       ("Visit", {"Karl Brandt", "Georgia"}, {"Armenia"}, "2024-05-02")]),
+    ("the-title-is-the-holder", "Karl Brandt, Special Envoy of the OSCE, landed in Yerevan on "
+     "2 May. Anna Weiss met him there. On 3 May the envoy held talks with Ilya Moroz.",
+     [("Visit", {"Karl Brandt"}, set(), "2024-05-02"),
+      ("Meeting", {"Anna Weiss", "Karl Brandt"}, set(), "2024-05-02"),  # "met him"
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
     ("relative-clause-of-the-gathering", "Karl Brandt took part in the CSTO meeting in Minsk "
      "on 2 May, at which Kazakhstan was represented by Anna Weiss.",
      [("Meeting", {"Karl Brandt", "Anna Weiss", "Kazakhstan"}, set(), "2024-05-02")]),

@@ -230,9 +230,12 @@ THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
+# "the Deputy Minister met ...", "On Sunday the envoy held talks": the person the story follows
 DEFINITE_TITLE = re.compile(
-    r"\b[Tt]he\s+(?:(?:Deputy|Acting|First\s+Deputy)\s+)?(?:Minister|Secretary[- ]General|"
-    r"Executive\s+Secretary|Head|Chairman|President|Ambassador|Commander|Envoy)\b(?!\s+of\s+⟦)"
+    r"\b[Tt]he\s+(?:(?i:deputy|acting|first\s+deputy|special|personal)\s+)?(?i:minister|"
+    r"secretary[- ]general|executive\s+secretary|head|chairman|chairwoman|chairperson|president|"
+    r"ambassador|commander|envoy|representative|coordinator|co-ordinator|diplomat|official)\b"
+    r"(?!\s+of\s+⟦)"
 )
 BACK_REFERENCE = re.compile(
     r"\b(?:during|in\s+the\s+course\s+of|after|on\s+the\s+(?:sidelines|margins)\s+of)"

@@ -128,6 +128,8 @@ class Context:
     paragraph: int = -1
     seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
     last_dated: FoundEvent | None = None  # the last dated event of the news item
+    titled: dict[str, str] = field(default_factory=dict)  # title word -> its one holder
+    main: str | None = None  # the person the article names most
 
 
 # the date kinds that move the story's day ("three days earlier" counts from it)
@@ -142,19 +144,23 @@ def find_events(
     media: set[str],
     place_rank,
     headlines: set[int] = frozenset(),
+    titled: dict[str, str] | None = None,
 ) -> list[FoundEvent]:
     """Events of a document. ``references`` gives each sentence's news-item date,
     ``role_orgs`` the organizations named in titles per sentence index, ``headlines``
     the indexes of headline lines (which restate the story: their events only count
-    when the story gives no date for them elsewhere)."""
+    when the story gives no date for them elsewhere), ``titled`` the one holder of each
+    title word the article's posts use."""
     found: list[FoundEvent] = []
-    context = Context()
+    main = _named_most(sentences)
+    context = Context(titled=titled or {}, main=main)
     for index, sentence in enumerate(sentences):
         reference = references[index]
         if reference != context.reference:
             # a new news item: its own date; the person a page follows may carry over
             context = Context(
-                reference=reference, anchor=reference, protagonist=context.protagonist
+                reference=reference, anchor=reference, protagonist=context.protagonist,
+                titled=context.titled, main=main,
             )
         if sentence.paragraph != context.paragraph:
             context.last_event = None
@@ -172,6 +178,16 @@ def find_events(
         found.extend(events)
         _remember(context, sentence, events, dates)
     return _merge([e for e in found if e.participants])
+
+
+def _named_most(sentences: list[Sentence]) -> str | None:
+    """The person the article names most often (of two as often, the one named first)."""
+    counts: dict[str, int] = {}
+    for sentence in sentences:
+        for mention in sentence.slots:
+            if mention.kind == "person":
+                counts[mention.key] = counts.get(mention.key, 0) + 1
+    return max(counts, key=lambda key: counts[key]) if counts else None
 
 
 def _attended(sentence, dates, context: Context, excluded: set[str], place_rank) -> list:
@@ -454,7 +470,7 @@ def _read_subject(reading: Reading) -> None:
         # "A delegation of the OSCE PA arrived in Yerevan ... The delegation held talks with"
         reading.subject = list(context.visit.subject)
     if not reading.subject and context.protagonist and _refers_to_protagonist(before, parties):
-        reading.subject = [context.protagonist]
+        reading.subject = [_titled_person(before, context) or context.protagonist]
         if THEY.search(before):
             # "they": the person the story follows and those the last sentence put with them
             reading.subject = list(dict.fromkeys(reading.subject + context.company))
@@ -633,6 +649,11 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     one_to_one = bool(ONE_TO_ONE.match(word))
     counterparts = _counterparts(segment, parties) if one_to_one else parties(segment)
     counterparts = [k for k in counterparts if k not in reading.subject]
+    protagonist = reading.context.protagonist
+    if not counterparts and protagonist not in (None, *reading.subject) and OBJECT_PRONOUN.match(
+        segment
+    ):
+        counterparts = [protagonist]  # "Anna Weiss met him there": the one the story follows
     between = text[meetings[i - 1].end() : trigger.start()] if i else ""
     # "..., a meeting with X, an address to Y"; "held talks with X and met Y": one subject
     listed = bool(i and (LIST_ITEM.search(between) or COORDINATED.search(between)))
@@ -655,6 +676,7 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     if not (i == 0 or counterparts or listed or len(subject) >= 2):
         return []
     participants = _meeting_parties(reading, i, trigger, end, counterparts)
+    participants += [k for k in counterparts if k not in participants]
     # "..., and a speech at the Conference, which runs from June 22 to 24"
     own_when = listed and _date(
         [d for d in reading.dates if trigger.end() <= d.start < end], trigger.start(), text
@@ -673,6 +695,9 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     ]
 
 
+OBJECT_PRONOUN = re.compile(r"\s+(?:with\s+)?(?:him|her)\b", re.IGNORECASE)
+
+
 def _clause_date(reading: Reading, trigger: re.Match) -> tuple[str, str | None] | None:
     """A date in the trigger's own clause, by the parse."""
     sentence = reading.sentence
@@ -689,7 +714,7 @@ def _clause_subject(reading: Reading, clause: str) -> None:
     clause = OF_BODY.sub("", clause, count=1)
     context = reading.context
     reading.subject = reading.parties(clause) or (
-        [context.protagonist]
+        [_titled_person(clause, context) or context.protagonist]
         if context.protagonist and _refers_to_protagonist(clause, reading.parties)
         else reading.subject
     )
@@ -836,6 +861,16 @@ def _triggers(text: str) -> list[re.Match]:
             and OBJECT_OF.fullmatch(text[before.end() : t.start()])
         )
     ]
+
+
+def _titled_person(before: str, context: Context) -> str | None:
+    """ "the envoy", "the Secretary-General": the one person the article gives that title,
+    else the person the story is about (named most), rather than whoever acted last."""
+    title = DEFINITE_TITLE.search(before)
+    if title is None:
+        return None
+    word = title.group(0).split()[-1].lower()
+    return context.titled.get(word, context.main)
 
 
 def _refers_to_protagonist(before: str, parties) -> bool:

@@ -552,9 +552,19 @@ _NAME_WORD = re.compile(
 )
 
 
+# words inside names that are not capitalized name words: "Staffan de Mistura", "Mohamed
+# Ould Cheikh", "Ursula von der Leyen"
+NAME_PARTICLES = {
+    "de", "da", "di", "du", "dos", "das", "van", "von", "der", "den", "bin", "ibn", "ould",
+    "el", "al", "la", "le", "ben", "abu", "bint",
+}
+
+
 def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
-    """Two or three name-shaped words that name no known body or place ("Batyr Tursunov")."""
+    """Two or three name-shaped words that name no known body or place ("Batyr Tursunov"),
+    besides particles inside ("Staffan de Mistura")."""
     words = text.split()
+    words = words[:1] + [w for w in words[1:-1] if w.lower() not in NAME_PARTICLES] + words[-1:]
     return (
         2 <= len(words) <= 3
         and all(_NAME_WORD.match(w) for w in words)

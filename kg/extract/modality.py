@@ -58,8 +58,8 @@ class Modality:
             negated = self._negated(node)
             if negated and (node is trigger or node.lower_ in self.occurs):
                 return "negated"
-            if any(c.dep_ == "aux" and c.lower_ in self.modal for c in node.children):
-                return "hypothetical"
+            if any(c.dep_ == "aux" and c.text in self.modal for c in node.children):
+                return "hypothetical"  # "could meet"; "On 3 May the envoy held" is no modal
             if any(c.dep_ == "mark" and c.lower_ in self.condition for c in node.children):
                 return "hypothetical"
         return None

@@ -33,7 +33,7 @@ _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE
 _COMPLEMENT = (
     r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
     r"|\s+for\s+(?:the\s+)?⟦L\d+⟧"
-    r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General))?"
+    r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General)){0,2}"
 )
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
 ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
@@ -286,7 +286,7 @@ def _posts(
 
 
 UN = "gaz:un"
-OF_THE_BOSS = re.compile(r"\bof the Secretary General$")
+OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
 # "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
 BOSS_POSSESSIVE = re.compile(
     rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"

@@ -83,7 +83,10 @@ class Rules:
         headlines = {i for i, s in enumerate(sentences) if _is_headline(document.text, s)}
         for i in headlines:
             sentences[i].headed = False  # a headline restates its item; it is dated by it
-        found = find_events(sentences, references, excluded, entities, media, rank, headlines)
+        titled = _title_holders(extraction.memberships)
+        found = find_events(
+            sentences, references, excluded, entities, media, rank, headlines, titled
+        )
         index_of = {id(s): i for i, s in enumerate(sentences)}
         told = MentionIndex(doc, [m for sentence in sentences for m in sentence.slots])
         for event in self._real(doc, found, told):
@@ -245,6 +248,21 @@ def _clause_parties(event, trigger, told: MentionIndex) -> None:
         if mention is not None and mention.kind in kinds:
             where.setdefault(mention.key, set()).add(token.i in side)
     event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
+
+
+TITLE_FILLER = {"of", "the", "for", "to", "on", "in", "and", "deputy", "acting", "first"}
+
+
+def _title_holders(memberships: list[Membership]) -> dict[str, str]:
+    """Each title word ("envoy", "minister") of the current posts held by one person only."""
+    holders: dict[str, set[str]] = {}
+    for m in memberships:
+        if m.former:
+            continue
+        for word in m.role.lower().split():
+            if word not in TITLE_FILLER:
+                holders.setdefault(word, set()).add(m.person)
+    return {word: people.pop() for word, people in holders.items() if len(people) == 1}
 
 
 def _memberships(posts) -> list[Membership]:
