@@ -64,6 +64,11 @@ POST_CASES = [
       ("Ilya Moroz", "Secretary General", CSTO, "former")}, set()),
     ("post-is", "Since 2021 Lena Holm has been Deputy Head of UNAMA.",
      {("Lena Holm", "Deputy Head", UNAMA)}, set()),
+    ("post-took-office-as",
+     "On 1 January Karl Brandt took office as Secretary General of the CSTO, replacing Ilya Moroz.",
+     {("Karl Brandt", "Secretary General", CSTO),
+      ("Ilya Moroz", "Secretary General", CSTO, "former")},
+     {("Karl Brandt", "Secretary General on January", CSTO)}),
     ("succession-as", "Ruslan Akhmetov will replace Pavel Orlov as Executive Secretary of the SCO.",
      {("Ruslan Akhmetov", "Executive Secretary", SCO)},
      {("Ruslan Akhmetov", "Executive Secretary", SCO, "former")}),
@@ -103,6 +108,8 @@ TITLE_CASES = [
      "Secretary-General and Head of UNAMA.",
      {("Karl Brandt", "Head", UNAMA),
       ("Karl Brandt", "Special Representative of the Secretary General", "United Nations")}),
+    ("post-appoints-as", "The CSTO summit appointed Karl Brandt as the first Secretary General "
+     "of the Organization.", {("Karl Brandt", "Secretary General", CSTO)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations")}),

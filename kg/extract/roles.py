@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kg.datelines import MONTHS
 from kg.extract import lexicon
 from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
 from kg.extract.sentences import Sentence
@@ -30,8 +31,13 @@ _HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for 
 _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE_MODIFIERS) + ")"
 # what a title is "for" or "on" ("for Political Affairs", "for Afghanistan": a place is part
 # of the title, not its body)
+_NOT_A_TOPIC = (  # "Secretary General on January 1": a date, not what the post is for
+    r"(?!(?:" + "|".join(m.capitalize() for m in MONTHS)
+    + r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
 _COMPLEMENT = (
-    r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
+    r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)" + _NOT_A_TOPIC
+    + r"(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
     r"|\s+for\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General)){0,2}"
 )

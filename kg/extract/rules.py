@@ -411,8 +411,8 @@ def _joined(doc, mentions):
 
 
 BACK_REFERENCE = re.compile(
-    r"\b[Tt]he\s+(?P<word>[Mm]ission|Council|Commission|Committee|Assembly|Secretariat|Forum)\b"
-    r"(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])"
+    r"\b[Tt]he\s+(?P<word>[Mm]ission|Council|Commission|Committee|Assembly|Secretariat|Forum|"
+    r"[Oo]rgani[sz]ation)\b(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])"
 )
 
 
@@ -430,6 +430,10 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
         word = match.group("word").lower()
         if word == "mission":
             bodies = [k for k, e in entities.items() if e.kind == "mission"]
+        elif word in ("organization", "organisation"):
+            # "the Organization": the international organization the article is about
+            top = [k for k, e in entities.items() if e.kind == "organization" and not e.parent]
+            bodies = _salient(top, entities) if top else []
         else:
             bodies = [
                 k
