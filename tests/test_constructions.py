@@ -298,6 +298,12 @@ PARTY_CASES = [
      [("Visit", {"Karl Brandt"}, set(), "2024-05-02"),
       ("Meeting", {"Anna Weiss", "Karl Brandt"}, set(), "2024-05-02"),  # "met him"
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
+    ("news-of-the-day", "Live\n\nFriday, 3 May 2024.\n\nKarl Brandt has landed in Minsk. "
+     "Anna Weiss has welcomed Ilya Moroz.",
+     [("Visit", {"Karl Brandt"}, set(), "2024-05-03"),
+      ("Meeting", {"Anna Weiss", "Ilya Moroz"}, set(), "2024-05-03")]),
+    ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("relative-clause-of-the-gathering", "Karl Brandt took part in the CSTO meeting in Minsk "
      "on 2 May, at which Kazakhstan was represented by Anna Weiss.",
      [("Meeting", {"Karl Brandt", "Anna Weiss", "Kazakhstan"}, set(), "2024-05-02")]),

@@ -46,6 +46,19 @@ STOPS = re.compile(
     r"^\s+(?:to|of)\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*"
     r"(?:\s*,?\s*and\s+(?:then\s+)?(?:to\s+)?(?:the\s+)?⟦L\d+⟧))"
 )
+# "Agamuradov has landed in Dushanbe", "Rahmon has welcomed his guests", "X is holding talks":
+# news of the item's own day
+NEWS_OF_THE_DAY = re.compile(
+    r"\b(?:has|have|is|are)\s+(?:just\s+|now\s+)?(?:(?:held|had|begun|started|"
+    r"opened|holding|having|beginning|starting|opening|been)\s+(?:[\w-]+\s+){0,2})?$",
+    re.IGNORECASE,
+)
+# "X has met Y before", "they have already met twice": experience, not the day's news
+EXPERIENCE = re.compile(
+    r"\b(?:before|ever|never|previously|already|in\s+the\s+past|(?:several|many|\w+)\s+times|"
+    r"twice|since)\b",
+    re.IGNORECASE,
+)
 SEQUENCE = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='sequence'))})\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
@@ -58,6 +71,11 @@ SPEAKER = re.compile(
     r",\s+[^,]{0,80}?(?P<slot>⟦[PO]\d+⟧)\s+(?:told|said|says|tells|added|noted|stated|stressed|"
     r"reported|reports|announced)\b"
     r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
+)
+# "In the Ukrainian capital, the OSCE said, Rau is to meet ...": a teller in parentheses
+ASIDE_SPEAKER = re.compile(
+    r",\s+(?:the\s+)?(?P<slot>⟦[PO]\d+⟧)\s+(?:said|says|reported|reports|announced|added|noted|"
+    r"stated|told\s+\w+)\s*,"
 )
 # "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
 VENUE = re.compile(

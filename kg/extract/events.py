@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from kg.extract.cues import (
     ADDRESSING,
     AROUND,
+    ASIDE_SPEAKER,
     AT_ITS,
     AT_ITS_LEAD,
     ATTENDANCE,
@@ -48,6 +49,7 @@ from kg.extract.cues import (
     DESTINATION,
     DURING,
     ENDING,
+    EXPERIENCE,
     EXPLICIT,
     FUTURE,
     GATHERING,
@@ -64,6 +66,7 @@ from kg.extract.cues import (
     MINISTERIAL,
     MINISTERS_OF,
     NESTED_ACRONYM,
+    NEWS_OF_THE_DAY,
     NOT_EVENTS,
     OBJECT_OF,
     OF_BODY,
@@ -281,6 +284,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
     for pattern in (
         ATTRIBUTION,
         SPEAKER,
+        ASIDE_SPEAKER,
         VENUE,
         TITLE_OF,
         TITLE_BEFORE,
@@ -497,6 +501,13 @@ def _inherit_date(reading: Reading) -> None:
         reading.when = (context.reference.isoformat(), None)
     elif context.reference and reading.sentence.headed:
         # "THURSDAY, 9 OCTOBER / Putin and Rahmon hold talks": the day the item is headed by
+        reading.when = (context.reference.isoformat(), None)
+    elif (
+        context.reference
+        and NEWS_OF_THE_DAY.search(reading.text[: reading.first.start()])
+        and not EXPERIENCE.search(reading.text)
+    ):
+        # "X has landed in Dushanbe": the present perfect of news tells of the item's day
         reading.when = (context.reference.isoformat(), None)
     elif context.last_dated is not None and SEQUENCE.search(reading.text[: reading.first.start()]):
         # "He then received the Emir", "X also held talks with Y": the next of a series
