@@ -320,3 +320,23 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
         assert any(
             k == kind and has <= p and not lacks & p and s == start for k, p, s in found
         ), found
+
+
+# (text, names that must be of a kind, names that must be no entity)
+NAME_CASES = [
+    ("The leaders met at the Samarkand Congress Centre and later at the Palace of Nations.",
+     {"place": {"Samarkand Congress Centre", "Palace of Nations"}}, set()),
+    ("Many Cypriots and Nigeriens watched Karl Brandt arrive.",
+     {"person": {"Karl Brandt"}}, {"Cypriots", "Nigeriens"}),
+    ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
+     {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
+]
+
+
+@pytest.mark.parametrize("case", NAME_CASES, ids=[c[0][:30] for c in NAME_CASES])
+def test_names_of_the_right_kind(extractor: Extractor, case) -> None:
+    text, kinds, nothing = case
+    x = extract(extractor, text)
+    for kind, names in kinds.items():
+        assert names <= {e.name for e in x.entities.values() if e.kind == kind}, x.entities
+    assert not nothing & {e.name for e in x.entities.values()}, x.entities

@@ -15,7 +15,8 @@ from kg.extract import lexicon
 
 KINDS = {
     "names.tsv": ("kind", {"honorific", "body-head", "mission-head", "title", "title-modifier",
-                           "leader", "secretariat-post", "un-post"}),
+                           "leader", "secretariat-post", "un-post", "venue-head", "venue-centre",
+                           "generic"}),
     "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "sequence",
                                "ends"}),
 }

@@ -17,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.datelines import MONTHS
+from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS
 from kg.extract.gazetteer import Entry, Gazetteer, norm
 from kg.extract.names import (
@@ -38,32 +39,10 @@ NER_KINDS = {
     "FAC": "place",
     "NORP": None,
 }
-# Bare words that only refer back to an organization already named.
-GENERIC = {
-    "organization",
-    "organisation",
-    "council",
-    "the council",
-    "mission",
-    "the mission",
-    "commission",
-    "committee",
-    "assembly",
-    "forum",
-    "parties",
-    "sides",
-    "delegation",
-    "government",
-    "ministry",
-    "office",
-    "secretariat",
-    "un",
-    "press",
-    "cis member states",
-    "states",
-    "member states",
-    "earth",
-}
+# Bare words that only refer back to an organization already named, or name nothing alone.
+GENERIC = set(lexicon.words("names.tsv", "generic"))
+VENUE_HEADS = set(lexicon.words("names.tsv", "venue-head"))
+VENUE_CENTRES = set(lexicon.words("names.tsv", "venue-centre"))
 CALENDAR_WORDS = set(MONTHS) | set(WEEKDAYS) | {"today", "yesterday", "tomorrow"}
 # Words that refer back to any body; never an alias (GUIDELINES: "the Organization").
 BACK_REFERENCES = {
@@ -297,8 +276,8 @@ def _bodies_after_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> l
     """NAME + capitalized words ending in a body head: "CSTO Joint Staff"."""
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda x: x.start):
-        if m.kind not in ("organization", "mission"):
-            continue
+        if m.kind not in ("organization", "mission", "place"):
+            continue  # a place only begins a venue's name: "Samarkand Congress Centre"
         tokens = doc.char_span(m.start, m.end, alignment_mode="expand")
         if tokens is None:
             continue
@@ -327,7 +306,8 @@ def _bodies_after_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> l
             if any(k.start <= start and end <= k.end for k in mentions):
                 continue  # part of a longer known name
             text = _text(doc)[start:end]
-            _add_built(out, doc, start, end, text, m, gazetteer)
+            if m.kind != "place" or _is_venue(text.split()):
+                _add_built(out, doc, start, end, text, m, gazetteer)
     return out
 
 
@@ -471,6 +451,9 @@ def _add_built(
         last in {"forces", "force"} and "peacekeeping" in text.lower()
     )
     kind = "mission" if is_mission else "organization"
+    if _is_venue(text.split()):
+        out.append(Mention(start, end, "place", text, "pattern"))  # "Astana Congress Centre"
+        return
     parent = inner.text if inner.kind in ("organization", "mission") else None
     location = inner.text if inner.kind == "place" else None
     subtype = "unit" if kind == "organization" and parent else None
@@ -631,6 +614,10 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
         return None  # "Kazakh", "Tajik-Afghan"; but "Belarusian State University" is a name
     if kind == "place" and words[-1].lower() in BODY_HEADS:
         kind = "organization"
+    if kind == "organization" and _is_venue(words):
+        kind = "place"  # "Palace of Nations", "Samarkand Congress Centre": where, not who
+    if kind == "person" and len(words) == 1 and _demonym_plural(text, gazetteer):
+        return None  # "Cypriots", "Nigeriens": people of a country, not a person
     if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
         return None
     if kind in ("person", "organization") and " " not in text and THE_BEFORE.search(
@@ -643,6 +630,25 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
         if kind == "person":
             return None
     return kind
+
+
+GERUND_BEFORE_NAME = re.compile(r"^[A-Z][a-z]{3,}ing\s+(?=[A-Z])")
+
+
+def _is_venue(words: list[str]) -> bool:
+    """ "Palace of Nations", "Palais des Nations", "Kuala Lumpur Convention Centre"."""
+    head = " ".join(words).split(" of ")[0].split()
+    lower = [w.lower() for w in head]
+    if any(w in VENUE_HEADS for w in lower[:1] + lower[-1:]):
+        return True
+    return len(lower) >= 2 and lower[-1] in ("centre", "center") and lower[-2] in VENUE_CENTRES
+
+
+def _demonym_plural(word: str, gazetteer: Gazetteer) -> bool:
+    lower = word.lower()
+    return lower.endswith("s") and (
+        norm(lower[:-1]) in gazetteer.demonyms or norm(lower[:-1] + "n") in gazetteer.demonyms
+    )
 
 
 def _ner_mentions(
@@ -683,6 +689,9 @@ def _ner_mentions(
         return _split_run_on(doc, start, end, overlapping, kind, gazetteer)
     if kind == "person":
         text, start = _strip_honorifics(text, start)
+        gerund = GERUND_BEFORE_NAME.match(text)
+        if gerund:  # "Welcoming Volodin": a headline's verb glued to the name
+            text, start = text[gerund.end() :], start + gerund.end()
         end = start + len(text)
         if not text or " " not in text and text.lower() in HONORIFICS:
             return []
