@@ -94,3 +94,13 @@ def test_no_date_is_invented():
 )
 def test_date_lines(line, expected):
     assert line_date(line, REFERENCE) == expected
+
+
+def test_a_weekday_to_come_is_the_next_one() -> None:
+    friday = date(2018, 9, 28)
+    text = "on Saturday he and Rahmon are to visit the plant"
+    [ahead] = find_dates(text, friday, None, ahead=True)
+    [told] = find_dates("on Saturday he visited the plant", friday)
+    assert (ahead.value.start, told.value.start) == ("2018-09-29", "2018-09-22")
+    [today] = find_dates("on Friday they will meet", friday, None, ahead=True)
+    assert today.value.start == "2018-09-28"

@@ -326,11 +326,15 @@ RELATIVE = {
 }
 
 
-def find_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, reference: date | None, anchor: date | None = None, ahead: bool = False
+) -> list[DateMention]:
     """Date expressions in ``text``, left to right, none overlapping.
 
     ``reference`` is the date of the article or news item; ``anchor`` the last
-    date the story mentioned, for "two days earlier" and "the following day".
+    date the story mentioned, for "two days earlier" and "the following day";
+    ``ahead`` says the text tells of what is to come ("on Saturday they are to visit"):
+    a bare weekday is then the next one, not the last.
     """
     if not MIGHT_HOLD_A_DATE.search(text):
         return []
@@ -344,9 +348,19 @@ def find_dates(text: str, reference: date | None, anchor: date | None = None) ->
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             value = _value(kind, m, reference, anchor)
+            which = (m.groupdict().get("which") or "").lower()
+            if ahead and kind == "weekday" and value and which in ("", "on", "on the"):
+                value = _coming(value, reference)
             taken.append((m.start(), m.end()))
             found.append(DateMention(m.start(), m.end(), kind, value))
     return sorted(found, key=lambda d: d.start)
+
+
+def _coming(value: DateValue, reference: date | None) -> DateValue:
+    """The weekday a week on, when the last one is already past."""
+    if reference is None or value.start >= reference.isoformat():
+        return value
+    return DateValue((date.fromisoformat(value.start) + timedelta(days=7)).isoformat())
 
 
 def line_date(line: str, reference: date | None) -> date | None:

@@ -168,7 +168,8 @@ def find_events(
         if sentence.paragraph != context.paragraph:
             context.last_event = None
             context.paragraph = sentence.paragraph
-        dates = find_dates(_plain(sentence.text), reference, context.anchor)
+        ahead = bool(FUTURE.search(sentence.text))
+        dates = find_dates(_plain(sentence.text), reference, context.anchor, ahead)
         excluded = role_orgs.get(index, set())
         events = _sentence_events(
             sentence, dates, context, excluded, entities, media, place_rank
