@@ -110,6 +110,13 @@ TITLE_CASES = [
       ("Karl Brandt", "Special Representative of the Secretary General", "United Nations")}),
     ("post-appoints-as", "The CSTO summit appointed Karl Brandt as the first Secretary General "
      "of the Organization.", {("Karl Brandt", "Secretary General", CSTO)}),
+    ("role-prenominal", "CSTO Deputy Secretary General / Chief of Staff Karl Brandt met the "
+     "press.", {("Karl Brandt", "Deputy Secretary General", CSTO),
+                ("Karl Brandt", "Chief of Staff", CSTO)}),
+    ("role-apposition", "Karl Brandt, CSTO Secretary General and Chairman of the CSTO "
+     "Parliamentary Assembly, arrived.",
+     {("Karl Brandt", "Secretary General", CSTO),
+      ("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations")}),

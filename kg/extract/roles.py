@@ -42,13 +42,15 @@ _COMPLEMENT = (
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General)){0,2}"
 )
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
-ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE})*)"
+# stacked titles: "Head of Mission and Force Commander", "Deputy Secretary General / Chief of
+# Staff", "Chairman – Executive Secretary"
+ROLES = rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)"
 # titles in either case, after a name and a comma: "X, head of the Y", "X, Kenya's ambassador to"
 ROLE_ANY_CASE = (
     rf"(?:(?:former|then|ex-)\s+)?(?:(?i:{_MOD})\s+)*(?i:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?"
     rf"{_COMPLEMENT}"
 )
-ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*–\s*){ROLE_ANY_CASE})*)"
+ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE_ANY_CASE})*)"
 # what may stand between a name and its title: "X of Guinea, the new head of ..."
 QUALIFIER = r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
@@ -199,7 +201,8 @@ class FoundRole:
 def _split_roles(text: str) -> list[tuple[str, bool]]:
     """Compound titles, each with whether it has its own complement ("Assistant to the President")."""
     parts = re.split(
-        r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*–\s*", text
+        r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*[–/]\s*",
+        text,
     )
     return [(p, bool(re.search(r"\s(?:to|for|on)\s", p))) for p in parts if p.strip()]
 
@@ -228,6 +231,9 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     roles = f"{m.group('mod')} {roles}"
                 if m.groupdict().get("boss"):
                     roles = f"{roles} of the {m.group('boss')}"
+                if m.groupdict().get("org") and m.groupdict().get("org2"):
+                    found += _two_bodies(sentence, rule, m, roles)
+                    continue
                 found += _posts(sentence, rule, m.group("person"), roles, org_token)
         found += _shared_bodies(sentence, found)
         yield from found
@@ -244,6 +250,22 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     signature.group("org"),
                     following.slot(person.group("person")),
                 )
+
+
+def _two_bodies(sentence: Sentence, rule: str, m: re.Match, roles: str) -> list[FoundRole]:
+    """ "X, CSTO Secretary General and Chairman of the Committee of Secretaries": the last
+    title is the body after it's, those before are the body before them's."""
+    parts = _split_roles(roles)
+    person = m.group("person")
+    if len(parts) < 2:
+        return list(_posts(sentence, rule, person, roles, m.group("org2")))
+    last = parts[-1][0]
+    before = roles[: roles.rindex(last)]
+    before = re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", before)
+    return [
+        *_posts(sentence, rule, person, before, m.group("org")),
+        *_posts(sentence, rule, person, last, m.group("org2")),
+    ]
 
 
 def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole]:
