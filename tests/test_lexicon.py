@@ -19,7 +19,15 @@ KINDS = {
                            "generic"}),
     "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "sequence",
                                "ends"}),
+    "appointments.tsv": ("kind", {"appointed", "appoints", "became", "serves", "succeeds",
+                                  "takes", "is"}),
+    "modality.tsv": ("kind", {"cancelled", "denied", "hypothetical", "modal", "condition",
+                              "occurs", "absent", "attends", "negation", "speech"}),
 }
+
+
+def test_every_trigger_names_a_kind_of_event() -> None:
+    assert {row["event"] for row in lexicon.table("triggers.tsv")} == {"Meeting", "Visit", "-"}
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))
@@ -51,12 +59,20 @@ def test_a_broken_rule_file_names_its_line(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "posts.jsonl").write_text('{"id": "a", "example": "x"}\n{"id": \n',
                                           encoding="utf-8")
     monkeypatch.setenv(lexicon.OVERRIDE, str(tmp_path))
-    lexicon.patterns.cache_clear()
-    try:
-        with pytest.raises(lexicon.ExtractionError, match=r"posts\.jsonl:2: not JSON"):
-            lexicon.patterns("posts.jsonl")
-    finally:
-        lexicon.patterns.cache_clear()
+    with pytest.raises(lexicon.ExtractionError, match=r"posts\.jsonl:2: not JSON"):
+        lexicon.patterns("posts.jsonl")
+
+
+def test_another_rules_folder_is_read_afresh(tmp_path: Path, monkeypatch) -> None:
+    shipped, digest = lexicon.table("triggers.tsv"), lexicon.rules_digest()
+    shutil.copy(lexicon.DATA / "triggers.tsv", tmp_path / "triggers.tsv")
+    with (tmp_path / "triggers.tsv").open("a", encoding="utf-8") as table:
+        table.write("parleyed\tMeeting\tone-to-one\n")
+    monkeypatch.setenv(lexicon.OVERRIDE, str(tmp_path))
+    assert len(lexicon.table("triggers.tsv")) == len(shipped) + 1
+    assert lexicon.rules_digest() != digest
+    monkeypatch.delenv(lexicon.OVERRIDE)
+    assert lexicon.table("triggers.tsv") == shipped and lexicon.rules_digest() == digest
 
 
 ARTICLE = ("Talks in Vienna\n\nVIENNA, 3 May 2024 – OSCE Secretary General Helga Schmid "

@@ -70,24 +70,24 @@ def find_posts(
 
 
 def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterator[FoundRole]:
-    """The predecessor's former post: the one post the article gives the successor."""
-    for succession in successions:
-        held = {
-            (p.role, p.organization)
-            for p in posts
-            if p.person == succession.successor and not p.former
-        }
+    """The post handed over: the one post the article gives the successor, which the
+    predecessor held before; or, when only the predecessor's is told ("CSTO Secretary
+    General Y was replaced by X"), that one, which the successor now holds."""
+    for s in successions:
+        held = _current(posts, s.successor)
         if len(held) == 1:
-            role, organization = held.pop()
-            yield FoundRole(
-                succession.predecessor,
-                role,
-                organization,
-                True,
-                succession.rule,
-                succession.sentence,
-                succession.confidence,
-            )
+            role, body = held.pop()
+            yield FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
+            continue
+        before = _current(posts, s.predecessor)
+        if not held and len(before) == 1:
+            role, body = before.pop()
+            yield FoundRole(s.successor, role, body, False, s.rule, s.sentence, s.confidence)
+            yield FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
+
+
+def _current(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
+    return {(p.role, p.organization) for p in posts if p.person == person and not p.former}
 
 
 PRONOUNS = {"he", "she"}

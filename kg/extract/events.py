@@ -181,7 +181,7 @@ def find_events(
                                place_rank)
         found.extend(events)
         _remember(context, sentence, events, dates)
-    return _merge([e for e in found if e.participants])
+    return [e for e in found if e.participants]
 
 
 def _named_most(sentences: list[Sentence]) -> str | None:
@@ -510,11 +510,24 @@ def _inherit_date(reading: Reading) -> None:
     ):
         # "X has landed in Dushanbe": the present perfect of news tells of the item's day
         reading.when = (context.reference.isoformat(), None)
-    elif context.last_dated is not None and SEQUENCE.search(reading.text[: reading.first.start()]):
+    elif context.last_dated is not None and _next_of_a_series(reading):
         # "He then received the Emir", "X also held talks with Y": the next of a series
         earlier = context.last_dated
         reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
         reading.dated_by = earlier
+
+
+def _next_of_a_series(reading: Reading) -> bool:
+    """ "He then received X", "Y also held talks with Z": a sequence word in the trigger's own
+    clause (not "X, who also chairs ...", not "Next year X will meet ...")."""
+    text, sentence, first = reading.text, reading.sentence, reading.first
+    if FUTURE.search(text):
+        return False
+    own = sentence.clause(first.start())
+    return any(
+        own is None or sentence.clause(cue.start()) == own
+        for cue in SEQUENCE.finditer(text[: first.start()])
+    )
 
 
 def _read_back_reference(reading: Reading) -> None:
@@ -693,8 +706,9 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     own_when = listed and _date(
         [d for d in reading.dates if trigger.end() <= d.start < end], trigger.start(), text
     )
-    if i and not listed:
-        # "At her briefing on Wednesday, X said that A and B would meet on 15 February"
+    if trigger.start() != reading.first.start() and not listed:
+        # "At her briefing on Wednesday, X said that A and B would meet on 15 February";
+        # "X could visit Y next week, but met Z on 2 May"
         own_when = _clause_date(reading, trigger)
     # "A round table ... was held at the CSTO Secretariat on 31 March. Experts from X
     # and Y took part.": a dated gathering whose parties the next sentence names
@@ -1074,8 +1088,9 @@ def _host(sentence: Sentence, trigger, entities, place_rank) -> str | None:
     return None
 
 
-def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
-    """The same gathering reported twice in one article becomes one event."""
+def merge_events(events: list[FoundEvent]) -> list[FoundEvent]:
+    """The same gathering reported twice in one article becomes one event (after the parse
+    has had its say: a hypothetical telling must not stand in for the real one)."""
     merged: list[FoundEvent] = []
     for event in events:
         twin = next((e for e in merged if _same(e, event)), None)

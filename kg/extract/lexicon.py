@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ExtractionError
@@ -40,18 +40,29 @@ def path_of(name: str) -> Path:
     return DATA / name
 
 
-def _lines(name: str):
+def _lines(path: Path):
     """(line number, text) of a data file, without comments and blank lines."""
-    path = path_of(name)
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip() and not line.startswith("#"):
             yield number, line
 
 
-@cache
+def _version(name: str) -> tuple[str, int]:
+    """The file in use and when it last changed: what the caches below are keyed on, so
+    another KG_RULES_DIR or an edited file is read afresh."""
+    path = path_of(name)
+    return str(path), path.stat().st_mtime_ns if path.exists() else 0
+
+
 def table(name: str) -> tuple[dict[str, str], ...]:
     """The rows of a TSV file under its header line, as dicts."""
-    lines = list(_lines(name))
+    return _table(*_version(name))
+
+
+@lru_cache(maxsize=64)
+def _table(where: str, _changed: int) -> tuple[dict[str, str], ...]:
+    path = Path(where)
+    lines = list(_lines(path))
     if not lines:
         return ()
     header = lines[0][1].split("\t")
@@ -60,7 +71,7 @@ def table(name: str) -> tuple[dict[str, str], ...]:
         cells = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
         if len(cells) > len(header):
             raise ExtractionError(
-                f"{path_of(name)}:{number}: {len(cells)} columns, the header has {len(header)}",
+                f"{path}:{number}: {len(cells)} columns, the header has {len(header)}",
                 "separate columns with one tab each",
             )
         rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True)))
@@ -74,21 +85,26 @@ def words(name: str, kind: str, column: str = "kind") -> list[str]:
     return [row[first] for row in rows if kind in row[column].split(",")]
 
 
-@cache
 def patterns(name: str) -> tuple[dict, ...]:
     """The entries of a JSONL file; each needs a unique ``id``."""
+    return _patterns(*_version(name))
+
+
+@lru_cache(maxsize=16)
+def _patterns(where: str, _changed: int) -> tuple[dict, ...]:
+    path = Path(where)
     out, ids = [], set()
-    for number, line in _lines(name):
+    for number, line in _lines(path):
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise ExtractionError(
-                f"{path_of(name)}:{number}: not JSON ({error.msg} at column {error.colno})",
+                f"{path}:{number}: not JSON ({error.msg} at column {error.colno})",
                 "each line is one JSON object",
             ) from None
         if entry.get("id") in ids or not entry.get("id"):
             raise ExtractionError(
-                f"{path_of(name)}:{number}: missing or repeated id {entry.get('id')!r}",
+                f"{path}:{number}: missing or repeated id {entry.get('id')!r}",
                 "give every pattern its own id: --explain and kgo:extractedBy name it",
             )
         ids.add(entry["id"])
@@ -106,14 +122,20 @@ def phrase_regex(phrases: list[str]) -> str:
     return "|".join(parts)
 
 
-@lru_cache(maxsize=1)
 def rules_digest() -> str:
     """A fingerprint of the rule data and the extractor's code."""
+    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    return _digest(
+        tuple(_version(name) for name in RULE_FILES)
+        + tuple((str(p), p.stat().st_mtime_ns) for p in code)
+    )
+
+
+@lru_cache(maxsize=8)
+def _digest(files: tuple[tuple[str, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name in RULE_FILES:
-        path = path_of(name)
+    for where, _changed in files:
+        path = Path(where)
         if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

@@ -19,7 +19,8 @@ from kg.extract import lexicon
 
 # "informed Y about the meeting", "briefed Y on the talks": what was told of
 REPORTED_VIA = {"about", "on"}
-# where a clause ends: a cue above it belongs to another clause
+# where a clause ends: a cue above it belongs to another clause ("could visit X, but met Y":
+# "met" is a conjunct of its own)
 CLAUSE = {"ROOT", "ccomp", "advcl", "relcl", "acl", "parataxis", "csubj"}
 
 
@@ -106,9 +107,11 @@ def _clause_chain(token: Token):
     node = token
     for _ in range(8):
         yield node
-        if node.head is node:
+        if node.head.i == node.i:  # the root (tokens are new objects on each access)
             return
-        if node.dep_ in CLAUSE and node is not token:
+        if node.dep_ in CLAUSE and node.i != token.i:
+            return
+        if node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"):
             return
         if node.dep_ == "pobj" and node.head.lower_ != "of":
             return  # "may meet at the summit": the summit is real either way

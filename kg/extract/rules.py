@@ -9,14 +9,14 @@ fact its evidence: the sentence, the rule, a confidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from datetime import date
 from itertools import chain
 
 from kg.extract import gazetteer as gazetteers
 from kg.extract.appointments import find_posts, handed_over, people
+from kg.extract.clauses import ClauseReader
 from kg.extract.dates import line_date
-from kg.extract.events import find_events
+from kg.extract.events import find_events, merge_events
 from kg.extract.mentions import Mention, MentionFinder, group
 from kg.extract.modality import Modality
 from kg.extract.roles import (
@@ -58,13 +58,11 @@ class Rules:
         extraction = Extraction(document=document, entities=entities)
         named = MentionIndex(doc, slots)
         posts = self._posts(sentences, named, entities, matches)
-        # parties left out of each sentence's events: bodies named in titles, absentees
+        # parties left out of each sentence's events: bodies named in titles
         excluded: dict[int, set[str]] = {}
         index_of = {id(s): i for i, s in enumerate(sentences)}
         for found in posts:
             excluded.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
-        for position, key in self._absentees(doc, sentences, named):
-            excluded.setdefault(position, set()).add(key)
         for found in posts:
             _board_post(found, entities)
         extraction.memberships = _memberships(posts)
@@ -89,7 +87,7 @@ class Rules:
         )
         index_of = {id(s): i for i, s in enumerate(sentences)}
         told = MentionIndex(doc, [m for sentence in sentences for m in sentence.slots])
-        for event in self._real(doc, found, told):
+        for event in merge_events(ClauseReader(doc, self.modality, told).real(found)):
             index = index_of[id(event.sentence)]
             day = references[index].isoformat() if references[index] else None
             if event.place is None and event.start == day and event.end is None:
@@ -116,36 +114,6 @@ class Rules:
             if f.person and f.organization in entities and f.person != f.organization
         ]
 
-    def _absentees(self, doc, sentences: list[Sentence], index: MentionIndex):
-        """(sentence index, entity key) of those who "did not attend" or "stayed away"."""
-        starts = [s.start for s in sentences]
-        for token in self.modality.absentees(doc):
-            mention = index.at(token)
-            position = bisect_right(starts, token.idx) - 1
-            if mention is not None and position >= 0:
-                yield position, mention.key
-
-    def _real(self, doc, events: list, told: MentionIndex) -> list:
-        """The events that happened or are scheduled: not cancelled, denied, negated or
-        hypothetical (read along the parse from the trigger word); and of each, the parties
-        on its side of reported speech."""
-        if not doc.has_annotation("DEP"):
-            return events
-        kept = []
-        for event in events:
-            span = doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
-            if span is None:
-                kept.append(event)
-            elif self.modality.unreal_reason(span[0]) is None:
-                before = len(event.participants)
-                _reported_parties(event, span[0], self.modality, told)
-                _clause_parties(event, span[0], told)
-                # one of several meetings in turn whose counterpart was another clause's
-                lost = event.rule == "event-meeting-each" and len(event.participants) < before
-                if event.participants and not lost:
-                    kept.append(event)
-        return kept
-
     def _sentences(
         self, document: Document, doc, mentions
     ) -> tuple[list[Sentence], list[date | None], list[str | None]]:
@@ -157,7 +125,7 @@ class Rules:
         datelines: list[str | None] = []
         dateline = None
         reference = document.published
-        date_lines = 0
+        date_lines, headed = 0, False
         for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
@@ -167,87 +135,20 @@ class Rules:
             sentence.subject = _main_subject(sent, sentence)
             sentence.span = sent
             if announced is not None:
-                reference = announced
                 city = DATELINE_CITY.match(sentence.text)
                 dateline = sentence.slot(city.group(1)).key if city else None
+                # a page of several dated items (a digest, a diary, a live blog): a date
+                # line after the page's first date heads an item, and so does a dateline
+                # of another day (a dateline of the page's own day only opens its story)
+                headed = date_lines > 0 and (not city or announced != reference)
                 date_lines += 1
-            # a page of several dated items (a digest, a diary, a live blog): each item
-            # after the first is headed by the day it tells of
-            sentence.headed = date_lines >= 2
+                reference = announced
+            sentence.headed = headed
             sentence.paragraph = sum(1 for p in paragraph_starts if p <= sent.start_char)
             sentences.append(sentence)
             references.append(reference)
             datelines.append(dateline)
         return sentences, references, datelines
-
-
-PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i"}
-
-
-def _reported_parties(event, trigger, modality: Modality, told: MentionIndex) -> None:
-    """Reported speech is not attendance: "X said that A and B would meet" is A and B's
-    meeting; "X informed Y about the meeting of Z" is Z's; and a gathering outside what is
-    reported ("At her briefing, X said that A and B would meet") does not take A and B."""
-    frames = modality.reported(trigger.sent)
-    if not frames:
-        return
-    holding = [(verb, c) for verb, c in frames if c.left_edge.i <= trigger.i <= c.right_edge.i]
-    where: dict[str, set[bool]] = {}  # key -> inside the trigger's side of the speech?
-    if holding:
-        verb, content = min(holding, key=lambda f: f[1].right_edge.i - f[1].left_edge.i)
-        if any(
-            t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in PRONOUN_SUBJECTS
-            for t in content.subtree
-        ):
-            return  # "X said he had met Y": X is "he"
-        side = {t.i for t in content.subtree}
-        speakers = [t for t in verb.children if t.i not in side]
-        for token in (s for speaker in speakers for s in speaker.subtree):
-            mention = told.at(token)
-            if mention is not None:
-                where.setdefault(mention.key, set()).add(False)
-    else:
-        side = set()
-        for _verb, content in frames:
-            side |= {t.i for t in content.subtree}
-        for token in trigger.sent:
-            mention = told.at(token)
-            if mention is not None:
-                where.setdefault(mention.key, set()).add(token.i not in side)
-    # a key named on the trigger's side too stays ("Rau met Kuleba, who said Rau ...")
-    event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
-
-
-def _clause_parties(event, trigger, told: MentionIndex) -> None:
-    """A relative clause about a person has its own parties: "received by Tokayev, who asked
-    her to greet President Stubb" does not take Stubb; in "A met B, who is in Minsk on a
-    working visit" the visit is B's, not A's. (A clause about the gathering itself, "the
-    meeting, at which X was represented", is the gathering's.)"""
-    sent = trigger.sent
-    clauses = [
-        c
-        for c in sent
-        if c.dep_ == "relcl" and (told.at(c.head, "person") is not None)
-    ]
-    if not clauses:
-        return
-    own = [c for c in clauses if c.left_edge.i <= trigger.i <= c.right_edge.i]
-    if own:
-        clause = min(own, key=lambda c: c.right_edge.i - c.left_edge.i)
-        side = {t.i for t in clause.subtree} | {t.i for t in clause.head.subtree if t.i < clause.i}
-        kinds = ("person",)
-        antecedent = told.at(clause.head, "person")
-        if antecedent is not None and antecedent.key not in event.participants:
-            event.participants.insert(0, antecedent.key)  # "B, who is in Minsk on a visit"
-    else:
-        side = {t.i for t in sent} - {t.i for c in clauses for t in c.subtree}
-        kinds = ("person", "organization", "mission", "place")
-    where: dict[str, set[bool]] = {}
-    for token in sent:
-        mention = told.at(token)
-        if mention is not None and mention.kind in kinds:
-            where.setdefault(mention.key, set()).add(token.i in side)
-    event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
 
 
 TITLE_FILLER = {"of", "the", "for", "to", "on", "in", "and", "deputy", "acting", "first"}
@@ -267,22 +168,22 @@ def _title_holders(memberships: list[Membership]) -> dict[str, str]:
 
 def _memberships(posts) -> list[Membership]:
     """One membership per (person, post, body), with the evidence of its first telling."""
-    out, seen = [], set()
+    out, seen = [], {}
     for found in posts:
         identity = (found.person, found.role, found.organization)
         if identity in seen:
+            if found.former and found.rule.startswith("succession"):
+                seen[identity].former = True  # "X replaced Y as ...": Y's post is past
             continue
-        seen.add(identity)
         confidence = found.confidence or CONFIDENCE[found.rule]
-        out.append(
-            Membership(
-                person=found.person,
-                role=found.role,
-                organization=found.organization,
-                former=found.former,
-                evidence=Evidence(_span(found.sentence), found.rule, confidence),
-            )
+        seen[identity] = Membership(
+            person=found.person,
+            role=found.role,
+            organization=found.organization,
+            former=found.former,
+            evidence=Evidence(_span(found.sentence), found.rule, confidence),
         )
+        out.append(seen[identity])
     return out
 
 

@@ -9,6 +9,7 @@ mention and entity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kg.extract.mentions import Mention
@@ -31,9 +32,17 @@ class Sentence:
     span: object = None  # the spaCy Span it was read from, for its parse
     headed: bool = False  # in a news item headed by the day it tells of (a diary, a digest)
 
+    _clauses: dict = field(default_factory=dict, repr=False, compare=False)
+    _slot_runs: list | None = field(default=None, repr=False, compare=False)
+
     def clause(self, position: int) -> int | None:
         """The clause a position of the slotted text sits in (the index of the clause's
         head token), None without a parse."""
+        if position not in self._clauses:
+            self._clauses[position] = self._clause(position)
+        return self._clauses[position]
+
+    def _clause(self, position: int) -> int | None:
         span = self.span
         if span is None or not span.doc.has_annotation("DEP"):
             return None
@@ -42,7 +51,7 @@ class Sentence:
         if not tokens:
             return None
         node = tokens[0]
-        while node.head is not node and not (
+        while node.head.i != node.i and not (
             node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX"))
         ):
             node = node.head
@@ -64,15 +73,17 @@ class Sentence:
     def offset(self, position: int) -> int:
         """Slot text position → the character offset in the document (a position inside
         a slot gives the start of its mention)."""
-        shift = self.start
-        for m in SLOT.finditer(self.text):
-            if m.start() >= position:
-                break
-            mention = self.slots[int(m.group(2))]
-            if position < m.end():
-                return mention.start
-            shift = mention.end - m.end()
-        return position + shift
+        if self._slot_runs is None:
+            # (slot start, slot end, its mention's start, the shift after it), once
+            self._slot_runs = []
+            for m in SLOT.finditer(self.text):
+                mention = self.slots[int(m.group(2))]
+                self._slot_runs.append((m.start(), m.end(), mention.start, mention.end - m.end()))
+        index = bisect_left(self._slot_runs, (position,)) - 1
+        if index < 0:
+            return position + self.start
+        start, end, mention_start, shift = self._slot_runs[index]
+        return mention_start if position < end else position + shift
 
     def position(self, offset: int) -> int | None:
         """A character offset in the document → its position in the slotted text (None

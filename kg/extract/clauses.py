@@ -1,0 +1,163 @@
+"""Events read again on the parse: did they happen, and who took part, clause by clause.
+
+The event rules find triggers and parties on words; this module checks each event on
+the dependency parse of its sentence: a gathering cancelled, denied, negated or only
+hypothetical is no event (``modality``); a teller and whom they tell take no part in
+what they report; a relative clause about a person has its own parties; those who "did
+not attend" or "stayed away" take no part in what their clause tells. What a sentence's
+parse says is read once per sentence, so the cost stays linear in its length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extract.modality import Modality
+from kg.extract.sentences import CLAUSE_LINKS
+from kg.extract.syntax import MentionIndex
+
+PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i"}
+
+
+@dataclass
+class SentenceParse:
+    """What one sentence's parse says about parties, read once."""
+
+    mentions: list[tuple[int, str, str]] = field(default_factory=list)  # (token, key, kind)
+    reported: list[tuple[Token, frozenset[int]]] = field(default_factory=list)  # verb, what
+    about_persons: list[tuple[Token, frozenset[int]]] = field(default_factory=list)  # relcl
+    absent: list[tuple[int, set[str]]] = field(default_factory=list)  # clause head, keys
+
+
+class ClauseReader:
+    """Checks a document's events against the parse of their sentences."""
+
+    def __init__(self, doc, modality: Modality, names: MentionIndex) -> None:
+        self.doc, self.modality, self.names = doc, modality, names
+        self._parses: dict[int, SentenceParse] = {}
+
+    def real(self, events: list) -> list:
+        """The events that happened or are scheduled, each with the parties of its clause."""
+        if not self.doc.has_annotation("DEP"):
+            return events
+        kept = []
+        for event in events:
+            span = self.doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
+            if span is None:
+                kept.append(event)
+                continue
+            trigger = span[0]
+            if self.modality.unreal_reason(trigger) is not None:
+                continue
+            before = len(event.participants)
+            parse = self._parse(trigger.sent)
+            _reported_parties(event, trigger, parse)
+            _clause_parties(event, trigger, parse, self.names)
+            _absentees(event, trigger, parse)
+            # one of several meetings in turn whose counterpart was another clause's
+            lost = event.rule == "event-meeting-each" and len(event.participants) < before
+            if event.participants and not lost:
+                kept.append(event)
+        return kept
+
+    def _parse(self, sent: Span) -> SentenceParse:
+        if sent.start not in self._parses:
+            self._parses[sent.start] = self._read(sent)
+        return self._parses[sent.start]
+
+    def _read(self, sent: Span) -> SentenceParse:
+        parse = SentenceParse()
+        for token in sent:
+            mention = self.names.at(token)
+            if mention is not None:
+                parse.mentions.append((token.i, mention.key, mention.kind))
+            if token.dep_ == "relcl" and self.names.at(token.head, "person") is not None:
+                parse.about_persons.append((token, frozenset(t.i for t in token.subtree)))
+        for verb, content in self.modality.reported(sent):
+            parse.reported.append((verb, frozenset(t.i for t in content.subtree)))
+        for subject in self.modality.absentees(sent):
+            mention = self.names.at(subject)
+            if mention is not None:
+                parse.absent.append((clause_head(subject.head).i, {mention.key}))
+        return parse
+
+
+def clause_head(token: Token) -> Token:
+    """The head of the clause a token sits in (a conjoined verb heads its own)."""
+    node = token
+    for _ in range(len(token.sent)):
+        if node.head.i == node.i:
+            return node
+        if node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX")):
+            return node
+        node = node.head
+    return node
+
+
+def _keep_sides(event, parse: SentenceParse, side: frozenset[int] | set[int], kinds) -> None:
+    """Drop the participants named in the sentence only outside ``side`` (a key named on
+    the trigger's side too stays: "Rau met Kuleba, who said Rau ...")."""
+    where: dict[str, set[bool]] = {}
+    for index, key, kind in parse.mentions:
+        if kind in kinds:
+            where.setdefault(key, set()).add(index in side)
+    event.participants = [k for k in event.participants if where.get(k, {True}) != {False}]
+
+
+ALL_KINDS = ("person", "organization", "mission", "place")
+
+
+def _reported_parties(event, trigger: Token, parse: SentenceParse) -> None:
+    """Reported speech is not attendance: "X said that A and B would meet" is A and B's
+    meeting; "X informed Y about the meeting of Z" is Z's; and a gathering outside what is
+    reported ("At her briefing, X said that A and B would meet") does not take A and B."""
+    if not parse.reported:
+        return
+    holding = [(verb, c) for verb, c in parse.reported if trigger.i in c]
+    if not holding:
+        outside = set(range(trigger.sent.start, trigger.sent.end))
+        for _verb, content in parse.reported:
+            outside -= content
+        _keep_sides(event, parse, outside, ALL_KINDS)
+        return
+    _verb, content = min(holding, key=lambda frame: len(frame[1]))
+    doc = trigger.doc
+    if any(
+        doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].lower_ in PRONOUN_SUBJECTS
+        for i in content
+    ):
+        return  # "X said he had met Y": X is "he"
+    _keep_sides(event, parse, content, ALL_KINDS)
+
+
+def _clause_parties(event, trigger: Token, parse: SentenceParse, names: MentionIndex) -> None:
+    """A relative clause about a person has its own parties: "received by Tokayev, who asked
+    her to greet President Stubb" does not take Stubb; in "A met B, who is in Minsk on a
+    working visit" the visit is B's, not A's. (A clause about the gathering itself, "the
+    meeting, at which X was represented", is the gathering's.)"""
+    if not parse.about_persons:
+        return
+    own = [(c, tokens) for c, tokens in parse.about_persons if trigger.i in tokens]
+    if not own:
+        side = set(range(trigger.sent.start, trigger.sent.end))
+        for _clause, tokens in parse.about_persons:
+            side -= tokens
+        _keep_sides(event, parse, side, ALL_KINDS)
+        return
+    clause, tokens = min(own, key=lambda c: len(c[1]))
+    side = set(tokens) | {t.i for t in clause.head.subtree if t.i < clause.i}
+    antecedent = names.at(clause.head, "person")
+    if antecedent is not None and antecedent.key not in event.participants:
+        event.participants.insert(0, antecedent.key)  # "B, who is in Minsk on a visit"
+    _keep_sides(event, parse, side, ("person",))
+
+
+def _absentees(event, trigger: Token, parse: SentenceParse) -> None:
+    """ "Anna Weiss did not attend the summit": not of the summit; "... but met Karl Brandt"
+    is another clause, which she is of."""
+    head = clause_head(trigger).i if parse.absent else None
+    for clause, keys in parse.absent:
+        if clause == head:
+            event.participants = [k for k in event.participants if k not in keys]
