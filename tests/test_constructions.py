@@ -388,3 +388,16 @@ def test_names_of_the_right_kind(extractor: Extractor, case) -> None:
     for kind, names in kinds.items():
         assert names <= {e.name for e in x.entities.values() if e.kind == kind}, x.entities
     assert not nothing & {e.name for e in x.entities.values()}, x.entities
+
+
+def test_slot_brackets_and_dashes_in_an_article_are_plain_text(extractor: Extractor) -> None:
+    """An article may hold "⟦L0⟧" (the rules' own slot marks) and open a line with a dash;
+    neither breaks extraction, with the parser or without."""
+    text = "Interview\n\n— Very positively. Karl Brandt met ⟦L0⟧ and Anna Weiss on 2 May.\n"
+    x = extract(extractor, text)
+    assert [(e.kind, {x.entities[k].name for k in e.participants}) for e in x.events] == [
+        ("Meeting", {"Karl Brandt", "Anna Weiss"})]
+    blank = Extractor("blank:en")
+    document = Document(source="t", url="file:///t.txt", text=text, title=None,
+                        published=date(2024, 5, 3))
+    assert blank.extract(document).document is document

@@ -221,6 +221,8 @@ def _reslotted(sentence: Sentence, text: str, mentions: list[Mention], added) ->
 def _main_subject(sent, sentence: Sentence) -> Mention | None:
     """The person named as the subject of the sentence's main verb ("Talking to reporters,
     Semerikov said ..."), when the parser gives one."""
+    if not sent.doc.has_annotation("DEP"):
+        return None  # no parse, no root (spaCy may even crash looking for one)
     subjects = [t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")]
     for token in subjects:
         for mention in sentence.slots:

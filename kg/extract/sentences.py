@@ -109,9 +109,15 @@ def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentenc
     for m in inside:
         if m.start < cursor:
             continue
-        parts.append(text[cursor : m.start])
+        parts.append(_unslotted(text[cursor : m.start]))
         parts.append(f"⟦{SLOT_LETTER[m.kind]}{len(slots)}⟧")
         slots.append(m)
         cursor = m.end
-    parts.append(text[cursor:end])
+    parts.append(_unslotted(text[cursor:end]))
     return Sentence(start, end, "".join(parts), slots)
+
+
+def _unslotted(text: str) -> str:
+    """Text between slots, with any slot brackets the article itself holds made plain
+    (same length, so positions stay), so "⟦L0⟧" in an article is no slot."""
+    return text.replace("⟦", "[").replace("⟧", "]")
