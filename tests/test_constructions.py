@@ -401,3 +401,10 @@ def test_slot_brackets_and_dashes_in_an_article_are_plain_text(extractor: Extrac
     document = Document(source="t", url="file:///t.txt", text=text, title=None,
                         published=date(2024, 5, 3))
     assert blank.extract(document).document is document
+
+
+def test_a_visit_goes_where_its_words_point(extractor: Extractor) -> None:
+    x = extract(extractor, "Karl Brandt will visit Armenia from 9 to 11 May and go on to "
+                           "Moscow next week.")
+    [visit] = [e for e in x.events if e.kind == "Visit"]
+    assert x.entities[visit.place].name == "Armenia"

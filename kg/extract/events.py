@@ -1059,6 +1059,11 @@ def _place(sentence: Sentence, place_rank, position: int) -> str | None:
 
 
 def _visit_place(sentence: Sentence, trigger, place_rank) -> str | None:
+    """Where a visit goes: the places its own words govern ("visit Ukraine ... and go on to
+    Moscow" is a visit to Ukraine), else the most specific place the sentence names."""
+    governed = _governed_places(sentence, trigger)
+    if governed:
+        return min(governed, key=lambda m: place_rank(m.key)).key
     after = sentence.text[trigger.start() :]
     places = [sentence.slot(m.group("slot")) for m in PLACE_PREP.finditer(after)]
     places += [
@@ -1068,6 +1073,30 @@ def _visit_place(sentence: Sentence, trigger, place_rank) -> str | None:
     if not places:
         return None
     return min(places, key=lambda m: place_rank(m.key)).key
+
+
+def _governed_places(sentence: Sentence, trigger) -> list[Mention]:
+    """Places that are the trigger's object or the object of its "to"/"in" (and their
+    conjuncts), by the parse; none without one."""
+    span = sentence.span
+    if span is None or not span.doc.has_annotation("DEP"):
+        return []
+    offset = sentence.offset(trigger.start())
+    tokens = span.doc.char_span(offset, offset + len(trigger.group(0)), alignment_mode="expand")
+    if not tokens:
+        return []
+    objects = []
+    for word in tokens:
+        for child in word.children:
+            if child.dep_ == "dobj":
+                objects.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
+                objects += [c for c in child.children if c.dep_ == "pobj"]
+    objects += [c for o in objects for c in o.conjuncts]
+    places = [m for m in sentence.slots if m.kind == "place"]
+    return [
+        m for m in places if any(m.start <= o.idx < m.end for o in objects)
+    ]
 
 
 def _host(sentence: Sentence, trigger, entities, place_rank) -> str | None:
