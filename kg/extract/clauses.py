@@ -109,20 +109,29 @@ def _keep_sides(event, parse: SentenceParse, side: frozenset[int] | set[int], ki
 ALL_KINDS = ("person", "organization", "mission", "place")
 
 
+def _innermost(event, trigger: Token, parse: SentenceParse, parts):
+    """The smallest of the (head, tokens) parts that holds the trigger; when none does, the
+    event keeps only the parties named outside them all, and None is returned."""
+    holding = [part for part in parts if trigger.i in part[1]]
+    if holding:
+        return min(holding, key=lambda part: len(part[1]))
+    side = set(range(trigger.sent.start, trigger.sent.end))
+    for _head, tokens in parts:
+        side -= tokens
+    _keep_sides(event, parse, side, ALL_KINDS)
+    return None
+
+
 def _reported_parties(event, trigger: Token, parse: SentenceParse) -> None:
     """Reported speech is not attendance: "X said that A and B would meet" is A and B's
     meeting; "X informed Y about the meeting of Z" is Z's; and a gathering outside what is
     reported ("At her briefing, X said that A and B would meet") does not take A and B."""
     if not parse.reported:
         return
-    holding = [(verb, c) for verb, c in parse.reported if trigger.i in c]
-    if not holding:
-        outside = set(range(trigger.sent.start, trigger.sent.end))
-        for _verb, content in parse.reported:
-            outside -= content
-        _keep_sides(event, parse, outside, ALL_KINDS)
+    frame = _innermost(event, trigger, parse, parse.reported)
+    if frame is None:
         return
-    _verb, content = min(holding, key=lambda frame: len(frame[1]))
+    _verb, content = frame
     doc = trigger.doc
     if any(
         doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].lower_ in PRONOUN_SUBJECTS
@@ -139,14 +148,10 @@ def _clause_parties(event, trigger: Token, parse: SentenceParse, names: MentionI
     meeting, at which X was represented", is the gathering's.)"""
     if not parse.about_persons:
         return
-    own = [(c, tokens) for c, tokens in parse.about_persons if trigger.i in tokens]
-    if not own:
-        side = set(range(trigger.sent.start, trigger.sent.end))
-        for _clause, tokens in parse.about_persons:
-            side -= tokens
-        _keep_sides(event, parse, side, ALL_KINDS)
+    own = _innermost(event, trigger, parse, parse.about_persons)
+    if own is None:
         return
-    clause, tokens = min(own, key=lambda c: len(c[1]))
+    clause, tokens = own
     side = set(tokens) | {t.i for t in clause.head.subtree if t.i < clause.i}
     antecedent = names.at(clause.head, "person")
     if antecedent is not None and antecedent.key not in event.participants:
