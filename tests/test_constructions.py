@@ -45,6 +45,11 @@ POST_CASES = [
      {("Aziz Karimov", "Deputy Secretary General", SCO)}, set()),
     ("post-serves-as", "Lena Holm has served as Special Envoy of the OSCE since 2021.",
      {("Lena Holm", "Special Envoy", OSCE)}, set()),
+    ("post-serves-as", "For the United Nations, Lena Holm served as Special Representative of "
+     "the Secretary-General and Head of UNAMA.",
+     {("Lena Holm", "Head", UNAMA),
+      ("Lena Holm", "Special Representative of the Secretary General", "United Nations")},
+     {("Lena Holm", "Special Representative of the Secretary General", UNAMA)}),
     ("post-took-over-as", "Colin Ward took over as head of UNAMA in June.",
      {("Colin Ward", "Head", UNAMA)}, set()),
     ("post-who-was-appointed",

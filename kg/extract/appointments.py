@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.mentions import Mention
-from kg.extract.roles import ORG, ROLE, FoundRole, post_labels
+from kg.extract.roles import OF_THE_BOSS, ORG, ROLE, UN, FoundRole, post_labels
 from kg.extract.sentences import Sentence
 from kg.extract.syntax import Match, MentionIndex
 
@@ -129,9 +129,9 @@ def _titled(
     if body is None or body == person.key:
         return
     for label, former in post_labels(sentence.plain(title.group("roles"))):
-        yield FoundRole(
-            person.key, label, body, former, match.id, sentence, match.confidence
-        )
+        # "served as Special Representative of the Secretary-General and Head of X"
+        owner = UN if OF_THE_BOSS.search(label) else body
+        yield FoundRole(person.key, label, owner, former, match.id, sentence, match.confidence)
 
 
 def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex) -> str | None:
