@@ -124,6 +124,9 @@ TITLE_CASES = [
      "Parliamentary Assembly, arrived.",
      {("Karl Brandt", "Secretary General", CSTO),
       ("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
+    ("role-possessed", "The OSCE Chairman-in-Office Karl Brandt arrived in Kyiv. He will hold "
+     "talks with his Special Representative, Anna Weiss.",
+     {("Anna Weiss", "Special Representative", OSCE)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations")}),

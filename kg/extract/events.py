@@ -98,7 +98,7 @@ from kg.extract.cues import (
 )
 from kg.extract.dates import NUMBER_WORDS, DateValue, find_dates
 from kg.extract.mentions import Mention
-from kg.extract.sentences import SLOT, Sentence
+from kg.extract.sentences import SLOT, Sentence, named_most
 
 
 @dataclass
@@ -155,7 +155,7 @@ def find_events(
     when the story gives no date for them elsewhere), ``titled`` the one holder of each
     title word the article's posts use."""
     found: list[FoundEvent] = []
-    main = _named_most(sentences)
+    main = named_most(sentences)
     context = Context(titled=titled or {}, main=main)
     for index, sentence in enumerate(sentences):
         reference = references[index]
@@ -182,16 +182,6 @@ def find_events(
         found.extend(events)
         _remember(context, sentence, events, dates)
     return [e for e in found if e.participants]
-
-
-def _named_most(sentences: list[Sentence]) -> str | None:
-    """The person the article names most often (of two as often, the one named first)."""
-    counts: dict[str, int] = {}
-    for sentence in sentences:
-        for mention in sentence.slots:
-            if mention.kind == "person":
-                counts[mention.key] = counts.get(mention.key, 0) + 1
-    return max(counts, key=lambda key: counts[key]) if counts else None
 
 
 def _attended(sentence, dates, context: Context, excluded: set[str], place_rank) -> list:

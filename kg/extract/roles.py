@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from kg.datelines import MONTHS
 from kg.extract import lexicon
 from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
-from kg.extract.sentences import Sentence
+from kg.extract.sentences import Sentence, named_most
 
 _HEAD = "|".join(re.escape(h).replace(r"\-", "[- ]").replace(r"\ ", "[- ]") for h in ROLE_HEADS)
 _MOD = "(?:acting|" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in ROLE_MODIFIERS) + ")"
@@ -175,6 +175,7 @@ CONFIDENCE = {
     "role-who-became": 0.8,
     "role-whose": 0.85,
     "role-boss-possessive": 0.75,
+    "role-possessed": 0.65,
     "role-prenominal": 0.9,
     "role-of-org": 0.9,
     "role-apposition": 0.85,
@@ -319,6 +320,26 @@ OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
 BOSS_POSSESSIVE = re.compile(
     rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"
 )
+
+
+# "He will hold talks with his Special Representative, Mikko Kinnunen"
+POSSESSED = re.compile(rf"\b(?:[Hh]is|[Hh]er)\s+(?:new\s+)?{ROLES_ANY}\s*,\s*{RANK}{PERSON}")
+
+
+def find_possessed(sentences: list[Sentence], found: list[FoundRole]) -> Iterator[FoundRole]:
+    """ "his Special Representative, X": a post in the one body where the person the sentence
+    or else the story is about holds a post of their own."""
+    main = named_most(sentences)
+    for sentence in sentences:
+        for m in POSSESSED.finditer(sentence.text):
+            person = sentence.slot(m.group("person")).key
+            owner = sentence.subject.key if sentence.subject is not None else main
+            bodies = {f.organization for f in found if f.person == owner and not f.former}
+            if owner == person or len(bodies) != 1:
+                continue
+            body = bodies.pop()
+            for label, former in post_labels(sentence.plain(m.group("roles"))):
+                yield FoundRole(person, label, body, former, "role-possessed", sentence)
 
 
 def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:

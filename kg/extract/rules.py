@@ -24,6 +24,7 @@ from kg.extract.roles import (
     find_bosses,
     find_implied,
     find_ministers,
+    find_possessed,
     find_roles,
     title_references,
 )
@@ -108,6 +109,7 @@ class Rules:
         found += find_implied(sentences, found, entities)
         found += list(handed_over(successions, found))
         found += find_bosses(sentences)
+        found += list(find_possessed(sentences, found))
         return [
             f
             for f in found

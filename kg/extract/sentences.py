@@ -121,3 +121,14 @@ def _unslotted(text: str) -> str:
     """Text between slots, with any slot brackets the article itself holds made plain
     (same length, so positions stay), so "⟦L0⟧" in an article is no slot."""
     return text.replace("⟦", "[").replace("⟧", "]")
+
+
+def named_most(sentences: list[Sentence]) -> str | None:
+    """The person an article names most often (of two as often, the one named first): whom
+    the story is about, for "his", "the envoy" and the like."""
+    counts: dict[str, int] = {}
+    for sentence in sentences:
+        for mention in sentence.slots:
+            if mention.kind == "person":
+                counts[mention.key] = counts.get(mention.key, 0) + 1
+    return max(counts, key=lambda key: counts[key]) if counts else None
