@@ -28,6 +28,9 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The exercise ran 10–12 March.", "2023-03-10", "2023-03-12"),
         ("from 30 January to 2 February 2023", "2023-01-30", "2023-02-02"),
         ("The delegation visited in June 2021.", "2021-06", None),
+        ("The summit is planned for the first quarter of 2025.", "2025-01-01", "2025-03-31"),
+        ("Talks resume in Q3 2024.", "2024-07-01", "2024-09-30"),
+        ("A review follows in the fourth quarter.", "2023-10-01", "2023-12-31"),
         ("She paid a visit on 3 and 4 May.", "2023-05-03", "2023-05-04"),
         ("It has worsened since her last briefing in December.", "2022-12", None),
         ("The next summit is planned in December.", "2023-12", None),
@@ -104,3 +107,7 @@ def test_a_weekday_to_come_is_the_next_one() -> None:
     assert (ahead.value.start, told.value.start) == ("2018-09-29", "2018-09-22")
     [today] = find_dates("on Friday they will meet", friday, None, ahead=True)
     assert today.value.start == "2018-09-28"
+
+
+def test_a_quarter_of_something_else_is_no_date() -> None:
+    assert find_dates("in the first quarter of the session", date(2023, 5, 1)) == []

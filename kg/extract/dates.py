@@ -80,6 +80,9 @@ PATTERNS = [
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
     ("season", rf"\b(?:in\s+)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y1}\b"),
     ("year", rf"\b(?:in|during)\s+{Y1}\b(?!\s*[-–/])"),
+    # "in the first quarter of 2025", "in Q3 2024", "in the third quarter": its three months
+    ("quarter", rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+{Y1})?\b(?!\s+of\b)"),
+    ("quarter", rf"\bQ(?P<q>[1-4])\s+{Y1}\b"),
     ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
     # "on Thursday and Friday": two days running
     (
@@ -119,7 +122,7 @@ PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 # A cheap first look: most sentences hold no date expression at all.
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
-    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day)",
+    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day|quarter)",
     re.IGNORECASE,
 )
 
@@ -223,6 +226,20 @@ def _month_named(_kind, m: re.Match, reference: date | None, _anchor) -> DateVal
     return DateValue(f"{year:04d}-{month:02d}") if year else None
 
 
+QUARTERS = {"first": 1, "1st": 1, "1": 1, "second": 2, "2nd": 2, "2": 2, "third": 3,
+            "3rd": 3, "3": 3, "fourth": 4, "4th": 4, "4": 4}
+
+
+def _quarter(_kind, m: re.Match, reference: date | None, _anchor) -> DateValue | None:
+    """ "the third quarter of 2025": 1 July to 30 September (the news item's year without one)."""
+    year = int(m.group("y1")) if m.groupdict().get("y1") else (reference.year if reference else None)
+    if year is None:
+        return None
+    first_month = 3 * QUARTERS[m.group("q").lower()] - 2
+    last = date(year, first_month + 2, monthrange(year, first_month + 2)[1])
+    return DateValue(f"{year}-{first_month:02d}-01", last.isoformat())
+
+
 def _same_day(_kind, _m, reference: date | None, anchor: date | None) -> DateValue | None:
     day = anchor or reference
     return DateValue(day.isoformat()) if day else None
@@ -302,6 +319,7 @@ ABSOLUTE = {
     "season": _season,
     "year": _year,
     "month": _month_named,
+    "quarter": _quarter,
     "same_day": _same_day,
 }
 RELATIVE = {
