@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.mentions import Mention
-from kg.extract.roles import OF_THE_BOSS, ORG, ROLE, UN, FoundRole, post_labels
+from kg.extract.roles import ORG, ROLE, FoundRole, posts_of
 from kg.extract.sentences import Sentence
 from kg.extract.syntax import Match, MentionIndex
 
@@ -61,7 +61,7 @@ def find_posts(
         found = list(_titled(sentence, match, index, person))
         posts += found
         if predecessor is not None and predecessor.key != person.key:
-            posts += [_former(p, predecessor.key) for p in found]
+            posts += [replace(p, person=predecessor.key, former=True) for p in found]
             if not found:
                 successions.append(
                     Succession(person.key, predecessor.key, sentence, match.id, match.confidence)
@@ -105,12 +105,6 @@ def _predecessor(match: Match, index: MentionIndex) -> Mention | None:
     return index.at(token, "person") if token is not None else None
 
 
-def _former(post: FoundRole, person: str) -> FoundRole:
-    return FoundRole(
-        person, post.role, post.organization, True, post.rule, post.sentence, post.confidence
-    )
-
-
 def _titled(
     sentence: Sentence, match: Match, index: MentionIndex, person: Mention
 ) -> Iterator[FoundRole]:
@@ -128,10 +122,9 @@ def _titled(
     body = _body(sentence, title, match, index)
     if body is None or body == person.key:
         return
-    for label, former in post_labels(sentence.plain(title.group("roles"))):
-        # "served as Special Representative of the Secretary-General and Head of X"
-        owner = UN if OF_THE_BOSS.search(label) else body
-        yield FoundRole(person.key, label, owner, former, match.id, sentence, match.confidence)
+    yield from posts_of(
+        person.key, title.group("roles"), body, match.id, sentence, match.confidence
+    )
 
 
 def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex) -> str | None:

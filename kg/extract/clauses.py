@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.modality import Modality
-from kg.extract.sentences import CLAUSE_LINKS
+from kg.extract.sentences import clause_head
 from kg.extract.syntax import MentionIndex
 
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i"}
@@ -82,18 +82,6 @@ class ClauseReader:
             if mention is not None:
                 parse.absent.append((clause_head(subject.head).i, {mention.key}))
         return parse
-
-
-def clause_head(token: Token) -> Token:
-    """The head of the clause a token sits in (a conjoined verb heads its own)."""
-    node = token
-    for _ in range(len(token.sent)):
-        if node.head.i == node.i:
-            return node
-        if node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX")):
-            return node
-        node = node.head
-    return node
 
 
 def _keep_sides(event, parse: SentenceParse, side: frozenset[int] | set[int], kinds) -> None:

@@ -24,6 +24,10 @@ def _phrases(event: str | None = None, flag: str | None = None) -> list[str]:
     ]
 
 
+def _alternation(event: str | None = None, flag: str | None = None) -> str:
+    return lexicon.phrase_regex(_phrases(event, flag))
+
+
 _TO_BODY = _phrases("Meeting", "to-body")
 # "presented its report to the Council" is a sitting; "reported progress" is not
 _BEFORE_BODY = r"(?=[^.;⟦]{0,60}\bto\s+(?:the\s+)?⟦O\d+⟧)"
@@ -31,16 +35,14 @@ MEETING_WORDS = "|".join(
     [lexicon.phrase_regex([p for p in _phrases("Meeting") if p not in _TO_BODY])]
     + [rf"(?:{lexicon.phrase_regex([p])}){_BEFORE_BODY}" for p in _TO_BODY]
 )
-VISIT_WORDS = lexicon.phrase_regex(_phrases("Visit"))
+VISIT_WORDS = _alternation("Visit")
 TRIGGER = re.compile(
     rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
 )
 # Triggers that report one party meeting others in turn.
-ONE_TO_ONE = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'one-to-one'))})$", re.I)
-TOGETHER = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='together'))})\b", re.I)
-ENDING = re.compile(
-    rf"\b(?:{lexicon.phrase_regex(_phrases(flag='ends'))})\s+(?:[\w-]+\s+){{0,4}}$", re.I
-)
+ONE_TO_ONE = re.compile(rf"^(?:{_alternation('Meeting', 'one-to-one')})$", re.I)
+TOGETHER = re.compile(rf"\b(?:{_alternation(flag='together')})\b", re.I)
+ENDING = re.compile(rf"\b(?:{_alternation(flag='ends')})\s+(?:[\w-]+\s+){{0,4}}$", re.I)
 # "a visit to Kazakhstan and Uzbekistan": the stops, one visit each
 STOPS = re.compile(
     r"^\s+(?:to|of)\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*"
@@ -59,7 +61,7 @@ EXPERIENCE = re.compile(
     r"twice|since)\b",
     re.IGNORECASE,
 )
-SEQUENCE = re.compile(rf"\b(?:{lexicon.phrase_regex(_phrases(flag='sequence'))})\b", re.I)
+SEQUENCE = re.compile(rf"\b(?:{_alternation(flag='sequence')})\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
     r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
@@ -211,7 +213,7 @@ REPORTED_ON = re.compile(
 JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
 BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
 DATELINE_SLOTS = re.compile(r"^\s*((?:⟦[OLM]\d+⟧\s*,\s*)+)[^⟦]{0,25}?[—–]")
-GATHERING = re.compile(rf"^(?:{lexicon.phrase_regex(_phrases('Meeting', 'gathering'))})$", re.I)
+GATHERING = re.compile(rf"^(?:{_alternation('Meeting', 'gathering')})$", re.I)
 AROUND = re.compile(
     r"\b(?:before|after|ahead\s+of|following|on\s+the\s+(?:sidelines|margins|eve)\s+of|during)\s+"
     r"the\s+(?:[\w-]+\s+){0,2}$",

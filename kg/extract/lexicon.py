@@ -28,7 +28,6 @@ RULE_FILES = (
     "appointments.tsv",
     "modality.tsv",
     "posts.jsonl",
-    "events.jsonl",
 )
 
 

@@ -11,8 +11,6 @@ prepositional phrase ("they may meet at the summit" says nothing of the summit).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.tokens import Token
 
 from kg.extract import lexicon
@@ -37,6 +35,11 @@ class Modality:
         self.occurs, self.attends = _cues("occurs"), _cues("attends")
         self.absent, self.negation = _cues("absent"), _cues("negation")
         self.speech = _cues("speech")
+        # the verbs of the two-word cues ("called" of "called off"), to look no further
+        # at a word that begins none
+        phrases = set().union(self.absent, *self.unreal.values())
+        self.phrase_heads = {phrase.split()[0] for phrase in phrases if " " in phrase}
+        self.absence_words = self.attends | self.absent | self.phrase_heads
 
     def reported(self, sentence_tokens) -> list[tuple[Token, Token]]:
         """(verb of speech, root of what it reports) in a sentence: "said that ...",
@@ -54,10 +57,10 @@ class Modality:
         """Why the gathering named by ``trigger`` is no event (None: it is one)."""
         for node in _clause_chain(trigger):
             for kind, words in self.unreal.items():
-                if _says(node, words):
+                if self._says(node, words):
                     return kind
             negated = self._negated(node)
-            if negated and (node is trigger or node.lower_ in self.occurs):
+            if negated and (node.i == trigger.i or node.lower_ in self.occurs):
                 return "negated"
             if any(c.dep_ == "aux" and c.text in self.modal for c in node.children):
                 return "hypothetical"  # "could meet"; "On 3 May the envoy held" is no modal
@@ -68,38 +71,30 @@ class Modality:
     def absentees(self, sentence_tokens) -> list[Token]:
         """Subjects who did not take part: "did not attend", "stayed away from"."""
         out = []
-        cues = self.attends | self.absent | _heads(frozenset(self.absent))
         for token in sentence_tokens:
-            if token.lower_ not in cues:
+            if token.lower_ not in self.absence_words:
                 continue
-            staying_away = _says(token, self.absent)
+            staying_away = self._says(token, self.absent)
             not_attending = token.lower_ in self.attends and self._negated(token)
             if staying_away or not_attending:
                 out += [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         return out
 
+    def _says(self, node: Token, words: set[str]) -> bool:
+        """The node is one of the words, alone or with its particle ("called off")."""
+        word = node.lower_
+        if word in words:
+            return True
+        if word not in self.phrase_heads:
+            return False
+        return any(
+            c.dep_ in ("prt", "advmod") and f"{word} {c.lower_}" in words for c in node.children
+        )
+
     def _negated(self, node: Token) -> bool:
         return any(
             c.dep_ in ("neg", "det") and c.lower_ in self.negation for c in node.children
         )
-
-
-def _says(node: Token, words: set[str]) -> bool:
-    """The node is one of the words, alone or with its particle ("called off")."""
-    word = node.lower_
-    if word in words:
-        return True
-    if word not in _heads(frozenset(words)):
-        return False
-    return any(
-        c.dep_ in ("prt", "advmod") and f"{word} {c.lower_}" in words for c in node.children
-    )
-
-
-@lru_cache(maxsize=32)
-def _heads(words: frozenset[str]) -> frozenset[str]:
-    """The verbs of the two-word cues ("called" of "called off")."""
-    return frozenset(phrase.split()[0] for phrase in words if " " in phrase)
 
 
 def _clause_chain(token: Token):

@@ -307,11 +307,17 @@ def _posts(
     person_mention=None,
 ) -> Iterator[FoundRole]:
     person = person_mention or sentence.slot(person_token)
-    organization = sentence.slot(org_token)
+    yield from posts_of(person.key, roles, sentence.slot(org_token).key, rule, sentence)
+
+
+def posts_of(
+    person: str, roles: str, body: str, rule: str, sentence: Sentence, confidence=None
+) -> Iterator[FoundRole]:
+    """The posts a title (slotted text) names, in ``body``; but "Special Representative of
+    the Secretary-General and Head of X": the first is the UN's."""
     for label, former in post_labels(sentence.plain(roles)):
-        # "Special Representative of the Secretary-General and Head of X": the first is the UN's
-        body = UN if OF_THE_BOSS.search(label) else organization.key
-        yield FoundRole(person.key, label, body, former, rule, sentence)
+        owner = UN if OF_THE_BOSS.search(label) else body
+        yield FoundRole(person, label, owner, former, rule, sentence, confidence)
 
 
 UN = "gaz:un"
@@ -337,9 +343,7 @@ def find_possessed(sentences: list[Sentence], found: list[FoundRole]) -> Iterato
             bodies = {f.organization for f in found if f.person == owner and not f.former}
             if owner == person or len(bodies) != 1:
                 continue
-            body = bodies.pop()
-            for label, former in post_labels(sentence.plain(m.group("roles"))):
-                yield FoundRole(person, label, body, former, "role-possessed", sentence)
+            yield from posts_of(person, m.group("roles"), bodies.pop(), "role-possessed", sentence)
 
 
 def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
@@ -347,8 +351,7 @@ def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
     for sentence in sentences:
         for m in BOSS_POSSESSIVE.finditer(sentence.text):
             person = sentence.slot(m.group("person")).key
-            for label, former in post_labels(sentence.plain(m.group("roles"))):
-                yield FoundRole(person, label, UN, former, "role-boss-possessive", sentence)
+            yield from posts_of(person, m.group("roles"), UN, "role-boss-possessive", sentence)
 
 
 def post_labels(roles: str) -> list[tuple[str, bool]]:

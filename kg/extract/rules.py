@@ -64,8 +64,7 @@ class Rules:
         index_of = {id(s): i for i, s in enumerate(sentences)}
         for found in posts:
             excluded.setdefault(index_of[id(found.sentence)], set()).add(found.organization)
-        for found in posts:
-            _board_post(found, entities)
+            _board_post(found, entities)  # once its title's own body is left out above
         extraction.memberships = _memberships(posts)
 
         # "the head of the CIS Executive Committee" names its holder for the event rules

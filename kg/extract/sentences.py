@@ -50,12 +50,7 @@ class Sentence:
         tokens = span.doc.char_span(offset, offset + 1, alignment_mode="expand")
         if not tokens:
             return None
-        node = tokens[0]
-        while node.head.i != node.i and not (
-            node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX"))
-        ):
-            node = node.head
-        return node.i
+        return clause_head(tokens[0]).i
 
     def slot(self, token: str) -> Mention:
         m = SLOT.fullmatch(token)
@@ -97,6 +92,18 @@ class Sentence:
                 return None
             shift = mention.end - m.end()
         return offset - shift
+
+
+def clause_head(token):
+    """The head of the clause a token sits in (a conjoined verb heads its own)."""
+    node = token
+    for _ in range(len(token.sent)):
+        if node.head.i == node.i:
+            return node
+        if node.dep_ in CLAUSE_LINKS and (node.dep_ != "conj" or node.pos_ in ("VERB", "AUX")):
+            return node
+        node = node.head
+    return node
 
 
 def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:

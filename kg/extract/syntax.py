@@ -1,6 +1,6 @@
 """Constructions over the dependency parse, kept as data and run with spaCy's DependencyMatcher.
 
-Each line of a pattern file (``data/posts.jsonl``, ``data/events.jsonl``) is one
+Each line of a pattern file (``data/posts.jsonl``) is one
 construction: an ``id`` (what ``--explain`` and ``kgo:extractedBy`` name), an
 ``example`` sentence, a ``confidence`` and a DependencyMatcher ``pattern`` whose
 nodes are named after their part ("person", "title", "predecessor"...). A value
