@@ -76,8 +76,9 @@ SPEAKER = re.compile(
 )
 # "In the Ukrainian capital, the OSCE said, Rau is to meet ...": a teller in parentheses
 ASIDE_SPEAKER = re.compile(
-    r",\s+(?:the\s+)?(?P<slot>⟦[PO]\d+⟧)\s+(?:said|says|reported|reports|announced|added|noted|"
-    r"stated|told\s+\w+)\s*,"
+    r",\s+(?:the\s+)?(?P<slot>⟦[PO]\d+⟧)\s+(?:"
+    + lexicon.phrase_regex(lexicon.words("modality.tsv", "speech"))
+    + r")(?:\s+\w+)?\s*,"
 )
 # "at the CSTO Secretariat" is where, but "in the CIS Council of Heads of State session" is who
 VENUE = re.compile(
