@@ -58,7 +58,11 @@ def find_posts(
             continue
         sentence = sentences[position]
         predecessor = _predecessor(match, index)
-        found = list(_titled(sentence, match, index, person))
+        found = list(_titled(sentence, match, index, person)) + list(
+            _led(sentence, match, index, person)
+        )
+        if match.entry.get("past_is_former") and _past(anchor):
+            found = [replace(p, former=True) for p in found]  # "Before that she was Head of X"
         posts += found
         if predecessor is not None and predecessor.key != person.key:
             posts += [replace(p, person=predecessor.key, former=True) for p in found]
@@ -73,11 +77,16 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
     """The post handed over: the one post the article gives the successor, which the
     predecessor held before; or, when only the predecessor's is told ("CSTO Secretary
     General Y was replaced by X"), that one, which the successor now holds."""
+    handed: list[FoundRole] = []
     for s in successions:
-        held = _current(posts, s.successor)
-        if len(held) == 1:
-            role, body = held.pop()
-            yield FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
+        # a successor who was a predecessor in turn ("Y, who led it after taking over
+        # from Z") hands on the post they held
+        held = _current(posts, s.successor) or _held(posts + handed, s.successor)
+        if held:
+            for role, body in sorted(held):
+                found = FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
+                handed.append(found)
+                yield found
             continue
         before = _current(posts, s.predecessor)
         if not held and len(before) == 1:
@@ -90,14 +99,37 @@ def _current(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
     return {(p.role, p.organization) for p in posts if p.person == person and not p.former}
 
 
+def _past(verb) -> bool:
+    return verb.tag_ == "VBD" or any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+
+
+def _held(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
+    return {(p.role, p.organization) for p in posts if p.person == person}
+
+
 PRONOUNS = {"he", "she"}
 
 
 def _person(token, index: MentionIndex) -> Mention | None:
-    """The person a token names; "he" or "she" is the last person named as a subject."""
+    """The person a token names; "he" or "she" is the last person named as a subject;
+    "who" is the relative clause's person ("X of Chad, a former minister, who led ...")."""
     if token.lower_ in PRONOUNS:
         return index.subject_before(token)
+    if token.lower_ == "who" and token.head.dep_ == "relcl":
+        named = token.head.head
+        named = named.head if named.dep_ == "appos" else named
+        return index.at(named, "person")
     return index.at(token, "person")
+
+
+def _led(sentence: Sentence, match: Match, index: MentionIndex, person: Mention):
+    """A post the verb itself names ("who led the mission": its Head), in the body it governs."""
+    post, body_token = match.entry.get("post"), match.tokens.get("body")
+    if post is None or body_token is None:
+        return
+    body = index.at(body_token)
+    if body is not None and body.kind in ("organization", "mission") and body.key != person.key:
+        yield FoundRole(person.key, post, body.key, False, match.id, sentence, match.confidence)
 
 
 def _predecessor(match: Match, index: MentionIndex) -> Mention | None:
@@ -149,3 +181,12 @@ def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex
                 if body is not None and body.kind in ("organization", "mission"):
                     return body.key
     return None
+
+
+def stated_first(posts: list[FoundRole], implied_by: set[str]) -> list[FoundRole]:
+    """A post a verb implies ("who has headed the Commission": Head) yields to the title
+    the article gives the same person in the same body ("Chairperson of the Commission")."""
+    stated = {(p.person, p.organization) for p in posts if p.rule not in implied_by}
+    return [
+        p for p in posts if p.rule not in implied_by or (p.person, p.organization) not in stated
+    ]

@@ -146,6 +146,7 @@ class MentionFinder:
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
         _extend_given_names(doc, mentions, self.gazetteer)
+        mentions += _full_names_of_surnames(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
         _extend_missions(doc, mentions)
@@ -997,6 +998,39 @@ def _extend_given_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         if "-" in word or proper and _looks_like_person(f"{word} {words[-1]}", gazetteer):
             m.start -= len(before.group(0))
             m.text = text[m.start : m.end]
+
+
+def _full_names_of_surnames(
+    doc: Doc, mentions: list[Mention], gazetteer: Gazetteer
+) -> list[Mention]:
+    """The full name of a person the tagger knew only by surname ("Ms. Keita" twice): where
+    that surname follows a given-name-shaped proper noun no mention covers ("Bintou Keita,
+    Head of ..."), the two words are the person."""
+    text = _text(doc)
+    alone: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == "person" and m.source == "ner" and " " not in m.text:
+            alone[m.text] = alone.get(m.text, 0) + 1
+    full = {m.text.split()[-1] for m in mentions if m.kind == "person" and " " in m.text}
+    out: list[Mention] = []
+    for surname, count in alone.items():
+        if count < 2 or surname in full or len(surname) < 3:
+            continue
+        for m in re.finditer(
+            rf"\b([A-Z][a-z\u00e0-\u024f'’]+)\s+{re.escape(surname)}(?![\w-])", text
+        ):
+            start, end = m.start(), m.end()
+            tokens = doc.char_span(start, m.end(1))
+            if (
+                tokens is None
+                or any(t.tag_ != "NNP" for t in tokens)
+                or m.group(1).lower() in CALENDAR_WORDS
+                or not _looks_like_person(m.group(0), gazetteer)
+                or _covered(start, end, mentions + out)
+            ):
+                continue
+            out.append(Mention(start, end, "person", m.group(0), "surname"))
+    return out
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:

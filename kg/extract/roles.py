@@ -36,7 +36,9 @@ _NOT_A_TOPIC = (  # "Secretary General on January 1": a date, not what the post 
     + r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
 )
 _COMPLEMENT = (
-    r"(?:\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)" + _NOT_A_TOPIC
+    # "Special Representative of the Secretary-General in the Democratic Republic of the Congo"
+    r"(?:\s+of\s+the\s+Secretary[- ]General\s+(?:in|for|on)\s+(?:the\s+)?⟦L\d+⟧"
+    r"|\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)" + _NOT_A_TOPIC
     + r"(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
     r"|\s+for\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General)){0,2}"
@@ -151,7 +153,7 @@ PATTERNS += [
     # "..., Special Representative of the UN Secretary-General and Head of MINUSCA"
     (
         "role-apposition-and-second",
-        rf"{PERSON}\s*,\s*(?:the\s+)?{ROLE_ANY_CASE}(?:[^⟦;.]|⟦L\d+⟧){{0,40}}"
+        rf"{PERSON}\s*,\s*(?:the\s+)?(?P<roles>{ROLE_ANY_CASE})(?:[^⟦;.]|⟦L\d+⟧){{0,40}}"
         rf"(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+(?P<roles2>{ROLE_ANY_CASE}){OF}(?P<org>{ORG})",
     ),
 ]
@@ -236,6 +238,9 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     found += _two_bodies(sentence, rule, m, roles)
                     continue
                 found += _posts(sentence, rule, m.group("person"), roles, org_token)
+                if m.groupdict().get("roles2"):  # the first title, if the UN's (see posts_of)
+                    first = _posts(sentence, rule, m.group("person"), m.group("roles"), org_token)
+                    found += [f for f in first if f.organization == UN]
         found += _shared_bodies(sentence, found)
         yield from found
         signature = SIGNATURE.match(sentence.text)

@@ -13,7 +13,7 @@ from datetime import date
 from itertools import chain
 
 from kg.extract import gazetteer as gazetteers
-from kg.extract.appointments import find_posts, handed_over, people
+from kg.extract.appointments import find_posts, handed_over, people, stated_first
 from kg.extract.clauses import ClauseReader
 from kg.extract.dates import line_date
 from kg.extract.events import find_events, merge_events
@@ -104,14 +104,14 @@ class Rules:
             chain(find_roles(sentences), find_ministers(sentences, entities, self.gazetteer))
         )
         told, successions = find_posts(sentences, index, matches)
-        found += told
+        found = stated_first(found + told, self.post_constructions.implying_posts)
         found += find_implied(sentences, found, entities)
         found += list(handed_over(successions, found))
         found += find_bosses(sentences)
         found += list(find_possessed(sentences, found))
         return [
             f
-            for f in found
+            for f in stated_first(found, self.post_constructions.implying_posts)
             if f.person and f.organization in entities and f.person != f.organization
         ]
 

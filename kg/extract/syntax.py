@@ -84,6 +84,8 @@ class Constructions:
 
     def __init__(self, vocab, name: str) -> None:
         self.entries = {e["id"]: e for e in lexicon.patterns(name)}
+        # constructions whose verb implies the post ("led the mission": Head)
+        self.implying_posts = {key for key, e in self.entries.items() if "post" in e}
         # one matcher per set of cue words (the verbs the patterns start from), run only on
         # documents holding one of them: the matcher is the costly part
         groups: dict[frozenset[str], DependencyMatcher] = {}
