@@ -91,6 +91,11 @@ POST_CASES = [
      {("Ilya Moroz", "Secretary General", CSTO, "former"),
       ("Karl Brandt", "Secretary General", CSTO)},
      {("Ilya Moroz", "Secretary General", CSTO)}),
+    ("post-to-become", "Karl Brandt left the OSCE in May to become Secretary General of the CSTO.",
+     {("Karl Brandt", "Secretary General", CSTO)}, set()),
+    ("post-to-become", "Ilya Moroz, who had left parliament to become Chairman of the CSTO "
+     "Parliamentary Assembly, spoke first.",
+     {("Ilya Moroz", "Chairman", "CSTO Parliamentary Assembly")}, set()),
     ("post-leads", "Omar Diallo, who heads UNAMA, met the press.",
      {("Omar Diallo", "Head", UNAMA)}, set()),
     ("post-leads", "CSTO Secretary General Ilya Moroz, who has headed the CSTO since 2020, spoke.",
@@ -120,10 +125,14 @@ TITLE_CASES = [
      {("Anna Weiss", "Head", UNAMA)}),
     ("role-of-org-lowercase", "Austria's ambassador to the OSCE, Karl Brandt, spoke first.",
      {("Karl Brandt", "Ambassador", OSCE)}),
-    ("role-apposition-and-second", "The United Nations named Karl Brandt, Special Representative "
+    ("role-apposition", "The United Nations named Karl Brandt, Special Representative "
      "of the Secretary-General in Afghanistan and head of UNAMA.",
      {("Karl Brandt", "Head", UNAMA), ("Karl Brandt", "Special Representative of the Secretary "
                                        "General in Afghanistan", "United Nations")}),
+    ("role-apposition-and-second", "The United Nations named Karl Brandt, Special Representative "
+     "of the Secretary-General since 2020 and head of UNAMA.",
+     {("Karl Brandt", "Head", UNAMA), ("Karl Brandt", "Special Representative of the Secretary "
+                                       "General", "United Nations")}),
     ("role-apposition", "The United Nations named Karl Brandt, Special Representative of the "
      "Secretary-General and Head of UNAMA.",
      {("Karl Brandt", "Head", UNAMA),
@@ -140,6 +149,22 @@ TITLE_CASES = [
     ("role-possessed", "The OSCE Chairman-in-Office Karl Brandt arrived in Kyiv. He will hold "
      "talks with his Special Representative, Anna Weiss.",
      {("Anna Weiss", "Special Representative", OSCE)}),
+    ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
+     "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
+     {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),
+      ("Karl Brandt", "Head", UNAMA)}),
+    ("role-of-the-boss", "Karl Brandt, Personal Envoy of the Secretary-General for Cyprus, met "
+     "United Nations staff.",
+     {("Karl Brandt", "Personal Envoy of the Secretary General for Cyprus", "United Nations")}),
+    ("role-apposition-and-possessive", "Karl Brandt, Austria's deputy foreign minister and the "
+     "OSCE's special envoy on Georgia, arrived.",
+     {("Karl Brandt", "Special Envoy on Georgia", OSCE)}),
+    ("role-apposition", "Anna Weiss met Karl Brandt, himself Head of UNAMA until 2015.",
+     {("Karl Brandt", "Head", UNAMA)}),
+    ("role-apposition", "The speakers were Anna Weiss, Secretary General of the CSTO, Karl Brandt, "
+     "Chairman of the CSTO Parliamentary Assembly, and Ilya Moroz.",
+     {("Anna Weiss", "Secretary General", CSTO),
+      ("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations")}),

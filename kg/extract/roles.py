@@ -40,7 +40,7 @@ _COMPLEMENT = (
     r"(?:\s+of\s+the\s+Secretary[- ]General\s+(?:in|for|on)\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)" + _NOT_A_TOPIC
     + r"(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
-    r"|\s+for\s+(?:the\s+)?⟦L\d+⟧"
+    r"|\s+(?:for|on)\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+to\s+the\s+(?:President|Prime\s+Minister|Chairman|Secretary\s+General)){0,2}"
 )
 ROLE = rf"(?:(?:former|then|ex-)\s+)?(?:{_MOD}\s+)*(?:{_HEAD})(?![\w-])(?:\s+ad\s+interim)?{_COMPLEMENT}"
@@ -87,7 +87,8 @@ PATTERNS = [
     ),
     (
         "role-apposition",
-        rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:the|a|an)\s+)?{QUALIFIER}"
+        rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:him|her)self\s+|(?:the|a|an)\s+)?"
+        rf"{QUALIFIER}"
         rf"(?:⟦L\d+⟧(?:['’]s)?\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
         rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
     ),
@@ -147,13 +148,19 @@ PATTERNS += [
     # "Mankeur Ndiaye, Special Representative of the UN Secretary-General": a post in the UN
     (
         "role-representative-of-boss",
-        rf"{PERSON}\s*,\s*(?:the\s+)?(?P<roles>(?:{_MOD}\s+)*(?:Representative|Envoy|Adviser|Advisor))"
+        rf"{PERSON}\s*,\s*(?:the\s+)?{QUALIFIER}(?P<roles>(?:{_MOD}\s+)*(?:Representative|Envoy|Adviser|Advisor))"
         rf"\s+of\s+the\s+(?P<org>{ORG})\s+(?P<boss>Secretary[- ]General)",
+    ),
+    # "Erywan Yusof, Brunei's second foreign minister and ASEAN's special envoy on Myanmar"
+    (
+        "role-apposition-and-possessive",
+        rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦L\d+⟧['’]s\s+)?[a-zA-Z -]{{0,40}}?\band\s+(?:the\s+)?(?P<org>{ORG})['’]s\s+"
+        rf"{ROLES_ANY}(?=\s*[,.;)]|\s+(?:and|who|has|had|is|was|said|called|told)\b)",
     ),
     # "..., Special Representative of the UN Secretary-General and Head of MINUSCA"
     (
         "role-apposition-and-second",
-        rf"{PERSON}\s*,\s*(?:the\s+)?(?P<roles>{ROLE_ANY_CASE})(?:[^⟦;.]|⟦L\d+⟧){{0,40}}"
+        rf"{PERSON}\s*,\s*(?:the\s+)?{QUALIFIER}(?P<roles>{ROLE_ANY_CASE})(?:[^⟦;.]|⟦L\d+⟧){{0,40}}"
         rf"(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+(?P<roles2>{ROLE_ANY_CASE}){OF}(?P<org>{ORG})",
     ),
 ]
@@ -177,6 +184,8 @@ CONFIDENCE = {
     "role-who-became": 0.8,
     "role-whose": 0.85,
     "role-boss-possessive": 0.75,
+    "role-of-the-boss": 0.75,
+    "role-apposition-and-possessive": 0.8,
     "role-possessed": 0.65,
     "role-prenominal": 0.9,
     "role-of-org": 0.9,
@@ -204,7 +213,7 @@ class FoundRole:
 def _split_roles(text: str) -> list[tuple[str, bool]]:
     """Compound titles, each with whether it has its own complement ("Assistant to the President")."""
     parts = re.split(
-        r"\s*,\s*|\s+and\s+(?=(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r"))|\s*[–/]\s*",
+        r"\s*,\s*|\s+and\s+(?=(?i:(?:former\s+)?(?:" + _MOD + r"\s+)*(?:" + _HEAD + r")))|\s*[–/]\s*",
         text,
     )
     return [(p, bool(re.search(r"\s(?:to|for|on)\s", p))) for p in parts if p.strip()]
@@ -228,6 +237,8 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     and re.match(r"\s+Secretary[- ]General", sentence.text[org_end:])
                 ):
                     continue  # "Representative of the UN Secretary-General": see the boss rule
+                if rule.startswith("role-of-org") and _holder_before(sentence.text, m):
+                    continue
                 roles = m.groupdict().get("roles2") or m.group("roles")
                 roles = "Head" if roles in ("headed", "led") else roles
                 if m.groupdict().get("mod"):
@@ -256,6 +267,16 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     signature.group("org"),
                     following.slot(person.group("person")),
                 )
+
+
+NAME_COMMA_BEFORE = re.compile(r"⟦P\d+⟧\s*,\s*(?:the\s+)?$")
+
+
+def _holder_before(text: str, m: re.Match) -> bool:
+    """In a list "A, Chairman of X, B, Speaker of Y", a title between commas is the name's
+    before it, not the name's after it."""
+    between = text[m.end("org") : m.start("person")]
+    return "," in between and NAME_COMMA_BEFORE.search(text[: m.start()]) is not None
 
 
 def _two_bodies(sentence: Sentence, rule: str, m: re.Match, roles: str) -> list[FoundRole]:
@@ -330,7 +351,10 @@ OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
 # "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
 BOSS_POSSESSIVE = re.compile(
     rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"
+    rf"(?:{OF_BODY}(?P<org>{ORG}))?"
 )
+# "Staffan de Mistura, Personal Envoy of the Secretary-General for Western Sahara, ..."
+BOSS_TITLE = re.compile(rf"{PERSON}\s*,\s*(?:the\s+)?{QUALIFIER}{ROLES_ANY}")
 
 
 # "He will hold talks with his Special Representative, Mikko Kinnunen"
@@ -356,7 +380,19 @@ def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
     for sentence in sentences:
         for m in BOSS_POSSESSIVE.finditer(sentence.text):
             person = sentence.slot(m.group("person")).key
-            yield from posts_of(person, m.group("roles"), UN, "role-boss-possessive", sentence)
+            roles, body = m.group("roles"), m.group("org")
+            parts = _split_roles(roles)
+            if body is not None and len(parts) > 1:
+                # "... Special Representative for Mali and head of MINUSMA": the last is MINUSMA's
+                last = parts[-1][0]
+                yield from _posts(sentence, "role-boss-possessive", m.group("person"), last, body)
+                roles = re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)])
+            yield from posts_of(person, roles, UN, "role-boss-possessive", sentence)
+        for m in BOSS_TITLE.finditer(sentence.text):
+            person = sentence.slot(m.group("person")).key
+            for found in posts_of(person, m.group("roles"), UN, "role-of-the-boss", sentence):
+                if OF_THE_BOSS.search(found.role):
+                    yield found
 
 
 def post_labels(roles: str) -> list[tuple[str, bool]]:
