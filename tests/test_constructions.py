@@ -386,6 +386,21 @@ PARTY_CASES = [
      "Anna Weiss has welcomed Ilya Moroz.",
      [("Visit", {"Karl Brandt"}, set(), "2024-05-03"),
       ("Meeting", {"Anna Weiss", "Ilya Moroz"}, set(), "2024-05-03")]),
+    ("joint-meeting", "On 2 May Karl Brandt held a joint meeting with Anna Weiss and Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss", "Ilya Moroz"}, set(), "2024-05-02")]),
+    ("since-arriving", "Since arriving in Minsk on 2 May, Karl Brandt has met Anna Weiss and "
+     "Ilya Moroz.",
+     [("Visit", {"Karl Brandt"}, set(), "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-02")]),
+    ("heads-of-delegations", "On 2 May Karl Brandt received the heads of delegations: Anna "
+     "Weiss, Ilya Moroz and Omar Diallo.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss", "Ilya Moroz", "Omar Diallo"}, set(),
+       "2024-05-02")]),
+    ("background-keeps-the-day", "Karl Brandt met Anna Weiss in Minsk on 2 May. The meeting had "
+     "been agreed in Astana on 20 April. On the same day Karl Brandt met Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, set(), "2024-05-02")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

@@ -266,7 +266,8 @@ BACK_REFERENCE = re.compile(
 # between "addressed" and "meeting" in "addressed the 15th meeting of ..."
 OBJECT_OF = re.compile(r"\s+(?:the|a|an|its|his|her)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 DURING = re.compile(
-    r"^\s*(?:During|In\s+the\s+course\s+of|On)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,3}$",
+    r"^\s*(?:(?:During|In\s+the\s+course\s+of|On)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,3}"
+    r"|(?:Since|After|Upon|On|While|Shortly\s+after)\s+)$",  # "Since arriving in X, Y has met"
     re.IGNORECASE,
 )
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"

@@ -216,13 +216,26 @@ def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], da
         context.opening = context.opening or events[0]
         if events[-1].kind == "Visit":
             context.visit = events[-1]
-    for d in dates if not FUTURE.search(sentence.text) else ():
+    background = FUTURE.search(sentence.text) or _past_perfect(sentence)
+    for d in dates if not background else ():
         # "three days earlier" counts from the last day the story told of, not from a
         # month or a day still to come
         if d.value and d.kind in STORY_DAYS:
             context.anchor = d.value.first_day
     context.protagonist = _protagonist(sentence, events) or context.protagonist
     context.company = [m.key for m in sentence.slots if m.kind == "person"]
+
+
+def _past_perfect(sentence: Sentence) -> bool:
+    """ "The decision had been taken on 20 May": background, whose day is not the one "the
+    same day" or "three days later" next counts from."""
+    span = sentence.span
+    if span is None:
+        return False
+    root = span.root
+    return root.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in root.children
+    )
 
 
 def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
@@ -679,7 +692,7 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         one_to_one
         and subject
         and len(counterparts) >= 2
-        and not TOGETHER.search(trigger.group(0) + segment)
+        and not TOGETHER.search(_words_before(text, trigger.start()) + trigger.group(0) + segment)
         and not JOINED.search(text[: trigger.start()])  # "took part in the meeting"
         and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
     ):
@@ -709,6 +722,11 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         _event("Meeting", reading.sentence, trigger, participants, own_when or reading.when,
                reading.place, "event-meeting", subject)
     ]
+
+
+def _words_before(text: str, position: int, count: int = 2) -> str:
+    """The last words before a trigger: "a joint meeting", "trilateral talks"."""
+    return " ".join(text[:position].split()[-count:]) + " "
 
 
 OBJECT_PRONOUN = re.compile(r"\s+(?:with\s+)?(?:him|her)\b", re.IGNORECASE)
