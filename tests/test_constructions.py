@@ -401,6 +401,11 @@ PARTY_CASES = [
      "been agreed in Astana on 20 April. On the same day Karl Brandt met Ilya Moroz.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-02"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, set(), "2024-05-02")]),
+    ("the-delegation-acts-again", "A delegation of the OSCE Parliamentary Assembly arrived in "
+     "Minsk on 2 May. The delegation met Karl Brandt. On 3 May it was received by Anna Weiss.",
+     [("Visit", {"OSCE Parliamentary Assembly"}, {"Karl Brandt"}, "2024-05-02"),
+      ("Meeting", {"OSCE Parliamentary Assembly", "Karl Brandt"}, {"Anna Weiss"}, "2024-05-02"),
+      ("Meeting", {"OSCE Parliamentary Assembly", "Anna Weiss"}, {"Karl Brandt"}, "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

@@ -49,6 +49,10 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The secretary general arrived last Thursday.", "2023-03-09", None),
         ("A summit is planned later this year.", "2023-03-15", "2023-12-31"),
         ("The council sat twice earlier this year.", "2023-01-01", "2023-03-15"),
+        ("Over the weekend the envoys met the premier.", "2023-03-11", "2023-03-12"),
+        ("At the end of January the envoy toured the region.", "2023-01", None),
+        ("The leaders will talk again this weekend.", "2023-03-18", "2023-03-19"),
+        ("The monitors arrive next weekend.", "2023-03-18", "2023-03-19"),
     ],
 )
 def test_resolves_against_reference(text, start, end):

@@ -247,7 +247,12 @@ ATTENDED_BODY = re.compile(
     r"(?:the\s+)?⟦O\d+⟧)",
     re.IGNORECASE,
 )
-THE_DELEGATION = re.compile(r"\b[Tt]he\s+(?:[\w-]+\s+)?delegation\b")
+# who travel together, named again: "the delegation", "the envoys", "it" (a body)
+THE_DELEGATION = re.compile(
+    r"\b[Tt]he\s+(?:[\w-]+\s+)?(?:delegation|delegates|envoys|visitors)\b"
+    r"|(?:^|[,;]\s*|\b(?:[Oo]n|[Ii]n|[Dd]uring|[Aa]fter)\s+[\w ]{1,30}?,?\s+)"
+    r"\bit\s+(?:was|has\s+been)\s+$"
+)
 MEDIA_WORDS = re.compile(r"video|call|phone|telephone", re.IGNORECASE)
 MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECASE)
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")

@@ -78,6 +78,7 @@ PATTERNS = [
     ("day", rf"\b{D1}\s+{M1}\b"),
     ("month_this", rf"\b{M1}\s+(?:of\s+)?this\s+year\b"),
     ("month", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{M1}\b"),
+    ("month", rf"\b(?:the\s+)?(?:end|beginning|start|middle|first\s+half|second\s+half)\s+of\s+{M1}\b"),
     ("season", rf"\b(?:in\s+)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y1}\b"),
     ("year", rf"\b(?:in|during)\s+{Y1}\b(?!\s*[-–/])"),
     # "in the first quarter of 2025", "in Q3 2024", "in the third quarter": its three months
@@ -98,6 +99,8 @@ PATTERNS = [
         "offset",
         r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|a|an|\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later|ago|before|after)\b",
     ),
+    # "over the weekend", "at the weekend", "last weekend": a Saturday and its Sunday
+    ("weekend", r"\b(?:(?:over|at|during)\s+the|(?P<which>last|this|next))\s+weekend\b"),
     ("part_week", r"\b(?P<which>earlier|later)\s+this\s+week\b"),
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
@@ -308,6 +311,19 @@ def _month_relative(m: re.Match, reference: date, _anchor) -> DateValue:
     return DateValue(f"{index // 12:04d}-{index % 12 + 1:02d}")
 
 
+def _weekend(m: re.Match, reference: date, _anchor) -> DateValue:
+    """The last Saturday and Sunday up to the news day ("over the weekend"); "next
+    weekend" the coming one."""
+    which = (m.group("which") or "").lower()
+    back = (reference.weekday() - 5) % 7  # days since the last Saturday
+    saturday = reference - timedelta(days=back)
+    if which == "next" or which == "this" and back > 1:
+        saturday += timedelta(days=7)  # "this weekend", said on a weekday: the coming one
+    elif which == "last" and back <= 1:
+        saturday -= timedelta(days=7)
+    return DateValue(saturday.isoformat(), (saturday + timedelta(days=1)).isoformat())
+
+
 def _following_day(_m, _reference: date, anchor: date | None) -> DateValue | None:
     return DateValue((anchor + timedelta(days=1)).isoformat()) if anchor else None
 
@@ -334,6 +350,7 @@ RELATIVE = {
     "part_week": _part_week,
     "week": _week,
     "month_rel": _month_relative,
+    "weekend": _weekend,
     # from the day the news is dated: what it announces may still happen that day
     "later_year": lambda _m, ref, _: DateValue(ref.isoformat(), f"{ref.year}-12-31"),
     "earlier_year": lambda _m, ref, _: DateValue(f"{ref.year}-01-01", ref.isoformat()),

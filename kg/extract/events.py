@@ -214,8 +214,8 @@ def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], da
         context.last_event = events[-1]
         context.gathering = told[-1] if told else context.gathering or events[-1]
         context.opening = context.opening or events[0]
-        if events[-1].kind == "Visit":
-            context.visit = events[-1]
+        visits = [e for e in events if e.kind == "Visit"]
+        context.visit = visits[-1] if visits else context.visit
     background = FUTURE.search(sentence.text) or _past_perfect(sentence)
     for d in dates if not background else ():
         # "three days earlier" counts from the last day the story told of, not from a
@@ -538,7 +538,7 @@ def _read_back_reference(reading: Reading) -> None:
     of before: it gives no new event, but may add to that one; "the meeting of the CFM"
     after a bilateral meeting is that body's gathering, not the one."""
     text, first, context = reading.text, reading.first, reading.context
-    definite = _refers_back(text, first, reading.free)
+    definite = _refers_back(text, first, reading.free) and not _verb_at(reading.sentence, first)
     reading.another = definite and _another_bodys(text, first, reading.sentence, context.gathering)
     reading.told_before = definite and not reading.another
     if reading.told_before and context.gathering is not None:
@@ -974,6 +974,12 @@ def _another_bodys(text: str, trigger, sentence: Sentence, gathering: FoundEvent
 
 def _distance(found_date, trigger) -> int:
     return min(abs(found_date.start - trigger.end()), abs(trigger.start() - found_date.end))
+
+
+def _verb_at(sentence: Sentence, trigger: re.Match) -> bool:
+    """ "The delegation met X": "the" opens the subject of a verb, not a gathering's name."""
+    token = sentence.token_at(trigger.start())
+    return token is not None and token.pos_ in ("VERB", "AUX")
 
 
 def _refers_back(text: str, trigger, dates) -> bool:

@@ -36,7 +36,7 @@ DATELINE_CITY = re.compile(r"^\s*(⟦L\d+⟧)\s*(?:,|—|–|-)")
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"
-    r"gazette|journal|post|tribune)\b",
+    r"gazette|journal|post|tribune|presse|agence|agencia|novosti)\b",
     re.IGNORECASE,
 )
 

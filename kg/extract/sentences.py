@@ -43,14 +43,18 @@ class Sentence:
         return self._clauses[position]
 
     def _clause(self, position: int) -> int | None:
-        span = self.span
-        if span is None or not span.doc.has_annotation("DEP"):
+        token = self.token_at(position)
+        if token is None or not token.doc.has_annotation("DEP"):
+            return None
+        return clause_head(token).i
+
+    def token_at(self, position: int):
+        """The parsed token at a position of the slotted text, None without a span."""
+        if self.span is None:
             return None
         offset = self.offset(position)
-        tokens = span.doc.char_span(offset, offset + 1, alignment_mode="expand")
-        if not tokens:
-            return None
-        return clause_head(tokens[0]).i
+        tokens = self.span.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        return tokens[0] if tokens else None
 
     def slot(self, token: str) -> Mention:
         m = SLOT.fullmatch(token)
