@@ -406,6 +406,9 @@ PARTY_CASES = [
      [("Visit", {"OSCE Parliamentary Assembly"}, {"Karl Brandt"}, "2024-05-02"),
       ("Meeting", {"OSCE Parliamentary Assembly", "Karl Brandt"}, {"Anna Weiss"}, "2024-05-02"),
       ("Meeting", {"OSCE Parliamentary Assembly", "Anna Weiss"}, {"Karl Brandt"}, "2024-05-03")]),
+    ("only-a-visit-told-before", "Karl Brandt arrived in Minsk on 2 May.\n\nDuring the visit, "
+     "officials signed a protocol.",
+     [("Visit", {"Karl Brandt"}, set(), "2024-05-02")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

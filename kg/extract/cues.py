@@ -29,12 +29,17 @@ def _alternation(event: str | None = None, flag: str | None = None) -> str:
 
 
 _TO_BODY = _phrases("Meeting", "to-body")
+_BODY_OBJECT = _phrases("Meeting", "body-object")
 # "presented its report to the Council" is a sitting; "reported progress" is not
 _BEFORE_BODY = r"(?=[^.;⟦]{0,60}\bto\s+(?:the\s+)?⟦O\d+⟧)"
+# "told the Security Council" is a sitting; "told reporters" and "told TASS" are not
+_BODY_NEXT = r"(?=\s+the\s+⟦O\d+⟧)"
 MEETING_WORDS = "|".join(
-    [lexicon.phrase_regex([p for p in _phrases("Meeting") if p not in _TO_BODY])]
+    [lexicon.phrase_regex([p for p in _phrases("Meeting") if p not in _TO_BODY + _BODY_OBJECT])]
     + [rf"(?:{lexicon.phrase_regex([p])}){_BEFORE_BODY}" for p in _TO_BODY]
+    + [rf"(?:{lexicon.phrase_regex([p])}){_BODY_NEXT}" for p in _BODY_OBJECT]
 )
+BODY_OBJECT = re.compile(rf"^(?:{_alternation('Meeting', 'body-object')})$", re.I)
 VISIT_WORDS = _alternation("Visit")
 TRIGGER = re.compile(
     rf"\b(?:(?P<visit>{VISIT_WORDS})|(?P<meeting>{MEETING_WORDS}))\b", re.IGNORECASE
@@ -63,9 +68,9 @@ EXPERIENCE = re.compile(
 )
 SEQUENCE = re.compile(rf"\b(?:{_alternation(flag='sequence')})\b", re.I)
 ATTRIBUTION = re.compile(
-    r"(?:\b(?:told|according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
+    r"(?:\b(?:told\s+|(?:according\s+to|the\s+press\s+service\s+of|reported\s+by|quoted\s+by|"
     r"(?:spokesperson|spokesman|spokeswoman|press\s+office|press\s+service)\s+(?:of|for)|"
-    r"cited\s+by|said|reports|reported)\s+(?:the\s+)?)(?P<slot>⟦[OP]\d+⟧)",
+    r"cited\s+by|said|reports|reported)\s+(?:the\s+)?))(?P<slot>⟦[OP]\d+⟧)",
     re.IGNORECASE,
 )
 # "..., CSTO Press Secretary Vladimir Zaynetdinov told TASS on Monday.": who tells the news
@@ -112,7 +117,8 @@ NOT_EVENTS = re.compile(
 EXPLICIT = ("range", "pair", "day", "month", "month_this")
 # "During the visit ...", "in the course of his trip": a visit already reported
 REPRESENTED = re.compile(
-    r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b", re.IGNORECASE
+    r"\b(?:was|were)\s+represented\b|\bdelegations?\s+(?:of|from)\b|\bdelegations\s+took\s+the\s+floor\b",
+    re.IGNORECASE,
 )
 # "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
 TOPIC = re.compile(
@@ -171,7 +177,7 @@ MARGINS = re.compile(
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
     r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
-    r"participated|in\s+attendance|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    r"participated|in\s+attendance|took\s+the\s+floor|spoke\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
 CHAIRED = re.compile(
@@ -295,8 +301,10 @@ TITLE_BEFORE = re.compile(rf"(?P<slot>⟦[OM]\d+⟧)(?:['’]s)?\s+(?:{ROLE})")
 # "chaired the session", "the regular Tripartite meeting": the gathering told of; not "the
 # delegation was received" (a verb between)
 DEFINITE_GATHERING = re.compile(
-    r"\b(?:the|this|that)\s+(?:(?!(?:was|were|is|are|has|have|had|been|be|will|would|also|then|"
+    r"\b(?:the|this|that)\s+(?:⟦O\d+⟧['’]s\s+)?(?:(?!(?:was|were|is|are|has|have|had|been|be|will|would|also|then|"
     r"who|which)\b)[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 NESTED_ACRONYM = re.compile(r"(?P<outer>⟦[OM]\d+⟧)\s*\((?P<slot>⟦O\d+⟧)\)")
+# verbs of reporting (modality.tsv): a date in what they report is not the teller's
+SPEECH_VERBS = {w.lower() for w in lexicon.words("modality.tsv", "speech")}

@@ -34,6 +34,7 @@ from kg.extract.cues import (
     ATTRIBUTIVE,
     BACK_REFERENCE,
     BODY_BEFORE,
+    BODY_OBJECT,
     BODYS_OWN,
     CHAIRED,
     CHAIRED_BY,
@@ -83,6 +84,7 @@ from kg.extract.cues import (
     SEQUENCE,
     SINCE_LAST,
     SPEAKER,
+    SPEECH_VERBS,
     STOPS,
     THE_DELEGATION,
     THE_TWO,
@@ -379,8 +381,11 @@ def _sentence_events(
     events: list[FoundEvent] = []
     for _rule, construction in CONSTRUCTIONS:
         events += construction(reading)
-    if reading.when is None:
-        events = _spoken_at(events, context.gathering)
+    gathering = context.gathering
+    if reading.when is None or (
+        not reading.dated and gathering is not None and reading.when[0] == gathering.start
+    ):
+        events = _spoken_at(events, gathering)
     if reading.dated_by is not None:
         events = _not_part_of(events, reading.dated_by, entities)
     return events
@@ -394,7 +399,7 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     if not triggers or NOT_EVENTS.search(text) and len(triggers) == 1:
         return None
     parties = _Parties(sentence, _excluded(sentence, role_orgs, media))
-    free = _free_dates(text, triggers, dates)
+    free = _free_dates(sentence, triggers, dates)
     # a list of meetings ("a meeting with A, ..., a speech at B, which runs from June 22 to 24"):
     # a date late in the list is that item's, not the sentence's
     later = [t for t in triggers[1:] if re.match(r"\s+with\b", text[t.end() : t.end() + 6])]
@@ -413,7 +418,10 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     # "He also met X before the meeting": the meeting is the gathering told of, a time
     around = [t for t in triggers[1:] if AROUND.search(text[max(0, t.start() - 40) : t.start()])]
     meetings = [t for t in triggers if t.group("meeting") and t not in around]
-    first = min((t for t in [visit, *meetings] if t), key=lambda t: t.start())
+    told = [t for t in [visit, *meetings] if t]
+    if not told:
+        return None  # "During the visit, officials signed a protocol": only a visit told before
+    first = min(told, key=lambda t: t.start())
     reading = Reading(
         sentence, dates, context, entities, place_rank, parties, triggers, free, when, place,
         place, visit, meetings, around, first,
@@ -422,16 +430,16 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     return reading
 
 
-def _free_dates(text: str, triggers: list[re.Match], dates) -> list:
+def _free_dates(sentence: Sentence, triggers: list[re.Match], dates) -> list:
     """ "the talks ... focused on the upcoming meetings of the CSTO bodies in November": a
     date nearer a later "meetings of <body>" is that gathering's; a date in another clause
     is not the trigger's."""
-    bodies = [t for t in triggers[1:] if OF_BODY.match(text[t.end() :])]
+    bodies = [t for t in triggers[1:] if OF_BODY.match(sentence.text[t.end() :])]
     return [
         d
         for d in dates
         if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
-        and not _in_other_clause(text, triggers[0], d)
+        and not _in_other_clause(sentence, triggers[0], d)
     ]
 
 
@@ -540,7 +548,9 @@ def _read_back_reference(reading: Reading) -> None:
     text, first, context = reading.text, reading.first, reading.context
     definite = _refers_back(text, first, reading.free) and not _verb_at(reading.sentence, first)
     reading.another = definite and _another_bodys(text, first, reading.sentence, context.gathering)
-    reading.told_before = definite and not reading.another
+    # only once the news item has told of a gathering ("took part in the Council's regular
+    # meeting" may open an item)
+    reading.told_before = definite and not reading.another and context.gathering is not None
     if reading.told_before and context.gathering is not None:
         earlier = context.gathering
         later = next((t for t in reading.triggers if t.start() > first.start()), None)
@@ -703,6 +713,8 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         ]
     if not (i == 0 or counterparts or listed or len(subject) >= 2):
         return []
+    if BODY_OBJECT.match(word) and not counterparts:
+        return []  # "told TASS": an interview, not a sitting
     participants = _meeting_parties(reading, i, trigger, end, counterparts)
     participants += [k for k in counterparts if k not in participants]
     # "..., and a speech at the Conference, which runs from June 22 to 24"
@@ -801,10 +813,25 @@ CONSTRUCTIONS = [
 ]
 
 
+def _lone_speaker(event: FoundEvent) -> bool:
+    """ "X also briefed the 15-member organ": one person, no one else named."""
+    span = event.sentence.span
+    at = (event.offset, event.offset + 1)
+    tokens = span.doc.char_span(*at, alignment_mode="expand") if span is not None else None
+    token = tokens[0] if tokens else None
+    return (
+        event.rule == "event-meeting"
+        and len(event.participants) == 1
+        and event.participants[0].startswith("person:")
+        and token is not None
+        and token.pos_ == "VERB"  # "briefed the organ", not "a speech at the Conference"
+    )
+
+
 def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[FoundEvent]:
     """ "X briefed the Council on ..." or "X briefed the participants", with no date of its
-    own, after the Council's debate was told of: X spoke at that debate, which gains X
-    instead of a new meeting."""
+    own (or the day just told), after the Council's debate was told of: X spoke at that
+    debate, which gains X instead of a new meeting."""
     if gathering is None or gathering.kind != "Meeting":
         return events
     kept = []
@@ -818,7 +845,8 @@ def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[F
         if (
             e.kind == "Meeting"
             and e.subject
-            and (others or to_those_present)
+            # "X also briefed the 15-member organ": no one else named, X spoke there
+            and (others or to_those_present or _lone_speaker(e))
             and all(k in gathering.participants and not k.startswith("person:") for k in others)
         ):
             gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
@@ -938,14 +966,27 @@ def _about(event: FoundEvent | None, subject: list[str]) -> bool:
     return event is not None and bool(subject) and subject[0] in event.participants
 
 
-def _in_other_clause(text: str, trigger, found_date) -> bool:
+def _in_other_clause(sentence: Sentence, trigger, found_date) -> bool:
     """ "The conversation focused on the status, which the Council decided to grant in
     September 2021": the date is the decision's. A relative clause saying when the
-    gathering is held ("which will be held tomorrow") still dates it."""
+    gathering is held ("which will be held tomorrow") still dates it. "At the meeting, X
+    said the war had begun on 24 February": a date in what is said is not the meeting's."""
+    text = sentence.text
+    if _reported(sentence, found_date.start) and not _reported(sentence, trigger.start()):
+        return True
     if found_date.start < trigger.end():
         return False
     between = text[trigger.end() : found_date.start]
     return bool(RELATIVE.search(between)) and not HELD.search(between)
+
+
+def _reported(sentence: Sentence, position: int) -> bool:
+    """Whether a position sits in the content of a speech verb ("said the war had begun")."""
+    token = sentence.token_at(position)
+    if token is None or not token.doc.has_annotation("DEP"):
+        return False
+    head = token.doc[sentence.clause(position)]
+    return head.dep_ == "ccomp" and head.head.lower_ in SPEECH_VERBS
 
 
 def _lasting(told: str, when, backwards: bool = False):
