@@ -17,7 +17,7 @@ KINDS = {
     "names.tsv": ("kind", {"honorific", "body-head", "mission-head", "title", "title-modifier",
                            "leader", "secretariat-post", "un-post", "venue-head", "venue-centre",
                            "generic"}),
-    "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "sequence",
+    "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "body-object", "sequence",
                                "ends"}),
     "appointments.tsv": ("kind", {"appointed", "appoints", "became", "serves", "succeeds",
                                   "takes", "is", "leads"}),
