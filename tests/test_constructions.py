@@ -449,6 +449,14 @@ NAME_CASES = [
      {"place": {"Samarkand Congress Centre", "Palace of Nations"}}, set()),
     ("Many Cypriots and Nigeriens watched Karl Brandt arrive.",
      {"person": {"Karl Brandt"}}, {"Cypriots", "Nigeriens"}),
+    ("Karl Brandt, Chairperson of the Central Council for Elections and Referendums of the "
+     "Republic of Moldova, met Anna Weiss of the Senate Committee on Foreign Relations.",
+     {"organization": {"Central Council for Elections and Referendums of the Republic of Moldova",
+                       "Senate Committee on Foreign Relations"}}, set()),
+    ("Karl Brandt briefed the CSTO Parliamentary Assembly Committee on Ukraine on Monday. Anna "
+     "Weiss chairs the CSTO Parliamentary Assembly Committee on Defence and Security.",
+     {"organization": {"CSTO Parliamentary Assembly Committee on Defence and Security"},
+      "place": {"Ukraine"}}, {"CSTO Parliamentary Assembly Committee on Ukraine"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]

@@ -150,6 +150,7 @@ class MentionFinder:
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
         _extend_missions(doc, mentions)
+        _extend_topics(doc, mentions)
         _extend_representatives(doc, mentions)
         return _mark_nested(mentions)
 
@@ -317,8 +318,8 @@ def _bodies_of_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list
     Armenia"."""
     out: list[Mention] = []
     for match in re.finditer(
-        r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:[A-Z][\w'’-]*\s+)*?)?"
-        r"[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?",
+        r"\b((?:[A-Z][\w'’-]*\s+)*?(?:[A-Z][\w'’-]*\s+(?:of|for|on)\s+(?:(?:and\s+)?[A-Z][\w'’-]*\s+)*?)?"
+        r"(?:(?<=\s)and\s+)?[A-Z][\w'’-]*)\s+of\s+(?:the\s+)?",
         _text(doc),
     ):
         target = by_start.get(match.end())
@@ -328,14 +329,15 @@ def _bodies_of_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list
         # trim leading words until the phrase is a body ("the Permanent Council")
         while head_words and head_words[0].lower() == "the":
             head_words.pop(0)
-        if not head_words or head_words[-1].lower() not in BODY_HEADS:
+        if not head_words or not _headed_body(head_words):
             continue
         if head_words[0].lower() in ROLE_WORDS:
             continue
-        if re.search(
+        if target.kind != "place" and re.search(
             r"\b(?:of|for)\s+(?:the\s+)?$", _text(doc)[max(0, match.start(1) - 40) : match.start(1)]
         ):
-            continue  # "Chairman of the Board of X": the Board belongs to the title
+            continue  # "Chairman of the Board of X": the Board belongs to the title (but
+            # "Chairperson of the Central Commission of the Kyrgyz Republic" is a country's body)
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
         if any(
@@ -344,6 +346,15 @@ def _bodies_of_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list
             continue
         _add_built(out, doc, start, end, _text(doc)[start:end], target, gazetteer)
     return out
+
+
+def _headed_body(words: list[str]) -> bool:
+    """ "Permanent Council", "Commission for Elections and Holding Referendums": a body, its
+    head word last or before what it is for."""
+    if words[-1].lower() in BODY_HEADS:
+        return True
+    inner = [i for i, w in enumerate(words) if w in ("for", "on")]
+    return bool(inner) and inner[0] > 0 and words[inner[0] - 1].lower() in BODY_HEADS
 
 
 def _missions_of_names(doc: Doc, by_start, gazetteer: Gazetteer) -> list[Mention]:
@@ -1081,6 +1092,28 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             if not _covered(start, found.end(), mentions + out):
                 out.append(m.again(start, found.end(), tail, "short", m.text))
     return out
+
+
+_CALENDAR = "|".join([m.capitalize() for m in MONTHS] + [w.capitalize() for w in WEEKDAYS])
+TOPIC_AFTER = re.compile(
+    rf"\s+(?:on|for)\s+(?!(?:the\s+)?(?:{_CALENDAR})\b)"
+    r"((?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)"
+)
+
+
+def _extend_topics(doc: Doc, mentions: list[Mention]) -> None:
+    """A committee named with what it is for: "State Duma Committee on Defence", "Advisory
+    Board on Mediation" (not a known body's topic of the day: "the Security Council on
+    Ukraine" names a place, which stops it)."""
+    text = _text(doc)
+    for m in mentions:
+        if m.kind != "organization" or m.source == "gazetteer" or not m.text.split():
+            continue
+        if m.text.split()[-1].lower() not in BODY_HEADS:
+            continue
+        tail = TOPIC_AFTER.match(text, m.end)
+        if tail and "\n" not in tail.group(0) and not _covered(tail.start(1), tail.end(), mentions):
+            m.end, m.text = tail.end(), text[m.start : tail.end()]
 
 
 def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
