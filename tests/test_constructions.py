@@ -48,8 +48,9 @@ POST_CASES = [
      {("Lena Holm", "Special Envoy", OSCE)}, set()),
     ("post-serves-as", "For the United Nations, Lena Holm served as Special Representative of "
      "the Secretary-General and Head of UNAMA.",
-     {("Lena Holm", "Head", UNAMA),
-      ("Lena Holm", "Special Representative of the Secretary General", "United Nations")},
+     {("Lena Holm", "Head", UNAMA, "former"),
+      ("Lena Holm", "Special Representative of the Secretary General", "United Nations",
+       "former")},
      {("Lena Holm", "Special Representative of the Secretary General", UNAMA)}),
     ("post-took-over-as", "Colin Ward took over as head of UNAMA in June.",
      {("Colin Ward", "Head", UNAMA)}, set()),
@@ -107,6 +108,20 @@ POST_CASES = [
      "from 2019 after taking over from Ilya Moroz.",
      {("Rosa Ortega", "Head", UNAMA), ("Deborah Lyle", "Head", UNAMA, "former"),
       ("Ilya Moroz", "Head", UNAMA, "former")}, set()),
+    ("post-became", "The OSCE Ministerial Council met in Vienna. Karl Brandt of Austria becomes "
+     "High Commissioner on National Minorities.",
+     {("Karl Brandt", "High Commissioner on National Minorities", OSCE)}, set()),
+    ("succession-as", "The OSCE met in Vienna. Karl Brandt, currently Head of the OSCE Mission to "
+     "Serbia, succeeds Anna Weiss as Representative on Freedom of the Media.",
+     {("Anna Weiss", "Representative on Freedom of the Media", OSCE, "former"),
+      ("Karl Brandt", "Representative on Freedom of the Media", OSCE)},
+     {("Anna Weiss", "Head", "OSCE Mission to Serbia", "former")}),
+    ("post-became", "The OSCE Ministerial Council met in Vienna. Karl Brandt becomes Special "
+     "Envoy for the Region.",
+     {("Karl Brandt", "Special Envoy for the Region", OSCE)}, set()),
+    ("post-serves-as", "Karl Brandt served as Chief of Staff of UNAMA. Later he served as "
+     "Austria's special envoy for Asia.", {("Karl Brandt", "Chief of Staff", UNAMA, "former")},
+     {("Karl Brandt", "Special Envoy for Asia", UNAMA)}),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -149,6 +164,15 @@ TITLE_CASES = [
     ("role-possessed", "The OSCE Chairman-in-Office Karl Brandt arrived in Kyiv. He will hold "
      "talks with his Special Representative, Anna Weiss.",
      {("Anna Weiss", "Special Representative", OSCE)}),
+    ("role-apposition", "Anna Weiss met Karl Brandt, then OSCE Chairman-in-Office and Foreign "
+     "Minister of Austria, in 2023.",
+     {("Karl Brandt", "Chairman in Office", OSCE)}),
+    ("role-apposition", "Karl Brandt, currently Head of the OSCE Mission to Serbia, spoke.",
+     {("Karl Brandt", "Head", "OSCE Mission to Serbia")}),
+    ("role-as-prenominal", "Karl Brandt, Malta's foreign minister, spoke in his role as OSCE "
+     "Chair-in-Office.", {("Karl Brandt", "Chair in Office", OSCE)}),
+    ("role-as", "Anna Weiss's term as Secretary General of the OSCE ended in September.",
+     {("Anna Weiss", "Secretary General", OSCE)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),

@@ -16,13 +16,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from kg.extract.mentions import Mention
-from kg.extract.roles import ORG, ROLE, FoundRole, posts_of
+from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
+from kg.extract.roles import ORG, ROLE, UNNAMED, FoundRole, posts_of
 from kg.extract.sentences import Sentence
 from kg.extract.syntax import Match, MentionIndex
 
+# the words a title may open with: "High Commissioner", "Representative on ..."
+TITLE_FIRST_WORDS = {h.split()[0] for h in ROLE_HEADS} | {m.split()[0] for m in ROLE_MODIFIERS}
 TITLE = re.compile(rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)")
 TITLE_ANY_CASE = re.compile(TITLE.pattern, re.IGNORECASE)
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
 BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
 
@@ -50,6 +54,7 @@ def find_posts(
     starts = [s.start for s in sentences]
     posts: list[FoundRole] = []
     successions: list[Succession] = []
+    handed: set[tuple[str, int]] = set()  # (predecessor, sentence) given a named post
     for match in matches:
         person = _person(match.tokens["person"], index)
         anchor = match.tokens.get("verb", match.tokens["person"])
@@ -66,11 +71,14 @@ def find_posts(
         posts += found
         if predecessor is not None and predecessor.key != person.key:
             posts += [replace(p, person=predecessor.key, former=True) for p in found]
-            if not found:
+            if found:
+                handed.add((predecessor.key, id(sentence)))
+            else:
                 successions.append(
                     Succession(person.key, predecessor.key, sentence, match.id, match.confidence)
                 )
-    return posts, successions
+    # "X succeeds Y as Z": the post named, not every post X holds, is what Y held
+    return posts, [s for s in successions if (s.predecessor, id(s.sentence)) not in handed]
 
 
 def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterator[FoundRole]:
@@ -142,8 +150,11 @@ def _titled(
 ) -> Iterator[FoundRole]:
     """The posts the match's title names, in the body its words (or "its") point to."""
     token = match.tokens.get("title")
-    position = sentence.position(token.idx) if token is not None else None
-    if position is None:
+    if token is None:
+        return
+    position = sentence.position(token.idx)
+    if position is None:  # inside a name
+        yield from _institution_post(sentence, match, index, person, token)
         return
     pattern = TITLE if token.text[:1].isupper() else TITLE_ANY_CASE
     title = next(
@@ -152,11 +163,33 @@ def _titled(
     if title is None:
         return
     body = _body(sentence, title, match, index)
-    if body is None or body == person.key:
+    if body == person.key:
         return
+    if body is None:
+        if COUNTRYS.search(sentence.text[: title.start()]):
+            return  # "served as Germany's special representative": a country's post
+        # "X becomes High Commissioner on National Minorities": the body the article implies
+        # (see roles.unnamed_bodies)
+        body = UNNAMED
     yield from posts_of(
         person.key, title.group("roles"), body, match.id, sentence, match.confidence
     )
+
+
+def _institution_post(sentence, match: Match, index: MentionIndex, person: Mention, token):
+    """ "becomes High Commissioner on National Minorities": a post the gazetteer knows as an
+    institution of a body (the OSCE's); the post is its name, in that body."""
+    mention = index.at(token, "organization")
+    entry = mention.entry if mention is not None else None
+    if entry is None or not entry.parent:
+        return
+    words = mention.text.split()
+    while words and words[0].isupper():
+        words.pop(0)  # "OSCE High Commissioner ...": the body's acronym is not the title
+    if words and words[0] in TITLE_FIRST_WORDS:
+        label = role_label(" ".join(words))
+        body = f"gaz:{entry.parent}"
+        yield FoundRole(person.key, label, body, False, match.id, sentence, match.confidence)
 
 
 def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex) -> str | None:

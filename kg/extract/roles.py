@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.datelines import MONTHS
 from kg.extract import lexicon
@@ -54,7 +54,11 @@ ROLE_ANY_CASE = (
 )
 ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE_ANY_CASE})*)"
 # what may stand between a name and its title: "X of Guinea, the new head of ..."
-QUALIFIER = r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
+QUALIFIER = (
+    r"(?:(?:then|currently|now|until\s+now|until\s+recently|formerly|previously|also|at\s+the\s+time)"
+    r"\s+(?:the\s+)?)?"
+    r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
+)
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
 ROLES_LC = rf"(?P<roles>(?=[a-z])(?:(?i:{_MOD})\s+)*(?i:{_HEAD}|member|deputy|observer)(?![\w-]){_COMPLEMENT})"
 _RANK_GRADE = r"(?:Major|Lieutenant|Colonel|Brigadier|Army|Air|Vice|Rear)"
@@ -94,6 +98,13 @@ PATTERNS = [
     ),
     ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition-lowercase", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
+    # "Ian Borg ..., in his role as OSCE Chair-in-Office"; "Helga Schmid's term as OSCE ..."
+    (
+        "role-as-prenominal",
+        rf"{PERSON}(?:['’]s\s+(?:term|tenure|time)|(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s))"
+        rf"\s+as\s+(?:the\s+)?(?P<org>{ORG})\s+{ROLES}",
+    ),
+
     (
         "role-of-org-lowercase",
         rf"(?:\b(?:The|the)|⟦L\d+⟧['’]s)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}"
@@ -181,6 +192,7 @@ CONFIDENCE = {
     "role-representative-of-boss": 0.85,
     "role-apposition-and-second": 0.85,
     "role-as-lowercase": 0.8,
+    "role-as-prenominal": 0.8,
     "role-who-became": 0.8,
     "role-whose": 0.85,
     "role-boss-possessive": 0.75,
@@ -248,7 +260,9 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 if m.groupdict().get("org") and m.groupdict().get("org2"):
                     found += _two_bodies(sentence, rule, m, roles)
                     continue
-                found += _posts(sentence, rule, m.group("person"), roles, org_token)
+                roles = _without_national_post(sentence.text, m, roles)
+                if roles:
+                    found += _posts(sentence, rule, m.group("person"), roles, org_token)
                 if m.groupdict().get("roles2"):  # the first title, if the UN's (see posts_of)
                     first = _posts(sentence, rule, m.group("person"), m.group("roles"), org_token)
                     found += [f for f in first if f.organization == UN]
@@ -267,6 +281,20 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     signature.group("org"),
                     following.slot(person.group("person")),
                 )
+
+
+COUNTRY_AFTER = re.compile(r"\s+of\s+(?:the\s+)?⟦L\d+⟧")
+
+
+def _without_national_post(text: str, m: re.Match, roles: str) -> str:
+    """ "then OSCE Chairman-in-Office and Foreign Minister of North Macedonia": the last title,
+    a country's, is not the body's."""
+    if m.groupdict().get("roles2") or not COUNTRY_AFTER.match(text, m.end("roles")):
+        return roles
+    last = _split_roles(roles)[-1][0]
+    if not NATIONAL_POST.search(last):
+        return roles
+    return re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)])
 
 
 NAME_COMMA_BEFORE = re.compile(r"⟦P\d+⟧\s*,\s*(?:the\s+)?$")
@@ -347,6 +375,7 @@ def posts_of(
 
 
 UN = "gaz:un"
+UNNAMED = "?"  # a post told by a verb whose body the clause does not name
 OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
 # "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
 BOSS_POSSESSIVE = re.compile(
@@ -456,10 +485,17 @@ def find_ministers(sentences: list[Sentence], entities, gazetteer) -> Iterator[F
                 named = m.group("country") or ""
                 words = " ".join([named, *(x.text for x in sentence.mentions_in(named))])
                 country = gazetteer.country_named_in(words)
+                # "Finland ..., and its Foreign Minister": not the Greek ministry
+                others = {
+                    gazetteer.country_named_in(x.text)
+                    for x in sentence.slots
+                    if x.kind == "place" and x.subtype == "country"
+                } - {None}
                 fitting = [
                     k
                     for k, (d, c) in ministries.items()
-                    if d == domain and (c == country or c is None or country is None)
+                    if d == domain
+                    and (c == country or c is None or country is None and not others - {c})
                 ]
                 if len(fitting) == 1:
                     person = sentence.slot(m.group("person"))
@@ -544,6 +580,31 @@ def find_implied(sentences: list[Sentence], found: list[FoundRole], entities) ->
                     if organization:
                         held.add((person, label))
                         yield FoundRole(person, label, organization, False, "role-implied", sentence)
+
+
+# national posts, never an international body's by implication
+NATIONAL_POST = re.compile(r"\b(?:Minister|Ambassador|President|Speaker|Governor|Mayor|King|Emir)\b")
+
+
+def unnamed_bodies(found: list[FoundRole], entities) -> list[FoundRole]:
+    """Posts a verb gives without naming the body ("becomes High Commissioner on National
+    Minorities", "succeeds Y as Representative on Freedom of the Media"): the one body the
+    person holds another post in, else the international organization the article names
+    most; a national post ("becomes Prime Minister") is dropped."""
+    main = _main_organization(entities)
+    named = [f for f in found if f.organization != UNNAMED]
+    out = list(named)
+    for f in found:
+        if f.organization != UNNAMED or NATIONAL_POST.search(f.role):
+            continue
+        own = {g.organization for g in named if g.person == f.person}
+        body = next(iter(own)) if len(own) == 1 else main
+        if body is not None and not any(
+            g.person == f.person and g.role == f.role and g.organization == body for g in named
+        ):
+            confidence = (f.confidence or CONFIDENCE.get(f.rule, 0.7)) * 0.8
+            out.append(replace(f, organization=body, confidence=round(confidence, 2)))
+    return out
 
 
 # "Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs,"

@@ -27,6 +27,7 @@ from kg.extract.roles import (
     find_possessed,
     find_roles,
     title_references,
+    unnamed_bodies,
 )
 from kg.extract.sentences import Sentence, slotted
 from kg.extract.syntax import Constructions, MentionIndex
@@ -106,6 +107,7 @@ class Rules:
         told, successions = find_posts(sentences, index, matches)
         found = stated_first(found + told, self.post_constructions.implying_posts)
         found += find_implied(sentences, found, entities)
+        found = unnamed_bodies(found, entities)
         found += list(handed_over(successions, found))
         found += find_bosses(sentences)
         found += list(find_possessed(sentences, found))
@@ -173,8 +175,10 @@ def _memberships(posts) -> list[Membership]:
     for found in posts:
         identity = (found.person, found.role, found.organization)
         if identity in seen:
-            if found.former and found.rule.startswith("succession"):
-                seen[identity].former = True  # "X replaced Y as ...": Y's post is past
+            same_sentence = seen[identity].evidence.sentence == _span(found.sentence)
+            if found.former and (found.rule.startswith("succession") or same_sentence):
+                # "X replaced Y as ...", "X served as ...": the post is past
+                seen[identity].former = True
             continue
         confidence = found.confidence or CONFIDENCE[found.rule]
         seen[identity] = Membership(
