@@ -122,6 +122,15 @@ POST_CASES = [
     ("post-serves-as", "Karl Brandt served as Chief of Staff of UNAMA. Later he served as "
      "Austria's special envoy for Asia.", {("Karl Brandt", "Chief of Staff", UNAMA, "former")},
      {("Karl Brandt", "Special Envoy for Asia", UNAMA)}),
+    ("succession-taking-over-participle", "UNAMA Force Commander Karl Brandt took up his duties "
+     "on Monday, taking over from General Ilya Moroz.",
+     {("Karl Brandt", "Force Commander", UNAMA),
+      ("Ilya Moroz", "Force Commander", UNAMA, "former")}, set()),
+    ("post-is", "Karl Brandt knows the mission: he was UNAMA Sector North Commander in 2019.",
+     {("Karl Brandt", "Sector North Commander", UNAMA, "former")}, set()),
+    ("post-is", "Most recently Karl Brandt was Chair of the Joint Technical Committee for Lebanon "
+     "(JTCL).", {("Karl Brandt", "Chair", "Joint Technical Committee for Lebanon", "former")},
+     set()),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -173,6 +182,11 @@ TITLE_CASES = [
      "Chair-in-Office.", {("Karl Brandt", "Chair in Office", OSCE)}),
     ("role-as", "Anna Weiss's term as Secretary General of the OSCE ended in September.",
      {("Anna Weiss", "Secretary General", OSCE)}),
+    ("post-new-or-outgoing", "Major General Karl Brandt assumed command of UNAMA on Monday, "
+     "taking over from General Ilya Moroz. The outgoing Force Commander thanked the troops. The "
+     "new Force Commander spoke next.",
+     {("Karl Brandt", "Force Commander", UNAMA),
+      ("Ilya Moroz", "Force Commander", UNAMA, "former")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),
@@ -481,6 +495,8 @@ NAME_CASES = [
      "Weiss chairs the CSTO Parliamentary Assembly Committee on Defence and Security.",
      {"organization": {"CSTO Parliamentary Assembly Committee on Defence and Security"},
       "place": {"Ukraine"}}, {"CSTO Parliamentary Assembly Committee on Ukraine"}),
+    ("Major General Pedro Ruiz Blanco took office on Monday. Ruiz thanked the troops.",
+     {"person": {"Pedro Ruiz Blanco"}}, {"Ruiz"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]

@@ -26,6 +26,7 @@ TITLE_FIRST_WORDS = {h.split()[0] for h in ROLE_HEADS} | {m.split()[0] for m in 
 TITLE = re.compile(rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)")
 TITLE_ANY_CASE = re.compile(TITLE.pattern, re.IGNORECASE)
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
+WORDS_AFTER_BODY = re.compile(rf"(?P<org>{ORG})\s+(?P<words>(?:[A-Z][a-z]+\s+){{1,2}})$")
 COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
 BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
@@ -55,6 +56,7 @@ def find_posts(
     posts: list[FoundRole] = []
     successions: list[Succession] = []
     handed: set[tuple[str, int]] = set()  # (predecessor, sentence) given a named post
+    pairs: list[Succession] = []
     for match in matches:
         person = _person(match.tokens["person"], index)
         anchor = match.tokens.get("verb", match.tokens["person"])
@@ -70,6 +72,7 @@ def find_posts(
             found = [replace(p, former=True) for p in found]  # "Before that she was Head of X"
         posts += found
         if predecessor is not None and predecessor.key != person.key:
+            pairs.append(Succession(person.key, predecessor.key, sentence, match.id, 0.65))
             posts += [replace(p, person=predecessor.key, former=True) for p in found]
             if found:
                 handed.add((predecessor.key, id(sentence)))
@@ -78,7 +81,43 @@ def find_posts(
                     Succession(person.key, predecessor.key, sentence, match.id, match.confidence)
                 )
     # "X succeeds Y as Z": the post named, not every post X holds, is what Y held
+    posts += list(_new_and_outgoing(sentences, pairs))
     return posts, [s for s in successions if (s.predecessor, id(s.sentence)) not in handed]
+
+
+# "the outgoing Head of Mission and Force Commander said", "The new Force Commander": a title
+# with no name after it, in a story of one handover
+NEW_OR_OUTGOING = re.compile(
+    rf"\b(?:(?P<new>new|newly\s+appointed|incoming)|(?P<old>outgoing|departing|previous))\s+"
+    rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)(?!\s*,?\s*(?:[A-Z]|⟦P))"
+)
+HOLDER_BEFORE = re.compile(r"⟦P\d+⟧\s*,\s*(?:the\s+)?$")  # "X, the new head of ...": X's own
+
+
+def _new_and_outgoing(sentences: list[Sentence], pairs: list[Succession]) -> Iterator[FoundRole]:
+    """In a story of a handover, "the new X" is the successor and "the outgoing X" the
+    predecessor of the first one told; the post is in the body the title names, else the
+    mission (or body) the handover sentence names."""
+    if not pairs:
+        return
+    pair = pairs[0]  # the story's handover is the first one told
+    bodies = [m for m in pair.sentence.slots if m.kind == "mission"] or [
+        m for m in pair.sentence.slots if m.kind == "organization"
+    ]
+    for sentence in sentences:
+        for m in NEW_OR_OUTGOING.finditer(sentence.text):
+            if HOLDER_BEFORE.search(sentence.text[: m.start()]):
+                continue
+            after = BODY_AFTER.match(sentence.text[m.end() :])
+            before = BODY_BEFORE.search(sentence.text[: m.start()])
+            found = after or before
+            body = sentence.slot(found.group("org")).key if found else (
+                bodies[0].key if bodies else UNNAMED
+            )
+            person = pair.successor if m.group("new") else pair.predecessor
+            rule = "post-new-or-outgoing"
+            for post in posts_of(person, m.group("roles"), body, rule, sentence, pair.confidence):
+                yield replace(post, former=bool(m.group("old")))
 
 
 def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterator[FoundRole]:
@@ -89,7 +128,8 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
     for s in successions:
         # a successor who was a predecessor in turn ("Y, who led it after taking over
         # from Z") hands on the post they held
-        held = _current(posts, s.successor) or _held(posts + handed, s.successor)
+        passed_on = [p for p in posts if p.rule.startswith(HANDOVERS)] + handed
+        held = _current(posts, s.successor) or _held(passed_on, s.successor)
         if held:
             for role, body in sorted(held):
                 found = FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
@@ -101,6 +141,9 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
             role, body = before.pop()
             yield FoundRole(s.successor, role, body, False, s.rule, s.sentence, s.confidence)
             yield FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
+
+
+HANDOVERS = ("succession", "post-new-or-outgoing")  # rules that tell a post changing hands
 
 
 def _current(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
@@ -162,7 +205,11 @@ def _titled(
     )
     if title is None:
         return
-    body = _body(sentence, title, match, index)
+    roles = title.group("roles")
+    words_before = WORDS_AFTER_BODY.search(sentence.text[: title.start()])
+    if words_before:  # "was UNIFIL Sector West Commander": the words are the title's
+        roles = words_before.group("words") + roles
+    body = _body(sentence, title, match, index, words_before)
     if body == person.key:
         return
     if body is None:
@@ -171,9 +218,7 @@ def _titled(
         # "X becomes High Commissioner on National Minorities": the body the article implies
         # (see roles.unnamed_bodies)
         body = UNNAMED
-    yield from posts_of(
-        person.key, title.group("roles"), body, match.id, sentence, match.confidence
-    )
+    yield from posts_of(person.key, roles, body, match.id, sentence, match.confidence)
 
 
 def _institution_post(sentence, match: Match, index: MentionIndex, person: Mention, token):
@@ -192,8 +237,12 @@ def _institution_post(sentence, match: Match, index: MentionIndex, person: Menti
         yield FoundRole(person.key, label, body, False, match.id, sentence, match.confidence)
 
 
-def _body(sentence: Sentence, title: re.Match, match: Match, index: MentionIndex) -> str | None:
+def _body(
+    sentence: Sentence, title: re.Match, match: Match, index: MentionIndex, words_before=None
+) -> str | None:
     text = sentence.text
+    if words_before is not None:
+        return sentence.slot(words_before.group("org")).key
     after = BODY_AFTER.match(text[title.end() :])
     if after:
         return sentence.slot(after.group("org")).key
@@ -222,4 +271,19 @@ def stated_first(posts: list[FoundRole], implied_by: set[str]) -> list[FoundRole
     stated = {(p.person, p.organization) for p in posts if p.rule not in implied_by}
     return [
         p for p in posts if p.rule not in implied_by or (p.person, p.organization) not in stated
+    ]
+
+
+def fullest_titles(posts: list[FoundRole]) -> list[FoundRole]:
+    """ "the newly appointed Special Representative" when the same person holds "Special
+    Representative of the Secretary General" there: the fuller title is the post."""
+    return [
+        p
+        for p in posts
+        if not any(
+            q.person == p.person
+            and q.organization == p.organization
+            and q.role.startswith(p.role + " ")
+            for q in posts
+        )
     ]

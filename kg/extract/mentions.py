@@ -499,7 +499,21 @@ def _clean_span(text: str, start: int) -> tuple[str, int]:
     if m:
         text, start = text[m.end() :], start + m.end()
     text = re.sub(r"(?:['’]s|[,.;:]|\s+(?:and|or|of|the))+$", "", text)
+    title = TITLE_OF.match(text)
+    if title and _is_title(title.group(1).split()) and title.end() < len(text):
+        # "Chair of the Military Technical Committee": the body, not its chair
+        text, start = text[title.end() :], start + title.end()
     return text, start
+
+
+TITLE_OF = re.compile(r"^((?:[A-Z][\w-]*\s+){1,3})(?:of|for)\s+(?:the\s+)?")
+
+
+def _is_title(words: list[str]) -> bool:
+    lower = [w.lower() for w in words]
+    return lower[-1] in ROLE_WORDS - BODY_HEADS and all(
+        w in ROLE_WORDS | MODIFIER_WORDS for w in lower
+    )
 
 
 DESIGNATORS = {
@@ -1103,6 +1117,9 @@ TOPIC_AFTER = re.compile(
 )
 
 
+PLACE_IN_NAME = re.compile(r"\s+for\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+\(")
+
+
 def _extend_topics(doc: Doc, mentions: list[Mention]) -> None:
     """A committee named with what it is for: "State Duma Committee on Defence", "Advisory
     Board on Mediation" (not a known body's topic of the day: "the Security Council on
@@ -1116,6 +1133,12 @@ def _extend_topics(doc: Doc, mentions: list[Mention]) -> None:
         tail = TOPIC_AFTER.match(text, m.end)
         if tail and "\n" not in tail.group(0) and not _covered(tail.start(1), tail.end(), mentions):
             m.end, m.text = tail.end(), text[m.start : tail.end()]
+            continue
+        # "Military Technical Committee for Lebanon (MTC4L)": a place in a name its acronym
+        # closes
+        place = PLACE_IN_NAME.match(text, m.end)
+        if place and any(p.start == place.start(1) and p.kind == "place" for p in mentions):
+            m.end, m.text = place.end(1), text[m.start : place.end(1)]
 
 
 def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
@@ -1293,9 +1316,19 @@ def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
             full.setdefault(norm(surname), [])
             if (m.text, given) not in full[norm(surname)]:
                 full[norm(surname)].append((m.text, given))
+    # "Lázaro" for "Aroldo Lázaro Sáenz": the first of two surnames, used alone
+    inner: dict[str, set[str]] = {}
+    for m in people:
+        words = m.text.split()
+        for word in words[1:-1] if len(words) >= 3 else ():
+            if word[:1].isupper():
+                inner.setdefault(norm(word), set()).add(m.text)
     for m in sorted(people, key=lambda m: m.start):
         surname, given = split_name(m.text)
         candidates = full.get(norm(surname), [])
+        if not candidates and not given and len(inner.get(norm(surname), ())) == 1:
+            whole = next(iter(inner[norm(surname)]))
+            candidates = [(whole, split_name(whole)[1])]
         if given and not is_initial(given):
             match = next(t for t, g in candidates if t == m.text)
             key = _person_key(match) + ":" + norm(given)

@@ -193,6 +193,7 @@ CONFIDENCE = {
     "role-apposition-and-second": 0.85,
     "role-as-lowercase": 0.8,
     "role-as-prenominal": 0.8,
+    "post-new-or-outgoing": 0.65,
     "role-who-became": 0.8,
     "role-whose": 0.85,
     "role-boss-possessive": 0.75,

@@ -13,7 +13,13 @@ from datetime import date
 from itertools import chain
 
 from kg.extract import gazetteer as gazetteers
-from kg.extract.appointments import find_posts, handed_over, people, stated_first
+from kg.extract.appointments import (
+    find_posts,
+    fullest_titles,
+    handed_over,
+    people,
+    stated_first,
+)
 from kg.extract.clauses import ClauseReader
 from kg.extract.dates import line_date
 from kg.extract.events import find_events, merge_events
@@ -113,7 +119,7 @@ class Rules:
         found += list(find_possessed(sentences, found))
         return [
             f
-            for f in stated_first(found, self.post_constructions.implying_posts)
+            for f in fullest_titles(stated_first(found, self.post_constructions.implying_posts))
             if f.person and f.organization in entities and f.person != f.organization
         ]
 
