@@ -497,6 +497,11 @@ NAME_CASES = [
       "place": {"Ukraine"}}, {"CSTO Parliamentary Assembly Committee on Ukraine"}),
     ("Major General Pedro Ruiz Blanco took office on Monday. Ruiz thanked the troops.",
      {"person": {"Pedro Ruiz Blanco"}}, {"Ruiz"}),
+    ("His Royal Highness Prince Faisal bin Khalid, Crown Prince and Prime Minister, chaired the "
+     "summit. The Co-Chair was H.E. Karl Brandt, and the meeting was attended by H.E. Jasem "
+     "Mohamed Albudaiwi, GCC Secretary-General.",
+     {"person": {"Faisal bin Khalid", "Karl Brandt", "Jasem Mohamed Albudaiwi"}},
+     {"Royal Highness", "Crown Prince", "Co-Chair", "H.E. Karl", "H.E. Jasem Mohamed Albudaiwi"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]

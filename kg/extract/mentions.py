@@ -146,6 +146,7 @@ class MentionFinder:
         mentions += _titled_names(doc, mentions)
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
         _extend_given_names(doc, mentions, self.gazetteer)
+        _extend_family_names(doc, mentions, self.gazetteer)
         mentions += _full_names_of_surnames(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
@@ -644,6 +645,12 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
         kind = "organization"
     if kind == "organization" and _is_venue(words):
         kind = "place"  # "Palace of Nations", "Samarkand Congress Centre": where, not who
+    if kind == "organization" and words[0].lower().rstrip(".") in HONORIFICS - BODY_HEADS:
+        name = " ".join(words[1:])
+        while name.split() and name.split()[0].lower().rstrip(".") in HONORIFICS:
+            name = " ".join(name.split()[1:])
+        if _looks_like_person(name, gazetteer):
+            return "person"  # "H.E. Jasem Mohamed Albudaiwi": a person behind an honorific
     if kind == "person" and len(words) == 1 and _demonym_plural(text, gazetteer):
         return None  # "Cypriots", "Nigeriens": people of a country, not a person
     if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
@@ -749,7 +756,7 @@ def _quoted_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 INITIALED = re.compile(
-    r"(?<![\w.])(?:(?!(?:Mr|Ms|Dr|St|Mt|Jr|Sr|No|Gen|Col|Lt)\.)[A-Z][a-z]?\.\s?){1,2}"
+    r"(?<![\w.])(?!H\.\s?E\.)(?:(?!(?:Mr|Ms|Dr|St|Mt|Jr|Sr|No|Gen|Col|Lt)\.)[A-Z][a-z]?\.\s?){1,2}"
     r"(?P<surname>[A-Z][a-z\u00e0-\u024f'’-]{2,})(?![\w-])"
 )
 
@@ -1058,6 +1065,28 @@ def _full_names_of_surnames(
                 continue
             out.append(Mention(start, end, "person", m.group(0), "surname"))
     return out
+
+
+def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    """A name's last word spaCy left off: "Lee Hsien Loong", "Pham Minh Chinh" (the tagger
+    stopped at two words)."""
+    text = _text(doc)
+    for m in mentions:
+        if m.kind != "person" or m.source != "ner" or len(m.text.split()) != 2:
+            continue
+        after = re.match(r" ([A-Z][a-z\u00e0-\u024f'’]+)(?![\w-])(?!\s+[A-Z])", text[m.end :])
+        if after is None or _covered(m.end, m.end + after.end(), mentions):
+            continue
+        word = after.group(1)
+        tokens = doc.char_span(m.end + 1, m.end + 1 + len(word))
+        if (
+            tokens is not None
+            and all(t.tag_ == "NNP" for t in tokens)
+            and word.lower() not in CALENDAR_WORDS
+            and _looks_like_person(f"{m.text} {word}", gazetteer)
+        ):
+            m.end += after.end()
+            m.text = text[m.start : m.end]
 
 
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
