@@ -447,6 +447,12 @@ PARTY_CASES = [
     ("only-a-visit-told-before", "Karl Brandt arrived in Minsk on 2 May.\n\nDuring the visit, "
      "officials signed a protocol.",
      [("Visit", {"Karl Brandt"}, set(), "2024-05-02")]),
+    ("each-with-its-own-day", "In May Karl Brandt made visits to Minsk and Astana, meeting Anna "
+     "Weiss in Minsk on 6 May and Ilya Moroz in Astana on 9 May.",
+     [("Visit", {"Karl Brandt"}, {"Anna Weiss"}, "2024-05"),
+      ("Visit", {"Karl Brandt"}, {"Anna Weiss"}, "2024-05"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-06"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-09")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

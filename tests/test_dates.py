@@ -115,3 +115,13 @@ def test_a_weekday_to_come_is_the_next_one() -> None:
 
 def test_a_quarter_of_something_else_is_no_date() -> None:
     assert find_dates("in the first quarter of the session", date(2023, 5, 1)) == []
+
+
+def test_an_undated_page_takes_the_year_from_the_story():
+    assert values("On 6 September he briefed the Council.", None, date(2022, 9, 1)) == [
+        ("day", "2022-09-06", None)
+    ]
+    assert values("In October he went to Kyiv.", None, date(2022, 9, 1)) == [
+        ("month", "2022-10", None)
+    ]
+    assert values("In October he went to Kyiv.", None, None) == [("month", None, None)]

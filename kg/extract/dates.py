@@ -171,7 +171,8 @@ def _value(kind: str, m: re.Match, reference: date | None, anchor: date | None) 
     if kind == "pair":
         kind = "range" if int(g["d2"]) == int(g["d1"]) + 1 else "day"
     if kind in ABSOLUTE:
-        return ABSOLUTE[kind](kind, m, reference, anchor)
+        # an undated page: "On 6 September" takes its year from the last date the story gave
+        return ABSOLUTE[kind](kind, m, reference or anchor, anchor)
     if reference is None and anchor is not None and kind in ("offset", "previous_day"):
         reference = anchor  # "three days earlier" than the day the story just gave
     if reference is None or kind not in RELATIVE:

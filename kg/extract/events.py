@@ -587,8 +587,8 @@ def _visit(reading: Reading) -> list[FoundEvent]:
     stops = _stops(reading, visit, travellers, host)
     if stops:
         return [
-            _event("Visit", sentence, visit, travellers + [country], when, place, "event-visit",
-                   travellers)
+            _event("Visit", sentence, visit, travellers + ([country] if country else []), when,
+                   place, "event-visit", travellers)
             for place, country in stops
         ]
     return [_event("Visit", sentence, visit, participants, when, where, "event-visit", travellers)]
@@ -604,9 +604,10 @@ def _stops(reading: Reading, visit: re.Match, travellers: list[str], host) -> li
         country = mention.key
         entity = reading.entities.get(mention.key)
         if entity is not None and entity.subtype in ("city", "region"):
-            country = reading.place_rank.country_of(mention.key) or mention.key
+            # the host is the city's country, if the article names it; a city is no party
+            country = reading.place_rank.country_of(mention.key)
         out.append((mention.key, country))
-    return out if len({c for _, c in out}) > 1 else []
+    return out if len({c or p for p, c in out}) > 1 else []
 
 
 def _meetings(reading: Reading) -> list[FoundEvent]:
@@ -707,9 +708,13 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
     ):
         return [
-            _event("Meeting", reading.sentence, trigger, subject + [counterpart], reading.when,
-                   reading.place, "event-meeting-each", subject)
-            for counterpart in counterparts
+            _event("Meeting", reading.sentence, trigger, subject + [counterpart], when, place,
+                   "event-meeting-each", subject)
+            for counterpart, (when, place) in zip(
+                counterparts,
+                _own_dates_and_places(reading, trigger, end, counterparts),
+                strict=True,
+            )
         ]
     if not (i == 0 or counterparts or listed or len(subject) >= 2):
         return []
@@ -739,6 +744,36 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
 def _words_before(text: str, position: int, count: int = 2) -> str:
     """The last words before a trigger: "a joint meeting", "trilateral talks"."""
     return " ".join(text[:position].split()[-count:]) + " "
+
+
+def _own_dates_and_places(reading: Reading, trigger: re.Match, end: int, counterparts):
+    """ "meeting Zelensky in Kyiv on 6 October and Putin in St Petersburg on 11 October":
+    each counterpart with the date and place told after it (when every one has its own),
+    else the sentence's."""
+    sentence, text = reading.sentence, reading.text
+    starts = []
+    for key in counterparts:
+        at = next(
+            (m.start() for m in SLOT.finditer(text, trigger.end(), end)
+             if sentence.slot(m.group(0)).key == key),
+            None,
+        )
+        starts.append(at)
+    shared = [(reading.when, reading.place)] * len(counterparts)
+    if None in starts or starts != sorted(starts):
+        return shared
+    own = []
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else end
+        dates = [d for d in reading.dates if start <= d.start < stop and d.value]
+        places = [
+            sentence.slot(m.group("slot")).key
+            for m in PLACE_PREP.finditer(text, start, stop)
+        ]
+        own.append((_date(dates, start, text), places[0] if places else None))
+    if not all(when for when, _ in own):
+        return shared
+    return [(when, place or reading.place) for when, place in own]
 
 
 OBJECT_PRONOUN = re.compile(r"\s+(?:with\s+)?(?:him|her)\b", re.IGNORECASE)
@@ -1207,9 +1242,12 @@ def _vaguer(e: FoundEvent, o: FoundEvent) -> bool:
 
 
 def _same(a: FoundEvent, b: FoundEvent) -> bool:
+    """The same gathering told twice; two visits to places known and different are two
+    ("visits to Minsk and Astana")."""
     return (
         a.kind == b.kind
         and a.start == b.start
         and a.end == b.end
         and set(a.participants) == set(b.participants)
+        and (a.kind != "Visit" or a.place is None or b.place is None or a.place == b.place)
     )
