@@ -40,7 +40,11 @@ _DATE_LINES = tuple(
     re.compile(_LEAD + _LABEL + _WEEKDAY + f + _TIME + _TRAIL, re.I) for f in _DATE_FORMS
 )
 _DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
-_TRAILING = re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$")
+_TRAILING = (
+    re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$"),
+    # "... visit to Kazan (October 23, 2024)": a full date in brackets closing the headline
+    *(re.compile(rf"\s\(\s*{f}\s*\)\s*$", re.I) for f in _DATE_FORMS),
+)
 # every way news writes a month, to its number
 MONTHS = {
     name: number
@@ -91,9 +95,13 @@ def dateline(line: str, reference: date | None = None) -> date | None:
 
 
 def trailing_date(line: str) -> date | None:
-    """A headline stamped with its date at the end: "... in Lebanon 08.12.2021"."""
-    found = _TRAILING.search(line)
-    return _to_date(found.groupdict(), None) if found else None
+    """A headline stamped with its date at the end: "... in Lebanon 08.12.2021", "...
+    (October 23, 2024)" (the year is needed)."""
+    for pattern in _TRAILING:
+        found = pattern.search(line)
+        if found:
+            return _to_date(found.groupdict(), None)
+    return None
 
 
 def year_for(month: int, day: int, reference: date) -> int:

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import charset_normalizer
 
-from kg.datelines import date_line, dateline
+from kg.datelines import date_line, dateline, trailing_date
 from kg.errors import InputError
 from kg.facts import Document
 
@@ -391,7 +391,7 @@ def _headline(top: list[str]) -> str | None:
 
 def _date_near_top(top: list[str]) -> date | None:
     for line in top:
-        found = date_line(line) or dateline(line)
+        found = date_line(line) or dateline(line) or trailing_date(line)
         if found:
             return found
     return None

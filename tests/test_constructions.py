@@ -453,6 +453,13 @@ PARTY_CASES = [
       ("Visit", {"Karl Brandt"}, {"Anna Weiss"}, "2024-05"),
       ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-06"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-09")]),
+    ("the-title-named-before", "Briefing on the Prime Minister's visit (May 3, 2024)\n\nSpokesman "
+     "Omar Diallo: Prime Minister Karl Brandt arrived in Minsk yesterday. Soon after arriving, the "
+     "Prime Minister held talks with Anna Weiss. This afternoon the Prime Minister met Ilya Moroz. "
+     "Omar Diallo thanked the press.",
+     [("Visit", {"Karl Brandt"}, {"Omar Diallo"}, "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Omar Diallo"}, "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Omar Diallo"}, "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

@@ -97,6 +97,10 @@ def test_no_date_is_invented():
         ("UNITED NATIONS, New York, 9 June 2023 — The Council", date(2023, 6, 9)),
         ("29.04.2019, Moscow", date(2019, 4, 29)),
         ("Delegation arrives in Lebanon 08.12.2021", date(2021, 12, 8)),
+        ("Transcript of a briefing on the visit to Minsk (May 3, 2024)", date(2024, 5, 3)),
+        ("Talks in Minsk (3 May 2024)", date(2024, 5, 3)),
+        ("Statement on the talks (May 3)", None),
+        ("The Council's work (2024)", None),
     ],
 )
 def test_date_lines(line, expected):

@@ -79,6 +79,8 @@ SPEAKER = re.compile(
     r"reported|reports|announced)\b"
     r"(?:[^⟦]{0,25}⟦O\d+⟧)?[^⟦]{0,40}$"
 )
+# "Foreign Secretary, Shri Vikram Misri: Thank you. ...": a transcript's speaker label
+SPEAKER_LABEL = re.compile(r"^\s*(?:[A-Z][\w.’'-]*[ ,]+){0,4}(?P<slot>⟦P\d+⟧)\s*:")
 # "In the Ukrainian capital, the OSCE said, Rau is to meet ...": a teller in parentheses
 ASIDE_SPEAKER = re.compile(
     r",\s+(?:the\s+)?(?P<slot>⟦[PO]\d+⟧)\s+(?:"
@@ -264,7 +266,7 @@ MEDIUM = re.compile(r"\b(?:by|via|through|over|in\s+a|in\s+an)\s+$", re.IGNORECA
 OF_BODY = re.compile(r"^\s+of\s+(?:the\s+)?⟦[OM]\d+⟧")
 # "the Deputy Minister met ...", "On Sunday the envoy held talks": the person the story follows
 DEFINITE_TITLE = re.compile(
-    r"\b[Tt]he\s+(?:(?i:deputy|acting|first\s+deputy|special|personal)\s+)?(?i:minister|"
+    r"\b[Tt]he\s+(?:(?i:deputy|acting|first\s+deputy|special|personal|prime|foreign|vice)\s+)?(?i:minister|"
     r"secretary[- ]general|executive\s+secretary|head|chairman|chairwoman|chairperson|president|"
     r"ambassador|commander|envoy|representative|coordinator|co-ordinator|diplomat|official)\b"
     r"(?!\s+of\s+⟦)"
@@ -278,7 +280,8 @@ BACK_REFERENCE = re.compile(
 OBJECT_OF = re.compile(r"\s+(?:the|a|an|its|his|her)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 DURING = re.compile(
     r"^\s*(?:(?:During|In\s+the\s+course\s+of|On)\s+(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){0,3}"
-    r"|(?:Since|After|Upon|On|While|Shortly\s+after)\s+)$",  # "Since arriving in X, Y has met"
+    r"|(?:(?:Soon|Shortly|Right|Just|Immediately)\s+after|Since|After|Upon|On|While)\s+)$",
+    # "Since arriving in X, Y has met", "Soon after arriving, the Prime Minister held talks"
     re.IGNORECASE,
 )
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"

@@ -84,7 +84,7 @@ PATTERNS = [
     # "in the first quarter of 2025", "in Q3 2024", "in the third quarter": its three months
     ("quarter", rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+{Y1})?\b(?!\s+of\b)"),
     ("quarter", rf"\bQ(?P<q>[1-4])\s+{Y1}\b"),
-    ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this evening)\b"),
+    ("relative", r"\b(?:today|yesterday|tomorrow|tonight|this morning|this afternoon|this evening)\b"),
     # "on Thursday and Friday": two days running
     (
         "weekday_pair",
@@ -125,7 +125,7 @@ PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 # A cheap first look: most sentences hold no date expression at all.
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
-    r"this\s+(?:morning|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day|quarter)",
+    r"this\s+(?:morning|afternoon|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day|quarter)",
     re.IGNORECASE,
 )
 

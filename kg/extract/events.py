@@ -84,6 +84,7 @@ from kg.extract.cues import (
     SEQUENCE,
     SINCE_LAST,
     SPEAKER,
+    SPEAKER_LABEL,
     SPEECH_VERBS,
     STOPS,
     THE_DELEGATION,
@@ -158,7 +159,7 @@ def find_events(
     title word the article's posts use."""
     found: list[FoundEvent] = []
     main = named_most(sentences)
-    context = Context(titled=titled or {}, main=main)
+    context = Context(titled={**_named_titles(sentences), **(titled or {})}, main=main)
     for index, sentence in enumerate(sentences):
         reference = references[index]
         if reference != context.reference:
@@ -291,6 +292,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         ATTRIBUTION,
         SPEAKER,
         ASIDE_SPEAKER,
+        SPEAKER_LABEL,
         VENUE,
         TITLE_OF,
         TITLE_BEFORE,
@@ -412,6 +414,7 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
             for t in triggers
             if t.group("visit")
             and not BACK_REFERENCE.search(text[max(0, t.start() - 25) : t.start()])
+            and not _arrival_told(t, text, context)
         ),
         None,
     )
@@ -428,6 +431,15 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     )
     reading.subject = parties(text[: first.start()])
     return reading
+
+
+def _arrival_told(trigger: re.Match, text: str, context: Context) -> bool:
+    """ "Soon after arriving, ...", once the item has told of the arrival: that visit again."""
+    return (
+        context.visit is not None
+        and trigger.group(0).lower().endswith("ing")
+        and re.search(r"\b(?:after|upon|on|since)\s+$", text[: trigger.start()], re.I) is not None
+    )
 
 
 def _free_dates(sentence: Sentence, triggers: list[re.Match], dates) -> list:
@@ -476,7 +488,13 @@ def _read_subject(reading: Reading) -> None:
         opening = DURING.match(text[: visit.start()])
         comma = text.find(",", visit.end(), meetings[0].start())
         if opening and comma >= 0:
-            reading.subject = parties(text[comma : meetings[0].start()])
+            clause = text[comma : meetings[0].start()]
+            reading.subject = parties(clause)
+            if not reading.subject and context.protagonist and _refers_to_protagonist(
+                clause, parties
+            ):
+                # "Soon after arriving, the Prime Minister held talks with ..."
+                reading.subject = [_titled_person(clause, context) or context.protagonist]
             if reading.subject:
                 reading.first = meetings[0]
     before = text[: reading.first.start()]
@@ -961,13 +979,34 @@ def _triggers(text: str) -> list[re.Match]:
 
 
 def _titled_person(before: str, context: Context) -> str | None:
-    """ "the envoy", "the Secretary-General": the one person the article gives that title,
-    else the person the story is about (named most), rather than whoever acted last."""
+    """ "the envoy", "the Secretary-General": the one person the article gives that title
+    ("Prime Minister Narendra Modi" makes him "the Prime Minister"), else the person the
+    story is about (named most), rather than whoever acted last."""
     title = DEFINITE_TITLE.search(before)
     if title is None:
         return None
+    phrase = "the " + " ".join(title.group(0).lower().split()[1:])
     word = title.group(0).split()[-1].lower()
-    return context.titled.get(word, context.main)
+    return context.titled.get(phrase) or context.titled.get(word, context.main)
+
+
+NAMED_TITLE = re.compile(
+    r"\b((?:(?:Deputy|Acting|First|Special|Personal|Prime|Foreign|Vice)\s+)*(?:Minister|"
+    r"Secretary[- ]General|President|Chairman|Chairwoman|Chairperson|Ambassador|Envoy|"
+    r"Commander|Representative|Coordinator))\s+(?=⟦P\d+⟧)"
+)
+
+
+def _named_titles(sentences: list[Sentence]) -> dict[str, str]:
+    """Titles the article puts before a name ("Prime Minister ⟦Narendra Modi⟧"), each with
+    its one holder: whom "the Prime Minister" means later."""
+    holders: dict[str, set[str]] = {}
+    for sentence in sentences:
+        for m in NAMED_TITLE.finditer(sentence.text):
+            person = sentence.slot(SLOT.match(sentence.text, m.end()).group(0)).key
+            phrase = "the " + " ".join(m.group(1).lower().replace("-", " ").split())
+            holders.setdefault(phrase, set()).add(person)
+    return {phrase: people.pop() for phrase, people in holders.items() if len(people) == 1}
 
 
 def _refers_to_protagonist(before: str, parties) -> bool:
