@@ -19,17 +19,23 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _DATE_FORMS = (
     r"(?P<day>\d{1,2})\.(?P<num>\d{1,2})\.(?P<year>\d{4})",
     r"(?P<year>\d{4})-(?P<num>\d{1,2})-(?P<day>\d{1,2})",
+    # "09/25/2023" as US sites write it; "25/09/2023" read the other way round (and the
+    # weekday before it, if any, settles "03/08/2024")
+    r"(?P<num>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})",
     rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>[a-z]{{3,9}})\.?,?(?:\s+(?P<year>\d{{4}}))?",
     rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?",
 )
 _LABEL = r"(?:(?:published|posted|date)\s*:?\s*)?"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?"
+_WEEKDAY = r"(?:(?P<wd>mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?"
 _TIME = (
-    r"(?:(?:,?\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
+    r"(?:(?:,?\s+|\s+[-–|]\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
     r"\s*(?:Z|[+-]\d{2}:?\d{2}|\(?[a-z]{2,5}\)?)?)?"
 )
 # "MOSCOW, " or "UPDATE, " before a date alone on its line; ", Moscow" after it
-_LEAD = r"(?:[A-Z][A-Z .'-]+,\s*)?(?:(?:UPDATE|UPDATED)\s*,\s*)?"
+_LEAD = (
+    r"(?:(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,)[A-Z][A-Z .'-]+,\s*)?"
+    r"(?:(?:UPDATE|UPDATED)\s*,\s*)?"
+)
 _TRAIL = r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?"
 # "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
 _PLACE = (
@@ -123,11 +129,27 @@ def _to_date(parts: dict[str, str | None], reference: date | None) -> date | Non
     year = parts.get("year")
     if not year and reference is None:
         return None
+    month, day = int(month), int(day)
+    if month > 12 >= day or _weekday_says(parts.get("wd"), year, month, day):
+        month, day = day, month  # "25/09/2023"; "Fri, 03/08/2024" is 8 March
     try:
-        number = int(year) if year else year_for(int(month), int(day), reference)
-        return date(number, int(month), int(day))
+        number = int(year) if year else year_for(month, day, reference)
+        return date(number, month, day)
     except ValueError:
         return None
+
+
+def _weekday_says(weekday: str | None, year: str | None, month: int, day: int) -> bool:
+    """Whether the weekday written before a date fits it read the other way round only."""
+    if not weekday or not year:
+        return False
+    index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(weekday.lower()[:3])
+    try:
+        as_written = date(int(year), month, day).weekday() == index
+        swapped = date(int(year), day, month).weekday() == index
+    except ValueError:
+        return False
+    return swapped and not as_written
 
 
 def month_number(word: str) -> int | None:

@@ -460,6 +460,14 @@ PARTY_CASES = [
      [("Visit", {"Karl Brandt"}, {"Omar Diallo"}, "2024-05-02"),
       ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Omar Diallo"}, "2024-05-02"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Omar Diallo"}, "2024-05-03")]),
+    ("talks-on-the-agenda", "Karl Brandt arrived in Brussels on 2 May. He held separate meetings "
+     "with European Commission Vice-President Anna Weiss and Commissioner for Trade and Industry "
+     "Ilya Moroz. Energy was also on the agenda of his talks with Omar Diallo, NATO Deputy "
+     "Assistant Secretary General.",
+     [("Visit", {"Karl Brandt"}, set(), "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-02"),
+      ("Meeting", {"Karl Brandt", "Omar Diallo"}, {"NATO"}, "2024-05-02")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

@@ -125,7 +125,8 @@ REPRESENTED = re.compile(
 # "a debate on the contribution of the CSTO, the CIS and the SCO to ...": what it was about
 TOPIC = re.compile(
     r"\b(?:on|to|about)\s+(?:the\s+)?(?:draft\s+)?(?:way|ways|contribution|cooperation|"
-    r"interaction|role|partnership|relations|ties|agenda|agendas)\b[^;]*",
+    r"interaction|role|partnership|relations|ties|agenda|agendas)\b"
+    r"(?:(?!\b(?:with|talks|meetings?)\b)[^;])*",  # "on the agenda of her talks with X": X met
     re.IGNORECASE,
 )
 # "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of

@@ -621,7 +621,12 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         kind = _ner_kind(doc, text, start, kind, gazetteer)
         if kind is not None:
             out += _ner_mentions(doc, text, start, kind, mentions, out, gazetteer)
-    return out
+    # "Commissioner for Neighbourhood and Enlargement X": the portfolio is nobody
+    return [
+        m
+        for m in out
+        if m.kind != "person" or not TITLE_FOR.search(_text(doc)[max(0, m.start - 40) : m.start])
+    ]
 
 
 def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) -> str | None:
@@ -667,6 +672,13 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
     return kind
 
 
+TITLE_FOR = re.compile(
+    r"\b(?:Commissioner|Minister|Secretary|Representative|Envoy|Adviser|Advisor|Coordinator|"
+    r"Director|Rapporteur|Ombudsman)\s+(?:for|on)\s+(?:the\s+)?$"
+)
+PORTFOLIO_BEFORE = re.compile(
+    TITLE_FOR.pattern[:-1] + r"(?:[A-Z][\w-]*\s+(?:(?:and|&)\s+)?){0,3}[A-Z][\w-]*\s+$"
+)
 GERUND_BEFORE_NAME = re.compile(r"^[A-Z][a-z]{3,}ing\s+(?=[A-Z])")
 
 
@@ -891,8 +903,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     out: list[Mention] = []
     ends = {m.end: m for m in mentions if m.kind in ("organization", "mission", "place")}
     title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
-    # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva"
-    title_any_case = re.compile(title.pattern, re.IGNORECASE)
+    # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva": in any case
     # where a title ends: "Special Co-ordinator Ana Costa", whatever spaCy's tokens
     title_ends = {m.end() for m in title.finditer(_text(doc))}
     taken = _coverage(len(_text(doc)), mentions)  # one look-up per token, not a scan of all
@@ -901,22 +912,7 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         if not _NAME_WORD.match(token.text) or taken[token.idx]:
             continue
         previous = tokens[i - 1] if i else None
-        if previous is None:
-            continue
-        body = ends.get(previous.idx + len(previous.text))
-        after_title = (
-            previous.text in ROLE_HEADS
-            or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
-            and previous.text[0].isupper()
-            or previous.idx + len(previous.text) in title_ends
-        ) or (body is not None and title.search(_text(doc)[max(0, body.start - 50) : body.start]))
-        # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
-        after_title = after_title or (
-            previous.text == ","
-            and title_any_case.search(_text(doc)[max(0, previous.idx - 45) : previous.idx])
-            is not None
-        )
-        if not after_title:
+        if previous is None or not _after_title(doc, token, previous, ends, title, title_ends):
             continue
         j, words = i, 0
         while (
@@ -941,6 +937,26 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
             out.append(Mention(span.start_char, span.end_char, "person", span.text, "pattern"))
             taken[span.start_char : span.end_char] = b"\x01" * (span.end_char - span.start_char)
     return out
+
+
+def _after_title(doc: Doc, token, previous, ends, title, title_ends) -> bool:
+    """Whether a word follows a title: "Special Co-ordinator", "Secretary General of the
+    CSTO", "Armenia's Minister of Foreign Affairs," or a title's portfolio."""
+    text = _text(doc)
+    body = ends.get(previous.idx + len(previous.text))
+    return bool(
+        previous.text in ROLE_HEADS
+        or previous.text.rstrip(".").lower() in HONORIFICS - {"his", "her"}
+        and previous.text[0].isupper()
+        or previous.idx + len(previous.text) in title_ends
+        or body is not None
+        and title.search(text[max(0, body.start - 50) : body.start])
+        # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
+        or previous.text == ","
+        and re.search(title.pattern, text[max(0, previous.idx - 45) : previous.idx], re.I)
+        # "Commissioner for Trade and Industry Ilya Moroz": a title, its portfolio, the name
+        or PORTFOLIO_BEFORE.search(text[max(0, token.idx - 80) : token.idx])
+    )
 
 
 def _people_of_constructions(

@@ -317,11 +317,23 @@ def _joined(doc, mentions):
             inside[m.start + 1 : m.end] = b"\x01" * (m.end - m.start - 1)
     out = []
     for sent in doc.sents:
-        if out and inside[sent.start_char]:
+        if out and (inside[sent.start_char] or _cut_mid_line(out[-1])):
             out[-1] = doc[out[-1].start : sent.end]
         else:
             out.append(sent)
     return out
+
+
+def _cut_mid_line(sent) -> bool:
+    """spaCy ended a sentence with no stop and no line break ("... with the EEAS | Managing
+    Director X and Y"): the sentence goes on."""
+    last = sent[-1]
+    return (
+        last.text not in (".", "!", "?", ":", ";", '"', "”", "’", ")")
+        and "\n" not in last.whitespace_ + last.text
+        and last.i + 1 < len(sent.doc)
+        and sent.doc[last.i + 1].text[:1].isupper()
+    )
 
 
 BACK_REFERENCE = re.compile(
