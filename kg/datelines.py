@@ -35,6 +35,8 @@ _TIME = (
 _LEAD = (
     r"(?:(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,)[A-Z][A-Z .'-]+,\s*)?"
     r"(?:(?:UPDATE|UPDATED)\s*,\s*)?"
+    # "Newsletter – 23 June 2025", "Press release — 3 May 2024": a label, a dash, the date
+    r"(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+[–—-]\s+)?"
 )
 _TRAIL = r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?"
 # "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date

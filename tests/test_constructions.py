@@ -468,6 +468,15 @@ PARTY_CASES = [
       ("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-02"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-02"),
       ("Meeting", {"Karl Brandt", "Omar Diallo"}, {"NATO"}, "2024-05-02")]),
+    ("the-bodys-session-and-another", "Report – 3 May 2024\n\nKarl Brandt became Chairman of the "
+     "CSTO Parliamentary Assembly on Thursday, taking over from Anna Weiss at the close of the "
+     "Assembly's 12th Plenary Session, held at the Tauride Palace in Saint Petersburg. Weiss was "
+     "first elected Chairman at the session in Minsk on 9 July 2021 and re-elected at the Astana "
+     "session of 7 July 2022.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss", "CSTO Parliamentary Assembly"}, set(),
+       "2024-05-02"),
+      ("Meeting", {"Anna Weiss"}, {"Karl Brandt"}, "2021-07-09"),
+      ("Meeting", {"Anna Weiss"}, {"Karl Brandt"}, "2022-07-07")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "
@@ -523,6 +532,8 @@ NAME_CASES = [
      "Mohamed Albudaiwi, GCC Secretary-General.",
      {"person": {"Faisal bin Khalid", "Karl Brandt", "Jasem Mohamed Albudaiwi"}},
      {"Royal Highness", "Crown Prince", "Co-Chair", "H.E. Karl", "H.E. Jasem Mohamed Albudaiwi"}),
+    ("The ECOWAS Commission met in Abuja. The Commission said the Authority would meet again.",
+     {"organization": {"ECOWAS Commission"}}, {"Commission", "Authority"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]
@@ -572,3 +583,14 @@ def test_a_surname_known_alone_gives_its_full_name(extractor: Extractor) -> None
     assert [m.text for m in found] == ["Awa Diarra"]
     once = known[1:]
     assert _full_names_of_surnames(doc, once, default()) == []  # once is not enough
+
+
+def test_a_later_gathering_and_a_venue_have_their_own_places(extractor: Extractor) -> None:
+    x = extract(extractor, "Report – 3 May 2024\n\nKarl Brandt became Chairman of the CSTO "
+                           "Parliamentary Assembly on Thursday at the close of the Assembly's 12th "
+                           "Plenary Session, held at the Tauride Palace in Saint Petersburg. Anna "
+                           "Weiss was elected Chairman at the session in Minsk on 9 July 2021 and "
+                           "re-elected at the Astana session of 7 July 2022.")
+    places = {e.start: x.entities[e.place].name for e in x.events if e.place}
+    assert places == {"2024-05-02": "Tauride Palace", "2021-07-09": "Minsk",
+                      "2022-07-07": "Astana"}

@@ -99,6 +99,8 @@ def test_no_date_is_invented():
         ("Delegation arrives in Lebanon 08.12.2021", date(2021, 12, 8)),
         ("Transcript of a briefing on the visit to Minsk (May 3, 2024)", date(2024, 5, 3)),
         ("Mon, 09/25/2023 - 17:43", date(2023, 9, 25)),
+        ("Newsletter – 23 June 2025", date(2025, 6, 23)),
+        ("Press release — 3 May 2024", date(2024, 5, 3)),
         ("Fri, 03/08/2024 - 11:42", date(2024, 3, 8)),
         ("Sat, 03/08/2024", date(2024, 8, 3)),
         ("25/09/2023", date(2023, 9, 25)),

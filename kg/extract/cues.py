@@ -206,8 +206,8 @@ HELD = re.compile(
 )
 # "the SCO's 2022 agenda": a body named as an owner, not as a party
 POSSESSIVE = re.compile(
-    r"(?P<slot>⟦[OM]\d+⟧)['’]s\s+(?!(?:[\w-]+\s+)?(?:delegation|representatives?|leaders?|heads?|"
-    r"officials|secretary|chairman|members|observers|meeting|session|summit|sitting)\b)"
+    r"(?P<slot>⟦[OM]\d+⟧)['’]s\s+(?!(?:[\w-]+\s+){0,3}(?i:delegation|representatives?|leaders?|"
+    r"heads?|officials|secretary|chairman|members|observers|meeting|session|summit|sitting)\b)"
 )
 QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"")
 TOLD_A_BRIEFING = re.compile(
@@ -221,7 +221,7 @@ REPORTED_ON = re.compile(
 )
 # "... joined by video link from Moscow": the medium of taking part, not a gathering
 JOINED = re.compile(r"\b(?:joined|took\s+part|participated|attended)\b", re.IGNORECASE)
-BODYS_OWN = re.compile(r"⟦O\d+⟧['’]s\s+(?:[\w-]+\s+)?$")
+BODYS_OWN = re.compile(r"(?P<slot>⟦O\d+⟧)['’]s\s+(?:[\w-]+\s+){0,3}$")
 DATELINE_SLOTS = re.compile(r"^\s*((?:⟦[OLM]\d+⟧\s*,\s*)+)[^⟦]{0,25}?[—–]")
 GATHERING = re.compile(rf"^(?:{_alternation('Meeting', 'gathering')})$", re.I)
 AROUND = re.compile(

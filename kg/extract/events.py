@@ -734,7 +734,13 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
                 strict=True,
             )
         ]
-    if not (i == 0 or counterparts or listed or len(subject) >= 2):
+    # "elected at the summit in Bissau on 9 July 2023 and re-elected at the Abuja summit of
+    # 7 July 2024": a second gathering with a date of its own
+    own_day = GATHERING.match(word) and any(
+        d.value and d.kind in EXPLICIT and trigger.end() <= d.start < min(end, trigger.end() + 30)
+        for d in reading.dates
+    )
+    if not (i == 0 or counterparts or listed or len(subject) >= 2 or own_day):
         return []
     if BODY_OBJECT.match(word) and not counterparts:
         return []  # "told TASS": an interview, not a sitting
@@ -755,8 +761,21 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         return []
     return [
         _event("Meeting", reading.sentence, trigger, participants, own_when or reading.when,
-               reading.place, "event-meeting", subject)
+               (own_day and _own_place(reading, trigger, end)) or reading.place, "event-meeting",
+               subject)
     ]
+
+
+PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
+
+
+def _own_place(reading: Reading, trigger: re.Match, end: int) -> str | None:
+    """ "the Abuja summit", "a summit in Abuja": the place a later gathering names itself."""
+    text = reading.text
+    before = PLACE_BEFORE.search(text[: trigger.start()])
+    after = PLACE_PREP.search(text, trigger.end(), end)
+    found = before or after
+    return reading.sentence.slot(found.group("slot")).key if found else None
 
 
 def _words_before(text: str, position: int, count: int = 2) -> str:
@@ -828,6 +847,9 @@ def _meeting_parties(reading: Reading, i, trigger, end, counterparts) -> list[st
     after_visit = visit is not None and visit.start() < trigger.start()
     told_from = trigger.end() if after_visit else reading.first.start()
     participants = reading.subject + (counterparts if i else reading.parties(text[told_from:end]))
+    owner = BODYS_OWN.search(text[max(0, trigger.start() - 60) : trigger.start()])
+    if owner:  # "the Authority's 67th Ordinary Session": the body sat, even if named in a title
+        participants.append(reading.sentence.slot(owner.group("slot")).key)
     if MINISTERIAL.search(text[max(0, trigger.start() - 15) : trigger.start()]):
         entities = reading.entities
         councils = [k for k, e in entities.items() if COUNCIL_OF_MINISTERS.search(e.name)]

@@ -311,7 +311,7 @@ def _bodies_after_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> l
             if any(k.start <= start and end <= k.end for k in mentions):
                 continue  # part of a longer known name
             text = _text(doc)[start:end]
-            if m.kind != "place" or _is_venue(text.split()):
+            if m.kind != "place" or is_venue(text.split()):
                 _add_built(out, doc, start, end, text, m, gazetteer)
     return out
 
@@ -466,7 +466,7 @@ def _add_built(
         last in {"forces", "force"} and "peacekeeping" in text.lower()
     )
     kind = "mission" if is_mission else "organization"
-    if _is_venue(text.split()):
+    if is_venue(text.split()):
         out.append(Mention(start, end, "place", text, "pattern"))  # "Astana Congress Centre"
         return
     parent = inner.text if inner.kind in ("organization", "mission") else None
@@ -634,6 +634,8 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
     end = start + len(text)
     if not text or not text[0].isupper() or norm(text) in GENERIC:
         return None
+    if " " not in text and text.lower() in BODY_HEADS:
+        return None  # "the Authority", "the Community": a body named again, not a name
     words = text.split()
     if kind != "person" and (
         words[-1].lower() in ROLE_WORDS | HONORIFICS
@@ -648,7 +650,7 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
         return None  # "Kazakh", "Tajik-Afghan"; but "Belarusian State University" is a name
     if kind == "place" and words[-1].lower() in BODY_HEADS:
         kind = "organization"
-    if kind == "organization" and _is_venue(words):
+    if kind == "organization" and is_venue(words):
         kind = "place"  # "Palace of Nations", "Samarkand Congress Centre": where, not who
     if kind == "organization" and words[0].lower().rstrip(".") in HONORIFICS - BODY_HEADS:
         name = " ".join(words[1:])
@@ -682,7 +684,7 @@ PORTFOLIO_BEFORE = re.compile(
 GERUND_BEFORE_NAME = re.compile(r"^[A-Z][a-z]{3,}ing\s+(?=[A-Z])")
 
 
-def _is_venue(words: list[str]) -> bool:
+def is_venue(words: list[str]) -> bool:
     """ "Palace of Nations", "Palais des Nations", "Kuala Lumpur Convention Centre"."""
     head = " ".join(words).split(" of ")[0].split()
     lower = [w.lower() for w in head]

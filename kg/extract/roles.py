@@ -590,8 +590,9 @@ NATIONAL_POST = re.compile(r"\b(?:Minister|Ambassador|President|Speaker|Governor
 def unnamed_bodies(found: list[FoundRole], entities) -> list[FoundRole]:
     """Posts a verb gives without naming the body ("becomes High Commissioner on National
     Minorities", "succeeds Y as Representative on Freedom of the Media"): the one body the
-    person holds another post in, else the international organization the article names
-    most; a national post ("becomes Prime Minister") is dropped."""
+    person holds another post in, else the one body where the article has that post, else
+    the international organization the article names most; a national post ("becomes
+    Prime Minister") is dropped."""
     main = _main_organization(entities)
     named = [f for f in found if f.organization != UNNAMED]
     out = list(named)
@@ -599,7 +600,9 @@ def unnamed_bodies(found: list[FoundRole], entities) -> list[FoundRole]:
         if f.organization != UNNAMED or NATIONAL_POST.search(f.role):
             continue
         own = {g.organization for g in named if g.person == f.person}
-        body = next(iter(own)) if len(own) == 1 else main
+        # "X was first elected Chairman": where the article has its Chairman
+        titled = {g.organization for g in named if g.role == f.role}
+        body = next(iter(own or titled)) if len(own or titled) == 1 else main
         if body is not None and not any(
             g.person == f.person and g.role == f.role and g.organization == body for g in named
         ):

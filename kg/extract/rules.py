@@ -23,8 +23,9 @@ from kg.extract.appointments import (
 from kg.extract.clauses import ClauseReader
 from kg.extract.dates import line_date
 from kg.extract.events import find_events, merge_events
-from kg.extract.mentions import Mention, MentionFinder, group
+from kg.extract.mentions import Mention, MentionFinder, group, is_venue
 from kg.extract.modality import Modality
+from kg.extract.names import BODY_HEADS
 from kg.extract.roles import (
     CONFIDENCE,
     find_bosses,
@@ -113,10 +114,10 @@ class Rules:
         told, successions = find_posts(sentences, index, matches)
         found = stated_first(found + told, self.post_constructions.implying_posts)
         found += find_implied(sentences, found, entities)
-        found = unnamed_bodies(found, entities)
         found += list(handed_over(successions, found))
         found += find_bosses(sentences)
         found += list(find_possessed(sentences, found))
+        found = unnamed_bodies(found, entities)
         return [
             f
             for f in fullest_titles(stated_first(found, self.post_constructions.implying_posts))
@@ -336,9 +337,16 @@ def _cut_mid_line(sent) -> bool:
     )
 
 
+# body heads that name one body again ("the Council", "the Authority"); plurals and the
+# words of "United Nations" or "Council of Ministers" do not
+_HEADS_AGAIN = sorted(
+    h.capitalize()
+    for h in BODY_HEADS
+    if " " not in h and not h.endswith("s") or h in ("headquarters",)
+)
 BACK_REFERENCE = re.compile(
-    r"\b[Tt]he\s+(?P<word>[Mm]ission|Council|Commission|Committee|Assembly|Secretariat|Forum|"
-    r"[Oo]rgani[sz]ation)\b(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])"
+    rf"\b[Tt]he\s+(?P<word>[Mm]ission|[Oo]rgani[sz]ation|{'|'.join(_HEADS_AGAIN)})\b"
+    r"(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])(?!-)"
 )
 
 
@@ -410,6 +418,8 @@ class PlaceRank:
 
     def __call__(self, key: str) -> int:
         entity = self.entities.get(key)
+        if entity is not None and entity.subtype is None and is_venue(entity.name.split()):
+            return -1  # "the State House Conference Centre in Abuja": the venue is the place
         return PLACE_RANK.get(entity.subtype if entity else None, 1)
 
     def country_of(self, key: str) -> str | None:
