@@ -725,21 +725,8 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
         and not JOINED.search(text[: trigger.start()])  # "took part in the meeting"
         and not BODYS_OWN.search(text[: trigger.start()])  # "the Council's meeting"
     ):
-        return [
-            _event("Meeting", reading.sentence, trigger, subject + [counterpart], when, place,
-                   "event-meeting-each", subject)
-            for counterpart, (when, place) in zip(
-                counterparts,
-                _own_dates_and_places(reading, trigger, end, counterparts),
-                strict=True,
-            )
-        ]
-    # "elected at the summit in Bissau on 9 July 2023 and re-elected at the Abuja summit of
-    # 7 July 2024": a second gathering with a date of its own
-    own_day = GATHERING.match(word) and any(
-        d.value and d.kind in EXPLICIT and trigger.end() <= d.start < min(end, trigger.end() + 30)
-        for d in reading.dates
-    )
+        return _one_each(reading, trigger, end, counterparts)
+    own_day = _own_day(reading, trigger, end, word)
     if not (i == 0 or counterparts or listed or len(subject) >= 2 or own_day):
         return []
     if BODY_OBJECT.match(word) and not counterparts:
@@ -764,6 +751,27 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
                (own_day and _own_place(reading, trigger, end)) or reading.place, "event-meeting",
                subject)
     ]
+
+
+def _one_each(reading: Reading, trigger, end: int, counterparts: list[str]) -> list[FoundEvent]:
+    """ "held separate meetings with A, B and C": one meeting with each."""
+    subject = reading.subject
+    return [
+        _event("Meeting", reading.sentence, trigger, subject + [counterpart], when, place,
+               "event-meeting-each", subject)
+        for counterpart, (when, place) in zip(
+            counterparts, _own_dates_and_places(reading, trigger, end, counterparts), strict=True
+        )
+    ]
+
+
+def _own_day(reading: Reading, trigger, end: int, word: str) -> bool:
+    """ "elected at the summit in Bissau on 9 July 2023 and re-elected at the Abuja summit of
+    7 July 2024": a later gathering with a date of its own."""
+    return bool(GATHERING.match(word)) and any(
+        d.value and d.kind in EXPLICIT and trigger.end() <= d.start < min(end, trigger.end() + 30)
+        for d in reading.dates
+    )
 
 
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
