@@ -477,6 +477,13 @@ PARTY_CASES = [
        "2024-05-02"),
       ("Meeting", {"Anna Weiss"}, {"Karl Brandt"}, "2021-07-09"),
       ("Meeting", {"Anna Weiss"}, {"Karl Brandt"}, "2022-07-07")]),
+    ("sides-and-rounds", "Brussels, 3 May 2024\n\nThe 12th EU-Armenia summit took place today "
+     "by video link. In the morning, talks were held between the EU leaders and Karl Brandt, who "
+     "represented Armenia. The previous summit was held in June 2022. After the talks, Anna "
+     "Weiss and Ilya Moroz held a joint press conference. No date was set for the next summit.",
+     [("Meeting", {"European Union", "Armenia"}, set(), "2024-05-03"),
+      ("Meeting", {"European Union", "Karl Brandt", "Armenia"}, set(), "2024-05-03"),
+      ("Meeting", {"Anna Weiss", "Ilya Moroz"}, set(), "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "
@@ -534,6 +541,8 @@ NAME_CASES = [
      {"Royal Highness", "Crown Prince", "Co-Chair", "H.E. Karl", "H.E. Jasem Mohamed Albudaiwi"}),
     ("The ECOWAS Commission met in Abuja. The Commission said the Authority would meet again.",
      {"organization": {"ECOWAS Commission"}}, {"Commission", "Authority"}),
+    ("Anna von der Weide met Karl Brandt. Von der Weide said the talks went well.",
+     {"person": {"Anna von der Weide"}}, {"Von der Weide", "Weide"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]

@@ -73,7 +73,11 @@ class ClauseReader:
             mention = self.names.at(token)
             if mention is not None:
                 parse.mentions.append((token.i, mention.key, mention.kind))
-            if token.dep_ == "relcl" and self.names.at(token.head, "person") is not None:
+            if (
+                token.dep_ == "relcl"
+                and self.names.at(token.head, "person") is not None
+                and token.lower_ not in REPRESENTING  # "Li Keqiang, who represented China"
+            ):
                 parse.about_persons.append((token, frozenset(t.i for t in token.subtree)))
         for verb, content in self.modality.reported(sent):
             parse.reported.append((verb, frozenset(t.i for t in content.subtree)))
@@ -95,6 +99,8 @@ def _keep_sides(event, parse: SentenceParse, side: frozenset[int] | set[int], ki
 
 
 ALL_KINDS = ("person", "organization", "mission", "place")
+# a relative clause that says whom a person stands for belongs to the gathering
+REPRESENTING = {"represented", "represents", "representing", "represent"}
 
 
 def _innermost(event, trigger: Token, parse: SentenceParse, parts):

@@ -126,7 +126,7 @@ REPRESENTED = re.compile(
 TOPIC = re.compile(
     r"\b(?:on|to|about)\s+(?:the\s+)?(?:draft\s+)?(?:way|ways|contribution|cooperation|"
     r"interaction|role|partnership|relations|ties|agenda|agendas)\b"
-    r"(?:(?!\b(?:with|talks|meetings?)\b)[^;])*",  # "on the agenda of her talks with X": X met
+    r"(?:(?!\b(?:talks|meetings?)\b)[^;])*",  # "on the agenda of her talks with X": X met
     re.IGNORECASE,
 )
 # "Addressing the meeting, X argued ...": the speaker takes part in the gathering told of
@@ -163,6 +163,15 @@ CHAIRED_BY = re.compile(
 )
 # "meetings with the foreign ministers of Armenia, Kazakhstan and Uzbekistan": the countries
 # take part; not so "the presidents of Belarus, Alexander Lukashenko, ...", who are named
+# "Premier Li Keqiang, who represented China", "with Xi Jinping representing China"
+REPRESENTING = re.compile(r"\brepresent(?:ed|s|ing)\s+(?:the\s+)?(?P<places>⟦L\d+⟧)")
+# "the 23rd EU-China summit": the sides named in the gathering's name (with a body among
+# them; in "a Russia–China–Mongolia meeting" the countries only qualify the leaders)
+SIDES_OF = re.compile(
+    r"(?P<places>⟦[OL]\d+⟧(?:\s*[-–]\s*⟦[OL]\d+⟧)+)\s+(?:[\w-]+\s+){0,2}?"
+    rf"(?:{_alternation(flag='gathering')}|talks|dialogue|negotiations)\b",
+    re.IGNORECASE,
+)
 MINISTERS_OF = re.compile(
     r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state|"
     r"heads\s+of\s+government|observers|representatives|delegations|delegates|"

@@ -105,6 +105,8 @@ PATTERNS = [
     ("week", r"\b(?P<which>last|next|this)\s+week\b"),
     ("month_rel", r"\b(?P<which>last|next|this)\s+month\b"),
     ("same_day", r"\b(?:earlier|later)\s+(?:that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"),
+    # "In the morning, talks were held ...": part of the day the story is on
+    ("same_day", r"\b(?:in|during)\s+the\s+(?:morning|afternoon|evening)\b"),
     ("later_year", r"\blater\s+this\s+year\b"),
     ("earlier_year", r"\bearlier\s+this\s+year\b"),
     ("following_day", r"\b(?:the\s+)?(?:following|next)\s+day\b|\b(?:the\s+)?day\s+after\b"),
@@ -125,7 +127,8 @@ PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 # A cheap first look: most sentences hold no date expression at all.
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
-    r"this\s+(?:morning|afternoon|evening)|mon|tue|wed|thu|fri|sat|sun|week|month|year|day|quarter)",
+    r"this\s+(?:morning|afternoon|evening)|morning|afternoon|evening|mon|tue|wed|thu|fri|sat|sun|"
+    r"week|month|year|day|quarter)",
     re.IGNORECASE,
 )
 

@@ -81,7 +81,9 @@ from kg.extract.cues import (
     RELATIVE,
     REPORTED_ON,
     REPRESENTED,
+    REPRESENTING,
     SEQUENCE,
+    SIDES_OF,
     SINCE_LAST,
     SPEAKER,
     SPEAKER_LABEL,
@@ -134,6 +136,7 @@ class Context:
     paragraph: int = -1
     seen: set[str] = field(default_factory=set)  # parties of the news item's events so far
     last_dated: FoundEvent | None = None  # the last dated event of the news item
+    told: list[FoundEvent] = field(default_factory=list)  # the news item's events so far
     titled: dict[str, str] = field(default_factory=dict)  # title word -> its one holder
     main: str | None = None  # the person the article names most
 
@@ -206,6 +209,7 @@ def _attended(sentence, dates, context: Context, excluded: set[str], place_rank)
 def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], dates) -> None:
     """What the sentence adds to the story: its parties, its gathering, its visit, its day,
     who "he" is next."""
+    context.told += events
     for event in events:
         context.seen.update(event.participants)
     dated = [e for e in events if e.start and e.rule != "event-meeting-of"]
@@ -270,8 +274,12 @@ class _Parties:
             sentence.slot(next(g for g in m.groups() if g)).key
             for m in DELEGATION_OF.finditer(sentence.text)
         }
-        for m in MINISTERS_OF.finditer(sentence.text):
-            self.delegations.update(k.key for k in sentence.mentions_in(m.group("places")))
+        text = sentence.text
+        for pattern in (MINISTERS_OF, SIDES_OF, REPRESENTING):
+            for m in pattern.finditer(text):
+                named = sentence.mentions_in(m.group("places"))
+                if pattern is not SIDES_OF or any(k.kind == "organization" for k in named):
+                    self.delegations.update(k.key for k in named)
 
     def __call__(self, segment: str) -> list[str]:
         keys: list[str] = []
@@ -420,6 +428,8 @@ def _read(sentence, dates, context, role_orgs, entities, media, place_rank) -> R
     )
     # "He also met X before the meeting": the meeting is the gathering told of, a time
     around = [t for t in triggers[1:] if AROUND.search(text[max(0, t.start() - 40) : t.start()])]
+    if len(triggers) > 1 and AFTER_THE.search(text[: triggers[0].start()]) and not around:
+        around = [triggers[0]]  # "After the talks, A and B held a press conference"
     meetings = [t for t in triggers if t.group("meeting") and t not in around]
     told = [t for t in [visit, *meetings] if t]
     if not told:
@@ -515,9 +525,10 @@ def _inherit_date(reading: Reading) -> None:
     or "during", of the event just told of, or of the news item for "told a briefing"."""
     context = reading.context
     reading.dated = reading.when is not None
-    if reading.when is None and reading.around and context.gathering and context.gathering.start:
-        reading.when = (context.gathering.start, context.gathering.end)
-        reading.place = reading.place or context.gathering.place
+    named = _gathering_named(reading)
+    if reading.when is None and named is not None and named.start:
+        reading.when = (named.start, named.end)
+        reading.place = reading.place or named.place
     if reading.when is not None:
         return
     earlier = context.last_event or (
@@ -544,6 +555,17 @@ def _inherit_date(reading: Reading) -> None:
         earlier = context.last_dated
         reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
         reading.dated_by = earlier
+
+
+def _gathering_named(reading: Reading) -> FoundEvent | None:
+    """The gathering "After the talks" means: the first the item told of by that word, the
+    story's own (not a summit told since, nor one told as background), else the last one told."""
+    context = reading.context
+    if not reading.around:
+        return None
+    word = reading.around[0].group(0).lower().rstrip("s")
+    same = [e for e in context.told if e.trigger.lower().rstrip("s") == word and e.start]
+    return same[0] if same else context.gathering
 
 
 def _next_of_a_series(reading: Reading) -> bool:
@@ -774,6 +796,7 @@ def _own_day(reading: Reading, trigger, end: int, word: str) -> bool:
     )
 
 
+AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 
 

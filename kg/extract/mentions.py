@@ -1085,23 +1085,35 @@ def _full_names_of_surnames(
     return out
 
 
+def _tagger_guess(m: Mention) -> bool:
+    """A one-word name only spaCy gave, which a fuller reading may overrule."""
+    return m.source == "ner" and m.entry is None and " " not in m.text
+
+
 def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> None:
     """A name's last word spaCy left off: "Lee Hsien Loong", "Pham Minh Chinh" (the tagger
     stopped at two words)."""
     text = _text(doc)
     for m in mentions:
-        if m.kind != "person" or m.source != "ner" or len(m.text.split()) != 2:
+        words = m.text.split()
+        particle_last = bool(words) and words[-1].lower() in NAME_PARTICLES
+        if m.kind != "person" or m.source != "ner" or (len(words) != 2 and not particle_last):
             continue
         after = re.match(r" ([A-Z][a-z\u00e0-\u024f'’]+)(?![\w-])(?!\s+[A-Z])", text[m.end :])
-        if after is None or _covered(m.end, m.end + after.end(), mentions):
+        if after is None:
             continue
+        clash = [x for x in mentions if x.start < m.end + after.end() and m.end < x.end]
+        if clash and not (particle_last and all(_tagger_guess(x) for x in clash)):
+            continue
+        for x in clash:  # "Ursula von der | Leyen": spaCy took the surname for a place
+            mentions.remove(x)
         word = after.group(1)
         tokens = doc.char_span(m.end + 1, m.end + 1 + len(word))
         if (
             tokens is not None
             and all(t.tag_ == "NNP" for t in tokens)
             and word.lower() not in CALENDAR_WORDS
-            and _looks_like_person(f"{m.text} {word}", gazetteer)
+            and (particle_last or _looks_like_person(f"{m.text} {word}", gazetteer))
         ):
             m.end += after.end()
             m.text = text[m.start : m.end]
@@ -1123,6 +1135,13 @@ def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         for m in re.finditer(rf"(?<![\w.-]){given}{re.escape(surname)}(?![\w-])", _text(doc)):
             start, end = m.start(), m.end()
             clash = [x for x in mentions + out if x.start < end and start < x.end]
+            if clash and all(
+                _tagger_guess(x) and start <= x.start and x.end <= end and x.text != m.group(0)
+                for x in clash
+            ):
+                for x in clash:  # "von der Leyen" read as "von der" and a place "Leyen"
+                    (mentions if x in mentions else out).remove(x)
+                clash = []
             if not clash:
                 out.append(Mention(start, end, "person", m.group(0), "surname"))
             elif all(

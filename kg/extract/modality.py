@@ -55,6 +55,8 @@ class Modality:
 
     def unreal_reason(self, trigger: Token) -> str | None:
         """Why the gathering named by ``trigger`` is no event (None: it is one)."""
+        if self._nothing_set_for(trigger):
+            return "hypothetical"
         for node in _clause_chain(trigger):
             for kind, words in self.unreal.items():
                 if self._says(node, words):
@@ -90,6 +92,13 @@ class Modality:
         return any(
             c.dep_ in ("prt", "advmod") and f"{word} {c.lower_}" in words for c in node.children
         )
+
+    def _nothing_set_for(self, trigger: Token) -> bool:
+        """ "no date was set for the next summit", "no time has been fixed for the talks"."""
+        if trigger.dep_ != "pobj" or trigger.head.lower_ != "for":
+            return False
+        verb = trigger.head.head
+        return any(c.dep_ in ("nsubj", "nsubjpass") and self._negated(c) for c in verb.children)
 
     def _negated(self, node: Token) -> bool:
         return any(

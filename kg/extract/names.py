@@ -39,6 +39,12 @@ PATRONYMIC = re.compile(
 )
 
 
+SURNAME_PARTICLES = {
+    "del", "de", "der", "den", "van", "von", "bou", "al", "el", "bin", "ibn", "da", "di", "le",
+    "la", "dos",
+}
+
+
 def split_name(name: str) -> tuple[str, str | None]:
     """(surname, given name) of a person's name, Russian order ("Zas Stanislav Vasilyevich") included."""
     parts = name.split()
@@ -46,23 +52,11 @@ def split_name(name: str) -> tuple[str, str | None]:
         return parts[0], parts[1]
     if len(parts) >= 3 and PATRONYMIC.search(parts[1].lower()):
         return parts[-1], parts[0]
-    if len(parts) >= 2 and parts[-2].lower() in {
-        "del",
-        "de",
-        "van",
-        "von",
-        "bou",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "da",
-        "di",
-        "le",
-        "la",
-        "dos",
-    }:
-        return " ".join(parts[-2:]), parts[0] if len(parts) > 2 else None
+    # "Ursula von der Leyen", "Von der Leyen", "Staffan de Mistura": the surname begins
+    # with its first particle
+    first = next((i for i, w in enumerate(parts[:-1]) if w.lower() in SURNAME_PARTICLES), None)
+    if first is not None and all(w.lower() in SURNAME_PARTICLES for w in parts[first:-1]):
+        return " ".join(parts[first:]), parts[0] if first > 0 else None
     if len(parts) == 1:
         return parts[0], None
     return parts[-1], parts[0]
