@@ -48,6 +48,8 @@ _DATE_LINES = tuple(
     re.compile(_LEAD + _LABEL + _WEEKDAY + f + _TIME + _TRAIL, re.I) for f in _DATE_FORMS
 )
 _DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
+# "Photo 2. Qingdao, 26 June 2025. ...", "3) MINSK, ...": a numbered item's dateline
+_NUMBERED = re.compile(r"^\s*(?:(?:Photo|Picture|Image|Slide|Item)\s+)?\d{1,3}[.)]\s+")
 _TRAILING = (
     re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$"),
     # "... visit to Kazan (October 23, 2024)": a full date in brackets closing the headline
@@ -92,7 +94,7 @@ def dateline(line: str, reference: date | None = None) -> date | None:
     """The dateline opening a story: "MOSCOW, October 10, 2022. ...". A place not written
     in capitals ("Minsk, 3 October 2022.") needs the year, so that "Moscow, May 9 parade"
     is no date; a capitalized one takes the reference's year."""
-    head = line[:200]
+    head = _NUMBERED.sub("", line[:200], count=1)
     for pattern in _DATELINES:
         found = pattern.match(head)
         if found and found.group("place")[0].isupper():

@@ -131,6 +131,10 @@ POST_CASES = [
     ("post-is", "Most recently Karl Brandt was Chair of the Joint Technical Committee for Lebanon "
      "(JTCL).", {("Karl Brandt", "Chair", "Joint Technical Committee for Lebanon", "former")},
      set()),
+    ("succession-took-over-from", "The SCO met in Tianjin. Secretary-General Karl Brandt, who "
+     "took over from Ilya Moroz on 1 January, spoke first.",
+     {("Karl Brandt", "Secretary General", SCO), ("Ilya Moroz", "Secretary General", SCO, "former")},
+     set()),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -187,6 +191,8 @@ TITLE_CASES = [
      "new Force Commander spoke next.",
      {("Karl Brandt", "Force Commander", UNAMA),
       ("Ilya Moroz", "Force Commander", UNAMA, "former")}),
+    ("role-prenominal", "She met Anna Weiss, OSCE Special Envoy Karl Brandt and Ilya Moroz.",
+     {("Karl Brandt", "Special Envoy", OSCE)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),
@@ -484,6 +490,11 @@ PARTY_CASES = [
      [("Meeting", {"European Union", "Armenia"}, set(), "2024-05-03"),
       ("Meeting", {"European Union", "Karl Brandt", "Armenia"}, set(), "2024-05-03"),
       ("Meeting", {"Anna Weiss", "Ilya Moroz"}, set(), "2024-05-03")]),
+    ("captions", "The year in pictures\n\nPhoto 1. Minsk, 2 May 2024. Defence ministers met.\n\n"
+     "Photo 2. Minsk, 3 May 2024. On the sidelines, Karl Brandt held separate meetings with Anna "
+     "Weiss and Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-03"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "
@@ -543,6 +554,8 @@ NAME_CASES = [
      {"organization": {"ECOWAS Commission"}}, {"Commission", "Authority"}),
     ("Anna von der Weide met Karl Brandt. Von der Weide said the talks went well.",
      {"person": {"Anna von der Weide"}}, {"Von der Weide", "Weide"}),
+    ("India was represented by External Affairs Minister Karl Brandt (Photo 2).",
+     {"person": {"Karl Brandt"}}, {"External Affairs", "Photo 2", "Secretary-General Karl Brandt"}),
     ("Welcoming Volodin, Karl Brandt spoke of the Chairpersonship.",
      {"person": {"Karl Brandt"}}, {"Welcoming Volodin", "Chairpersonship"}),
 ]

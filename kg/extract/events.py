@@ -537,6 +537,9 @@ def _inherit_date(reading: Reading) -> None:
     if earlier is not None and earlier.start:
         reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
         reading.dated_by = earlier
+    elif context.reference and BARE_SIDELINES.match(reading.text):
+        # "On the sidelines, X held separate meetings with ...": of the day's gathering
+        reading.when = (context.reference.isoformat(), None)
     elif context.reference and TOLD_A_BRIEFING.search(reading.text):
         # "X told a press conference that ...": the news of the day it is dated
         reading.when = (context.reference.isoformat(), None)
@@ -796,6 +799,7 @@ def _own_day(reading: Reading, trigger, end: int, word: str) -> bool:
     )
 
 
+BARE_SIDELINES = re.compile(r"^\s*(?:On|At)\s+the\s+(?:sidelines|margins|fringes)\s*,", re.I)
 AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 

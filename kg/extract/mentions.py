@@ -559,6 +559,12 @@ ORG_WORDS = BODY_HEADS | {
     "gazprom",
     "rosatom",
 }
+PORTFOLIO_QUALIFIERS = {"external", "foreign", "internal", "home", "public", "european", "regional"}
+# what a ministry or a commissioner is for, never a word of a person's name
+PORTFOLIO_WORDS = {
+    "affairs", "relations", "cooperation", "development", "security", "defence", "defense",
+    "policy", "trade", "finance", "interior", "enlargement", "integration", "diplomacy",
+}
 _NAME_WORD = re.compile(
     r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)?$"
 )
@@ -581,7 +587,7 @@ def _looks_like_person(text: str, gazetteer: Gazetteer) -> bool:
         2 <= len(words) <= 3
         and all(_NAME_WORD.match(w) for w in words)
         and not any(
-            w.lower() in ORG_WORDS | ROLE_WORDS | HONORIFICS | DESIGNATORS
+            w.lower() in ORG_WORDS | ROLE_WORDS | HONORIFICS | DESIGNATORS | PORTFOLIO_WORDS
             or norm(w) in gazetteer.demonyms
             or gazetteer.lookup(w)
             for w in words
@@ -636,6 +642,12 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
         return None
     if " " not in text and text.lower() in BODY_HEADS:
         return None  # "the Authority", "the Community": a body named again, not a name
+    if kind == "person" and any(c.isdigit() for c in text) or (
+        re.fullmatch(r"\w+\s+\d+", text) and norm(text.split()[0]) in GENERIC
+    ):
+        return None  # "Photo 2"
+    if all(w.lower() in PORTFOLIO_WORDS | PORTFOLIO_QUALIFIERS for w in text.split()):
+        return None  # "External Affairs Minister X": a portfolio, not a body
     words = text.split()
     if kind != "person" and (
         words[-1].lower() in ROLE_WORDS | HONORIFICS
@@ -870,7 +882,9 @@ def _split_run_on(
 def _strip_honorifics(text: str, start: int) -> tuple[str, int]:
     """Ranks, honorifics and title words before a name: "Chief Monitor Ivo Lindgren"."""
     words = text.split(" ")
-    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS | ROLE_WORDS:
+    while len(words) > 1 and all(
+        part in HONORIFICS | ROLE_WORDS for part in words[0].lower().rstrip(".").split("-")
+    ):  # "Secretary-General Yermekbayev" too
         start += len(words[0]) + 1
         words.pop(0)
     return " ".join(words), start
@@ -1047,6 +1061,8 @@ def _extend_given_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         proper = tokens is not None and (
             not doc.has_annotation("TAG") or all(t.tag_ == "NNP" for t in tokens)
         )
+        if all(p in ROLE_WORDS | HONORIFICS for p in word.lower().split("-")):
+            continue  # "Secretary-General Yermekbayev": a title, not a given name
         if "-" in word or proper and _looks_like_person(f"{word} {words[-1]}", gazetteer):
             m.start -= len(before.group(0))
             m.text = text[m.start : m.end]

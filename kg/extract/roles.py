@@ -94,7 +94,9 @@ PATTERNS = [
         rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:him|her)self\s+|(?:the|a|an)\s+)?"
         rf"{QUALIFIER}"
         rf"(?:⟦L\d+⟧(?:['’]s)?\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
-        rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?",
+        rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"
+        # "A, EEAS Managing Director B": the title is B's
+        rf"(?!\s+{RANK}⟦P)",
     ),
     ("role-as", rf"{PERSON}(?:[^⟦.;]|⟦L\d+⟧){{0,60}}?(?<!well\s)(?<!such\s)\bas\s+(?:the\s+)?{ROLES}{OF}(?P<org>{ORG})"),
     ("role-apposition-lowercase", rf"{PERSON}\s*,\s*(?:a|an|the)?\s*{ROLES_LC}{OF}(?P<org>{ORG})"),
