@@ -561,10 +561,7 @@ ORG_WORDS = BODY_HEADS | {
 }
 PORTFOLIO_QUALIFIERS = {"external", "foreign", "internal", "home", "public", "european", "regional"}
 # what a ministry or a commissioner is for, never a word of a person's name
-PORTFOLIO_WORDS = {
-    "affairs", "relations", "cooperation", "development", "security", "defence", "defense",
-    "policy", "trade", "finance", "interior", "enlargement", "integration", "diplomacy",
-}
+PORTFOLIO_WORDS = {"affairs", "relations", "cooperation", "enlargement", "integration", "diplomacy"}
 _NAME_WORD = re.compile(
     r"^[A-Z\u00c0-\u024f][a-z\u00df-\u024f'’]+(?:-[A-Z]?[a-z\u00df-\u024f'’]+)?$"
 )
