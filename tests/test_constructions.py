@@ -133,8 +133,8 @@ POST_CASES = [
      set()),
     ("succession-took-over-from", "The SCO met in Tianjin. Secretary-General Karl Brandt, who "
      "took over from Ilya Moroz on 1 January, spoke first.",
-     {("Karl Brandt", "Secretary General", SCO), ("Ilya Moroz", "Secretary General", SCO, "former")},
-     set()),
+     {("Karl Brandt", "Secretary General", SCO),
+      ("Ilya Moroz", "Secretary General", SCO, "former")}, set()),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -494,6 +494,14 @@ PARTY_CASES = [
      "Photo 2. Minsk, 3 May 2024. On the sidelines, Karl Brandt held separate meetings with Anna "
      "Weiss and Ilya Moroz.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {"Ilya Moroz"}, "2024-05-03"),
+      ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
+    ("one-meeting-per-stop", "Karl Brandt held talks with Anna Weiss in Astana on 3 May. It was "
+     "their fourth meeting this year: they had already met in Minsk in January, in Baku in "
+     "February and in Tashkent last month. He then received Ilya Moroz.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-03"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-01"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-02"),
+      ("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-04"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),

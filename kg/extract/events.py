@@ -103,7 +103,7 @@ from kg.extract.cues import (
 )
 from kg.extract.dates import NUMBER_WORDS, DateValue, find_dates
 from kg.extract.mentions import Mention
-from kg.extract.sentences import SLOT, Sentence, named_most
+from kg.extract.sentences import SLOT, Sentence, clause_head, named_most
 
 
 @dataclass
@@ -213,17 +213,18 @@ def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], da
     for event in events:
         context.seen.update(event.participants)
     dated = [e for e in events if e.start and e.rule != "event-meeting-of"]
-    context.last_dated = dated[-1] if dated else context.last_dated
+    background = _past_perfect(sentence, events)  # "they had already met in Tehran in July"
+    context.last_dated = dated[-1] if dated and not background else context.last_dated
     if events:
         # a body's meeting told of in passing ("preparations for the summit of ...") is not
         # what "the session" will mean next
         told = [e for e in events if e.rule != "event-meeting-of"]
-        context.last_event = events[-1]
+        context.last_event = context.last_event if background else events[-1]
         context.gathering = told[-1] if told else context.gathering or events[-1]
         context.opening = context.opening or events[0]
         visits = [e for e in events if e.kind == "Visit"]
         context.visit = visits[-1] if visits else context.visit
-    background = FUTURE.search(sentence.text) or _past_perfect(sentence)
+    background = FUTURE.search(sentence.text) or background
     for d in dates if not background else ():
         # "three days earlier" counts from the last day the story told of, not from a
         # month or a day still to come
@@ -233,15 +234,22 @@ def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], da
     context.company = [m.key for m in sentence.slots if m.kind == "person"]
 
 
-def _past_perfect(sentence: Sentence) -> bool:
-    """ "The decision had been taken on 20 May": background, whose day is not the one "the
-    same day" or "three days later" next counts from."""
+def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
+    """ "The decision had been taken on 20 May", "...: they had already met in Tehran":
+    background (in the main clause or the clause of what it tells), whose day is not the
+    one "the same day" or "He then ..." next counts from."""
     span = sentence.span
-    if span is None:
+    if span is None or not span.doc.has_annotation("DEP"):
         return False
-    root = span.root
-    return root.tag_ == "VBN" and any(
-        c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in root.children
+    heads = [span.root]
+    for event in events:
+        tokens = span.doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
+        if tokens:
+            heads.append(clause_head(tokens[0]))
+    return any(
+        head.tag_ == "VBN"
+        and any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in head.children)
+        for head in heads
     )
 
 
@@ -771,6 +779,14 @@ def _parties_meeting(reading: Reading, i, trigger, end, segment, word) -> list[F
     awaiting = not participants and not i and reading.dated and GATHERING.match(word)
     if not (participants or awaiting):
         return []
+    stops = _places_and_dates(reading, trigger, end)
+    if len(stops) >= 2:
+        # "they had met in Tehran in July, in Sochi in August and in Samarkand last month"
+        return [
+            _event("Meeting", reading.sentence, trigger, participants, when, place,
+                   "event-meeting-each", subject)
+            for place, when in stops
+        ]
     return [
         _event("Meeting", reading.sentence, trigger, participants, own_when or reading.when,
                (own_day and _own_place(reading, trigger, end)) or reading.place, "event-meeting",
@@ -800,6 +816,24 @@ def _own_day(reading: Reading, trigger, end: int, word: str) -> bool:
 
 
 BARE_SIDELINES = re.compile(r"^\s*(?:On|At)\s+the\s+(?:sidelines|margins|fringes)\s*,", re.I)
+def _places_and_dates(reading: Reading, trigger, end: int) -> list[tuple[str, tuple]]:
+    """(place, date) of each item of "in Tehran in July, in Sochi in August and in Samarkand
+    last month": places and dates in turn after the trigger, two or more of each."""
+    text, sentence = reading.text, reading.sentence
+    items = [(m.start("slot"), "place", m) for m in PLACE_PREP.finditer(text, trigger.end(), end)]
+    items += [(d.start, "date", d) for d in reading.dates if trigger.end() <= d.start < end]
+    items.sort(key=lambda item: item[0])
+    kinds = [kind for _, kind, _ in items]
+    if len(items) < 4 or len(items) % 2 or kinds != ["place", "date"] * (len(items) // 2):
+        return []
+    out = []
+    for (_, _, place), (_, _, found) in zip(items[::2], items[1::2], strict=True):
+        if found.value is None:
+            return []
+        out.append((sentence.slot(place.group("slot")).key, (found.value.start, found.value.end)))
+    return out
+
+
 AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 
@@ -871,6 +905,9 @@ def _clause_subject(reading: Reading, clause: str) -> None:
         if context.protagonist and _refers_to_protagonist(clause, reading.parties)
         else reading.subject
     )
+    if THEY.search(clause) and context.protagonist in reading.subject:
+        # "they had already met ...": the one the story follows and who was named with them
+        reading.subject = list(dict.fromkeys(reading.subject + context.company))
 
 
 def _meeting_parties(reading: Reading, i, trigger, end, counterparts) -> list[str]:
