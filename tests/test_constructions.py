@@ -135,6 +135,10 @@ POST_CASES = [
      "took over from Ilya Moroz on 1 January, spoke first.",
      {("Karl Brandt", "Secretary General", SCO),
       ("Ilya Moroz", "Secretary General", SCO, "former")}, set()),
+    ("post-chairs", "Anna Weiss, who chairs the CSTO Parliamentary Assembly this year, sent "
+     "greetings.", {("Anna Weiss", "Chair", "CSTO Parliamentary Assembly")}, set()),
+    ("post-chairs", "Anna Weiss, who chaired the session on Monday, sent greetings to the CSTO.",
+     set(), {("Anna Weiss", "Chair", CSTO)}),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -193,6 +197,14 @@ TITLE_CASES = [
       ("Ilya Moroz", "Force Commander", UNAMA, "former")}),
     ("role-prenominal", "She met Anna Weiss, OSCE Special Envoy Karl Brandt and Ilya Moroz.",
      {("Karl Brandt", "Special Envoy", OSCE)}),
+    ("role-of-org-words-after", "Austria's Permanent Representative to the OSCE institutions, "
+     "Karl Brandt, thanked them.", {("Karl Brandt", "Permanent Representative", OSCE)}),
+    ("role-of-org-and-prenominal", "Chairman of the CSTO Parliamentary Assembly – CSTO Secretary "
+     "General Karl Brandt opened it.",
+     {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly"),
+      ("Karl Brandt", "Secretary General", CSTO)}),
+    ("role-prenominal", "The OSCE's newly appointed Secretary General, Karl Brandt, wrote.",
+     {("Karl Brandt", "Secretary General", OSCE)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),

@@ -80,7 +80,7 @@ PERSON = r"(?P<person>⟦P\d+⟧)"
 PATTERNS = [
     (
         "role-prenominal",
-        rf"(?:(?P<mod>{_MOD}|[Ff]ormer|ex-)\s+)?(?P<org>{ORG})(?:['’]s)?\s+{ROLES}\s*,?\s+"
+        rf"(?:(?P<mod>{_MOD}|[Ff]ormer|ex-)\s*)?(?P<org>{ORG})(?:['’]s)?\s+{QUALIFIER}{ROLES}\s*,?\s+"
         rf"{OTHER_TITLE}{RANK}{PERSON}",
     ),
     ("role-prenominal-lowercase", rf"(?P<org>{ORG})\s+{ROLES_LC}\s+{PERSON}"),
@@ -111,6 +111,17 @@ PATTERNS = [
         "role-of-org-lowercase",
         rf"(?:\b(?:The|the)|⟦L\d+⟧['’]s)\s+{ROLES_LC}{OF}(?P<org>{ORG})\s*,\s+{OTHER_TITLE_WITH_BODY}"
         rf"{RANK}{PERSON}",
+    ),
+    # "Kazakhstan's Permanent Representative to the CIS statutory bodies, Bakhyt Sultanov"
+    (
+        "role-of-org-words-after",
+        rf"(?:\b(?:The|the)|⟦L\d+⟧['’]s)\s+{ROLES}{OF}(?P<org>{ORG})(?:\s+[a-z]+){{1,3}}\s*,\s+"
+        rf"{RANK}{PERSON}",
+    ),
+    # "Chairman of the CIS Executive Committee – CIS Executive Secretary Sergey Lebedev"
+    (
+        "role-of-org-and-prenominal",
+        rf"{ROLES}{OF}(?P<org>{ORG})\s*[–—-]\s*(?P<org2>{ORG})\s+(?P<roles2>{ROLE})\s+{RANK}{PERSON}",
     ),
     (
         "role-apposition-second-body",
@@ -195,6 +206,8 @@ CONFIDENCE = {
     "role-apposition-and-second": 0.85,
     "role-as-lowercase": 0.8,
     "role-as-prenominal": 0.8,
+    "role-of-org-words-after": 0.85,
+    "role-of-org-and-prenominal": 0.9,
     "post-new-or-outgoing": 0.65,
     "role-who-became": 0.8,
     "role-whose": 0.85,
@@ -260,6 +273,10 @@ def find_roles(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     roles = f"{m.group('mod')} {roles}"
                 if m.groupdict().get("boss"):
                     roles = f"{roles} of the {m.group('boss')}"
+                if rule == "role-of-org-and-prenominal":  # one title for each body
+                    found += _posts(sentence, rule, m.group("person"), m.group("roles"), m.group("org"))
+                    found += _posts(sentence, rule, m.group("person"), roles, m.group("org2"))
+                    continue
                 if m.groupdict().get("org") and m.groupdict().get("org2"):
                     found += _two_bodies(sentence, rule, m, roles)
                     continue
