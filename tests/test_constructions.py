@@ -205,6 +205,10 @@ TITLE_CASES = [
       ("Karl Brandt", "Secretary General", CSTO)}),
     ("role-prenominal", "The OSCE's newly appointed Secretary General, Karl Brandt, wrote.",
      {("Karl Brandt", "Secretary General", OSCE)}),
+    ("role-of-the-boss", "On Tuesday, the Special Representative of the Secretary-General for "
+     "Sudan, Karl Brandt, received United Nations staff.",
+     {("Karl Brandt", "Special Representative of the Secretary General for Sudan",
+       "United Nations")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),
@@ -515,6 +519,9 @@ PARTY_CASES = [
       ("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-02"),
       ("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-04"),
       ("Meeting", {"Karl Brandt", "Ilya Moroz"}, {"Anna Weiss"}, "2024-05-03")]),
+    ("briefed-on-a-day", "New York, 6 May 2024\n\nCSTO officials were briefed on the situation "
+     "on 2 May by Special Envoy Karl Brandt.",
+     [("Meeting", {CSTO, "Karl Brandt"}, set(), "2024-05-02")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

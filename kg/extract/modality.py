@@ -49,7 +49,9 @@ class Modality:
             if token.lower_ not in self.speech:
                 continue
             for child in token.children:
-                if child.dep_ == "ccomp" or child.dep_ == "prep" and child.lower_ in REPORTED_VIA:
+                if child.dep_ == "ccomp" or (
+                    child.dep_ == "prep" and child.lower_ in REPORTED_VIA and not _a_date(child)
+                ):
                     out.append((token, child))
         return out
 
@@ -104,6 +106,11 @@ class Modality:
         return any(
             c.dep_ in ("neg", "det") and c.lower_ in self.negation for c in node.children
         )
+
+
+def _a_date(preposition: Token) -> bool:
+    """ "briefed ... on 5 March": when, not what about."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in preposition.children)
 
 
 def _clause_chain(token: Token):

@@ -402,8 +402,10 @@ BOSS_POSSESSIVE = re.compile(
     rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"
     rf"(?:{OF_BODY}(?P<org>{ORG}))?"
 )
-# "Staffan de Mistura, Personal Envoy of the Secretary-General for Western Sahara, ..."
+# "Staffan de Mistura, Personal Envoy of the Secretary-General for Western Sahara, ...", and
+# "the Special Representative of the Secretary-General for South Sudan, Nicholas Haysom"
 BOSS_TITLE = re.compile(rf"{PERSON}\s*,\s*(?:the\s+)?{QUALIFIER}{ROLES_ANY}")
+BOSS_TITLE_BEFORE = re.compile(rf"(?<![⟧\w])\s*(?:[Tt]he\s+)?{ROLES}\s*,\s*{RANK}{PERSON}")
 
 
 # "He will hold talks with his Special Representative, Mikko Kinnunen"
@@ -437,7 +439,7 @@ def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
                 yield from _posts(sentence, "role-boss-possessive", m.group("person"), last, body)
                 roles = re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)])
             yield from posts_of(person, roles, UN, "role-boss-possessive", sentence)
-        for m in BOSS_TITLE.finditer(sentence.text):
+        for m in [*BOSS_TITLE.finditer(sentence.text), *BOSS_TITLE_BEFORE.finditer(sentence.text)]:
             person = sentence.slot(m.group("person")).key
             for found in posts_of(person, m.group("roles"), UN, "role-of-the-boss", sentence):
                 if OF_THE_BOSS.search(found.role):
