@@ -522,6 +522,9 @@ PARTY_CASES = [
     ("briefed-on-a-day", "New York, 6 May 2024\n\nCSTO officials were briefed on the situation "
      "on 2 May by Special Envoy Karl Brandt.",
      [("Meeting", {CSTO, "Karl Brandt"}, set(), "2024-05-02")]),
+    ("arriving-to-take-up-a-post", "Karl Brandt, the new head of UNAMA, arrived in Kabul on 2 "
+     "May to take up his duties. On 3 May he met Anna Weiss.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

@@ -619,8 +619,8 @@ def _visit(reading: Reading) -> list[FoundEvent]:
     """ "X visited Y", "arrived in Z", "a working trip to W": the travellers, the host, the
     place and the days ("a three-day visit")."""
     visit, text, sentence = reading.visit, reading.text, reading.sentence
-    if visit is None:
-        return []
+    if visit is None or TAKING_UP.search(text[visit.end() : visit.end() + 80]):
+        return []  # "arrived on the island today to take up his duties": no visit
     parties = reading.parties
     end = next((t.start() for t in reading.meetings if t.start() > visit.start()), len(text))
     travellers = reading.subject or parties(text[: visit.start()])
@@ -834,6 +834,11 @@ def _places_and_dates(reading: Reading, trigger, end: int) -> list[tuple[str, tu
     return out
 
 
+TAKING_UP = re.compile(
+    r"^[^.;]*?\bto\s+(?:take\s+up|assume|begin|start)\s+(?:his|her|their|the)\s+"
+    r"(?:new\s+)?(?:duties|post|position|functions|assignment|office)\b",
+    re.IGNORECASE,
+)
 AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 
