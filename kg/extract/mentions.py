@@ -163,7 +163,7 @@ class MentionFinder:
                 span = doc[start:end]
                 if span.text[:1].islower() and entry.name[:1].isupper():
                     continue  # "heads of government of Armenia": words, not the Government
-                if doc.text.startswith("-in-", span.end_char):
+                if _text(doc).startswith("-in-", span.end_char):
                     continue  # "OSCE Chair-in-Office": a title, not the Chairpersonship
                 found.append(
                     Mention(

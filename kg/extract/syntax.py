@@ -108,15 +108,20 @@ class Constructions:
     def __call__(self, doc: Doc) -> list[Match]:
         if not doc.has_annotation("DEP"):
             return []
-        words = set(doc.to_array("LOWER").tolist())
+        lower = doc.to_array("LOWER").tolist()
+        # a matcher runs over the sentences holding one of its cue words only (it costs in
+        # proportion to the tokens it scans); on a sentence it gives positions within it
+        sentences = [(sent, set(lower[sent.start : sent.end])) for sent in doc.sents]
         out = []
         for cue_words, matcher in self.matchers:
-            if words.isdisjoint(cue_words):
-                continue
-            for key, token_ids in matcher(doc):
-                entry = self.entries[doc.vocab.strings[key]]
-                names = [node["RIGHT_ID"] for node in entry["pattern"]]
-                out.append(Match(entry, {n: doc[i] for n, i in zip(names, token_ids, strict=True)}))
+            for sent, words in sentences:
+                if words.isdisjoint(cue_words):
+                    continue
+                for key, token_ids in matcher(sent):
+                    entry = self.entries[doc.vocab.strings[key]]
+                    names = [node["RIGHT_ID"] for node in entry["pattern"]]
+                    tokens = {n: doc[sent.start + i] for n, i in zip(names, token_ids, strict=True)}
+                    out.append(Match(entry, tokens))
         return sorted(out, key=lambda m: min(t.i for t in m.tokens.values()))
 
 
