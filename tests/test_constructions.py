@@ -139,6 +139,10 @@ POST_CASES = [
      "greetings.", {("Anna Weiss", "Chair", "CSTO Parliamentary Assembly")}, set()),
     ("post-chairs", "Anna Weiss, who chaired the session on Monday, sent greetings to the CSTO.",
      set(), {("Anna Weiss", "Chair", CSTO)}),
+    ("succession", "CSTO Secretary General Karl Brandt announced the appointment of Anna Weiss "
+     "as Head of UNAMA. She succeeds Ilya Moroz. Ms. Weiss arrives in Kabul next week.",
+     {("Anna Weiss", "Head", UNAMA), ("Ilya Moroz", "Head", UNAMA, "former")},
+     {("Ilya Moroz", "Secretary General", CSTO, "former")}),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),

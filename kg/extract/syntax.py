@@ -129,6 +129,7 @@ class MentionIndex:
     """The mention each token falls in (the outermost, so "CSTO Joint Staff", not "CSTO")."""
 
     def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
+        self._by_sex: dict[str, set[str]] | None = None
         self.by_token: dict[int, Mention] = {}
         for mention in sorted(mentions, key=lambda m: m.end - m.start):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -137,14 +138,38 @@ class MentionIndex:
 
     def subject_before(self, token: Token, reach: int = 1000) -> Mention | None:
         """The person last named as the subject of a clause before ``token``: whom "he"
-        or "she" most likely means (within ``reach`` characters)."""
+        or "she" most likely means (within ``reach`` characters). A person the article
+        calls "Mr." is no "she", one it calls "Ms." or "Mrs." no "he"."""
+        sexes = self._sexes(token.doc)
+        other = sexes.get({"he": "she", "she": "he"}.get(token.lower_, ""), set())
+        same = sexes.get(token.lower_, set())
+        # "Guterres announced the appointment of Anna Weiss ... She succeeds ...": the one
+        # the article calls "Ms." is "she", though named after the subject
+        named_since: Mention | None = None
         for earlier in reversed(token.doc[: token.i]):
             if earlier.idx < token.idx - reach:
-                return None
+                break
             mention = self.at(earlier, "person")
-            if mention is not None and earlier.dep_ in ("nsubj", "nsubjpass"):
-                return mention
-        return None
+            if mention is None or mention.key in other:
+                continue
+            if earlier.dep_ in ("nsubj", "nsubjpass"):
+                return named_since if named_since and mention.key not in same else mention
+            if mention.key in same and named_since is None:
+                named_since = mention
+        return named_since
+
+    def _sexes(self, doc: Doc) -> dict[str, set[str]]:
+        """Persons by the pronoun their honorific calls for ("Ms. Weiss": "she")."""
+        if self._by_sex is None:
+            self._by_sex = {"he": set(), "she": set()}
+            for token in doc:
+                word = token.text.rstrip(".").lower()
+                pronoun = "he" if word == "mr" else "she" if word in ("ms", "mrs") else None
+                if pronoun and token.i + 1 < len(doc):
+                    mention = self.at(doc[token.i + 1], "person")
+                    if mention is not None:
+                        self._by_sex[pronoun].add(mention.key)
+        return self._by_sex
 
     def at(self, token: Token, kind: str | None = None) -> Mention | None:
         mention = self.by_token.get(token.i)
