@@ -143,6 +143,8 @@ POST_CASES = [
      "as Head of UNAMA. She succeeds Ilya Moroz. Ms. Weiss arrives in Kabul next week.",
      {("Anna Weiss", "Head", UNAMA), ("Ilya Moroz", "Head", UNAMA, "former")},
      {("Ilya Moroz", "Secretary General", CSTO, "former")}),
+    ("post-appointment-of", "The CSTO announced the appointment of Anna Weiss as Press "
+     "Secretary.", {("Anna Weiss", "Press Secretary", CSTO)}, set()),
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
@@ -213,6 +215,10 @@ TITLE_CASES = [
      "Sudan, Karl Brandt, received United Nations staff.",
      {("Karl Brandt", "Special Representative of the Secretary General for Sudan",
        "United Nations")}),
+    # the body of the one who named her (his own post is a title rule's)
+    ("post-appointment-of", "The OSCE met in Vienna. CSTO Secretary General Karl Brandt announced "
+     "the appointment of Anna Weiss as his Special Envoy for the Region. The OSCE welcomed it.",
+     {("Anna Weiss", "Special Envoy for the Region", CSTO)}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),

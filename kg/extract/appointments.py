@@ -27,6 +27,7 @@ TITLE = re.compile(rf"(?P<roles>{ROLE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE})*)"
 TITLE_ANY_CASE = re.compile(TITLE.pattern, re.IGNORECASE)
 OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
 WORDS_AFTER_BODY = re.compile(rf"(?P<org>{ORG})\s+(?P<words>(?:[A-Z][a-z]+\s+){{1,2}})$")
+NAMING = ("post-appoints", "post-appointment")  # constructions where one names another
 COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
 BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
@@ -257,11 +258,16 @@ def _body(
             body = index.at(verb.head)
             if body is not None and body.kind in ("organization", "mission"):
                 return body.key
-        for child in verb.children:
+        # "X announced the appointment of Y as ...": the subject of the verb the noun serves
+        namer = verb.head if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "pobj") else verb
+        for child in namer.children:
             if child.dep_ == "nsubj":
                 body = index.at(child)
                 if body is not None and body.kind in ("organization", "mission"):
                     return body.key
+                if body is not None and body.kind == "person" and match.id.startswith(NAMING):
+                    # "Guterres appointed Y as his Special Envoy": Guterres's own body
+                    return UNNAMED + body.key
     return None
 
 

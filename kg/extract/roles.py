@@ -395,7 +395,9 @@ def posts_of(
 
 
 UN = "gaz:un"
-UNNAMED = "?"  # a post told by a verb whose body the clause does not name
+# a post told by a verb whose body the clause does not name; "?" + a person's key: the body
+# of the person who named them
+UNNAMED = "?"
 OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
 # "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
 BOSS_POSSESSIVE = re.compile(
@@ -615,21 +617,40 @@ def unnamed_bodies(found: list[FoundRole], entities) -> list[FoundRole]:
     the international organization the article names most; a national post ("becomes
     Prime Minister") is dropped."""
     main = _main_organization(entities)
-    named = [f for f in found if f.organization != UNNAMED]
+    named = [f for f in found if not f.organization.startswith(UNNAMED)]
     out = list(named)
+    guessed = []  # bodies only the main organization gives
     for f in found:
-        if f.organization != UNNAMED or NATIONAL_POST.search(f.role):
+        if not f.organization.startswith(UNNAMED) or NATIONAL_POST.search(f.role):
             continue
-        own = {g.organization for g in named if g.person == f.person}
-        # "X was first elected Chairman": where the article has its Chairman
-        titled = {g.organization for g in named if g.role == f.role}
-        body = next(iter(own or titled)) if len(own or titled) == 1 else main
-        if body is not None and not any(
-            g.person == f.person and g.role == f.role and g.organization == body for g in named
-        ):
-            confidence = (f.confidence or CONFIDENCE.get(f.rule, 0.7)) * 0.8
-            out.append(replace(f, organization=body, confidence=round(confidence, 2)))
-    return out
+        body = _body_implied(f, named)
+        if body is None:
+            body = main
+            if body is not None:
+                guessed.append(replace(f, organization=body))
+            continue
+        if not any(g.person == f.person and g.role == f.role and g.organization == body
+                   for g in out):
+            out.append(_less_sure(f, body))
+    told = {(f.person, f.role) for f in out}
+    return out + [_less_sure(f, f.organization) for f in guessed if (f.person, f.role) not in told]
+
+
+def _body_implied(post: FoundRole, named: list[FoundRole]) -> str | None:
+    """The body of the one who named them ("Guterres appointed X as his Special Envoy"),
+    else the one body they hold another post in, else the one where the article has that
+    post ("X was first elected Chairman")."""
+    namer = post.organization[len(UNNAMED) :]
+    namers = {g.organization for g in named if g.person == namer and not g.former}
+    own = {g.organization for g in named if g.person == post.person}
+    titled = {g.organization for g in named if g.role == post.role}
+    bodies = namers if len(namers) == 1 else own or titled
+    return next(iter(bodies)) if len(bodies) == 1 else None
+
+
+def _less_sure(post: FoundRole, body: str) -> FoundRole:
+    confidence = (post.confidence or CONFIDENCE.get(post.rule, 0.7)) * 0.8
+    return replace(post, organization=body, confidence=round(confidence, 2))
 
 
 # "Rosemary DiCarlo, Under-Secretary-General for Political and Peacebuilding Affairs,"
