@@ -219,6 +219,13 @@ TITLE_CASES = [
     ("post-appointment-of", "The OSCE met in Vienna. CSTO Secretary General Karl Brandt announced "
      "the appointment of Anna Weiss as his Special Envoy for the Region. The OSCE welcomed it.",
      {("Anna Weiss", "Special Envoy for the Region", CSTO)}),
+    ("role-apposition", "The meeting was opened by Karl Brandt (OSCE Secretary General). Anna "
+     "Weiss – CSTO Deputy Secretary General – spoke next. Ilya Moroz, a former OSCE ambassador, "
+     "attended.", {("Karl Brandt", "Secretary General", OSCE),
+                   ("Anna Weiss", "Deputy Secretary General", CSTO),
+                   ("Ilya Moroz", "Ambassador", OSCE)}),
+    ("role-who-became", "Anna Weiss, who was re-elected President of the OSCE Parliamentary "
+     "Assembly in July, spoke.", {("Anna Weiss", "President", "OSCE Parliamentary Assembly")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "
      "Special Representative for Afghanistan and head of UNAMA, to Kabul.",
      {("Karl Brandt", "Special Representative for Afghanistan", "United Nations"),

@@ -57,7 +57,7 @@ ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE_AN
 QUALIFIER = (
     r"(?:(?:then|currently|now|until\s+now|until\s+recently|formerly|previously|also|at\s+the\s+time)"
     r"\s+(?:the\s+)?)?"
-    r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
+    r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current|former)\s+)?"
 )
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
 ROLES_LC = rf"(?P<roles>(?=[a-z])(?:(?i:{_MOD})\s+)*(?i:{_HEAD}|member|deputy|observer)(?![\w-]){_COMPLEMENT})"
@@ -91,7 +91,8 @@ PATTERNS = [
     ),
     (
         "role-apposition",
-        rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*,\s*(?:who\s+is\s+(?:also\s+)?|(?:him|her)self\s+|(?:the|a|an)\s+)?"
+        rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*(?:,|\(|\s[–—-])\s*"  # "X, T", "X (T)", "X – T –"
+        rf"(?:who\s+is\s+(?:also\s+)?|(?:him|her)self\s+|(?:the|a|an)\s+)?"
         rf"{QUALIFIER}"
         rf"(?:⟦L\d+⟧(?:['’]s)?\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
         rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"
@@ -161,7 +162,8 @@ PATTERNS += [
     (
         "role-who-became",
         rf"{PERSON}\s*,?\s+who\s+(?:has\s+|had\s+)?(?:just\s+|recently\s+)?(?:become|became|is|was|"
-        rf"has\s+been|was\s+appointed|was\s+elected|serves\s+as)\s+(?:the\s+)?(?:new\s+)?{ROLES}{OF}"
+        rf"has\s+been|(?:was|has\s+been)\s+(?:re-?)?(?:appointed|elected|named|confirmed|chosen)"
+        rf"(?:\s+as)?|serves\s+as)\s+(?:the\s+)?(?:new\s+)?{ROLES}{OF}"
         rf"(?P<org>{ORG})",
     ),
     # "The Centre for Policy Studies, whose director, Marta Nowak, spoke ..."
