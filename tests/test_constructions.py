@@ -542,6 +542,9 @@ PARTY_CASES = [
     ("arriving-to-take-up-a-post", "Karl Brandt, the new head of UNAMA, arrived in Kabul on 2 "
      "May to take up his duties. On 3 May he met Anna Weiss.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-03")]),
+    ("dateline-day-is-a-fallback", "Talks\n\nMINSK, 14 May 2024 – Talks between Karl Brandt and "
+     "Anna Weiss took place in Minsk on Monday.",
+     [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-13")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "

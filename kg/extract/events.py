@@ -465,12 +465,17 @@ def _free_dates(sentence: Sentence, triggers: list[re.Match], dates) -> list:
     date nearer a later "meetings of <body>" is that gathering's; a date in another clause
     is not the trigger's."""
     bodies = [t for t in triggers[1:] if OF_BODY.match(sentence.text[t.end() :])]
-    return [
+    free = [
         d
         for d in dates
         if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
         and not _in_other_clause(sentence, triggers[0], d)
     ]
+    # "MINSK, 14 May 2024 – Talks ... took place on Monday": the dateline's day is the
+    # news's, the event's only when the sentence gives no other
+    dateline = DATELINE_AT_START.match(sentence.text)
+    told = [d for d in free if dateline is None or d.start >= dateline.end()]
+    return told if told else free
 
 
 def _its_meeting(reading: Reading) -> list[FoundEvent]:
@@ -839,6 +844,7 @@ TAKING_UP = re.compile(
     r"(?:new\s+)?(?:duties|post|position|functions|assignment|office)\b",
     re.IGNORECASE,
 )
+DATELINE_AT_START = re.compile(r"^\s*⟦L\d+⟧[^⟦.;]{0,40}?\d{4}[^⟦.;]{0,20}?\s[–—-]\s")
 AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
 PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 
