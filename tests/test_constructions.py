@@ -666,3 +666,18 @@ def test_a_later_gathering_and_a_venue_have_their_own_places(extractor: Extracto
     places = {e.start: x.entities[e.place].name for e in x.events if e.place}
     assert places == {"2024-05-02": "Tauride Palace", "2021-07-09": "Minsk",
                       "2022-07-07": "Astana"}
+
+
+def test_a_given_name_lost_before_a_patronymic_comes_back(extractor: Extractor) -> None:
+    """spaCy tags "Ivanovna Matviyenko" alone in "... IPA CIS Valentina Ivanovna Matviyenko"
+    (its miss made by hand here)."""
+    from kg.extract.gazetteer import default
+    from kg.extract.mentions import Mention, _extend_given_names
+
+    text = "The session was chaired by Valentina Ivanovna Matviyenko."
+    doc = extractor.nlp(text)
+    start = text.index("Ivanovna")
+    tagged = Mention(start, start + len("Ivanovna Matviyenko"), "person", "Ivanovna Matviyenko",
+                     "ner")
+    _extend_given_names(doc, [tagged], default())
+    assert tagged.text == "Valentina Ivanovna Matviyenko"

@@ -1040,7 +1040,8 @@ def _extend_given_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
         if m.kind != "person" or m.source not in ("ner", "pattern"):
             continue
         words = m.text.split()
-        patronymic = len(words) == 2 and PATRONYMIC.search(words[1].lower())
+        # "Petrov Sergei Ivanovich" (surname first) or "Ivanovna Matviyenko" (given name lost)
+        patronymic = len(words) == 2 and any(PATRONYMIC.search(w.lower()) for w in words)
         if len(words) > 1 and not patronymic:
             continue
         before = re.search(
