@@ -545,6 +545,12 @@ PARTY_CASES = [
     ("dateline-day-is-a-fallback", "Talks\n\nMINSK, 14 May 2024 – Talks between Karl Brandt and "
      "Anna Weiss took place in Minsk on Monday.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, set(), "2024-05-13")]),
+    ("council-coverage", "CSTO Parliamentary Assembly\n3 May 2024\n\nThe CSTO Parliamentary "
+     "Assembly this afternoon heard a briefing by Karl Brandt on the work of the mission in "
+     "Central Asia.\n\nAlso briefing the Assembly was Anna Weiss.\n\nSpeaking in the debate that "
+     "followed were the representatives of Armenia and Belarus.",
+     [("Meeting", {"CSTO Parliamentary Assembly", "Karl Brandt", "Anna Weiss", "Armenia",
+                   "Belarus"}, {"Central Asia"}, "2024-05-03")]),
     ("aside-teller", "In Minsk, the CSTO said, Karl Brandt met Anna Weiss on 2 May.",
      [("Meeting", {"Karl Brandt", "Anna Weiss"}, {CSTO}, "2024-05-02")]),
     ("hypothetical-then-real", "Karl Brandt and Ilya Moroz could meet in Minsk on 2 May, the "
@@ -681,3 +687,10 @@ def test_a_given_name_lost_before_a_patronymic_comes_back(extractor: Extractor) 
                      "ner")
     _extend_given_names(doc, [tagged], default())
     assert tagged.text == "Valentina Ivanovna Matviyenko"
+
+
+def test_a_place_in_what_was_discussed_is_not_where(extractor: Extractor) -> None:
+    x = extract(extractor, "On 2 May the CSTO Parliamentary Assembly heard a briefing by Karl "
+                           "Brandt on the work of the mission in Central Asia.")
+    [event] = x.events
+    assert event.place is None and event.start == "2024-05-02"

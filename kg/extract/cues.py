@@ -189,7 +189,7 @@ MARGINS = re.compile(
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
     r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
-    r"participated|in\s+attendance|took\s+the\s+floor|spoke\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    r"participated|in\s+attendance|took\s+the\s+floor|(?:spoke|speaking)\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
 CHAIRED = re.compile(

@@ -1000,6 +1000,7 @@ def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[F
             r"those\s+present)\b",
             e.sentence.text,
         )
+        bodies = [k for k in e.participants if not k.startswith("person:")]
         if (
             e.kind == "Meeting"
             and e.subject
@@ -1008,9 +1009,20 @@ def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[F
             and all(k in gathering.participants and not k.startswith("person:") for k in others)
         ):
             gathering.participants = list(dict.fromkeys(gathering.participants + e.subject))
+        elif (
+            e.kind == "Meeting"
+            and BRIEFING_TOO.match(e.sentence.text)
+            and bodies
+            and all(k in gathering.participants for k in bodies)
+        ):
+            # "Also briefing the Council was X": X spoke at the Council's sitting told of
+            gathering.participants = list(dict.fromkeys(gathering.participants + e.participants))
         else:
             kept.append(e)
     return kept
+
+
+BRIEFING_TOO = re.compile(r"^\s*Also\s+(?:briefing|addressing|speaking)\b", re.IGNORECASE)
 
 
 def _not_part_of(events: list[FoundEvent], dated_by: FoundEvent, entities) -> list[FoundEvent]:
@@ -1279,6 +1291,7 @@ def _place(sentence: Sentence, place_rank, position: int) -> str | None:
         m
         for m in PLACE_PREP.finditer(sentence.text)
         if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)
+        and not _in_a_topic(sentence, m.start("slot"))
     ] + list(HOST_PLACE.finditer(sentence.text))
     if not found:
         return None
@@ -1290,6 +1303,19 @@ def _place(sentence: Sentence, place_rank, position: int) -> str | None:
         ),
     )
     return sentence.slot(nearest.group("slot")).key
+
+
+def _in_a_topic(sentence: Sentence, position: int) -> bool:
+    """ "a briefing ... on the organization's work in Central Asia": a place in what was
+    discussed (under "on" or "about"), not where."""
+    token = sentence.token_at(position)
+    for _ in range(10):
+        if token is None or token.head.i == token.i or token.pos_ in ("VERB", "AUX"):
+            return False
+        if token.dep_ == "prep" and token.lower_ in ("on", "about", "regarding", "concerning"):
+            return True
+        token = token.head
+    return False
 
 
 def _visit_place(sentence: Sentence, trigger, place_rank) -> str | None:

@@ -150,6 +150,7 @@ class MentionFinder:
         mentions += _full_names_of_surnames(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
+        mentions += _named_again(doc, mentions)
         _extend_missions(doc, mentions)
         _extend_topics(doc, mentions)
         _extend_representatives(doc, mentions)
@@ -1164,6 +1165,25 @@ def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             ):
                 for x in clash:
                     x.kind = "person"
+    return out
+
+
+def _named_again(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A body's name told again where spaCy did not tag it ("Security Council" as a page's
+    header, then "The Security Council this afternoon heard ...")."""
+    text = _text(doc)
+    out: list[Mention] = []
+    names = {
+        m.text: m
+        for m in mentions
+        if m.kind in ("organization", "mission")
+        and " " in m.text
+        and m.text.split()[-1].lower() in BODY_HEADS
+    }
+    for name, first in names.items():
+        for found in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if not _covered(found.start(), found.end(), mentions + out):
+                out.append(first.again(found.start(), found.end(), name, "again", first.text))
     return out
 
 
