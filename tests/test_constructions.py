@@ -223,7 +223,7 @@ TITLE_CASES = [
      "Weiss – CSTO Deputy Secretary General – spoke next. Ilya Moroz, a former OSCE ambassador, "
      "attended.", {("Karl Brandt", "Secretary General", OSCE),
                    ("Anna Weiss", "Deputy Secretary General", CSTO),
-                   ("Ilya Moroz", "Ambassador", OSCE)}),
+                   ("Ilya Moroz", "Ambassador", OSCE, "former")}),
     ("role-who-became", "Anna Weiss, who was re-elected President of the OSCE Parliamentary "
      "Assembly in July, spoke.", {("Anna Weiss", "President", "OSCE Parliamentary Assembly")}),
     ("role-boss-possessive", "The United Nations sent Karl Brandt, the Secretary-General's "

@@ -1291,7 +1291,7 @@ def _place(sentence: Sentence, place_rank, position: int) -> str | None:
         m
         for m in PLACE_PREP.finditer(sentence.text)
         if not re.match(r"\b(?:from|to)\b", m.group(0), re.IGNORECASE)
-        and not _in_a_topic(sentence, m.start("slot"))
+        and not _in_a_topic(sentence, m.start("slot"), position)
     ] + list(HOST_PLACE.finditer(sentence.text))
     if not found:
         return None
@@ -1305,15 +1305,17 @@ def _place(sentence: Sentence, place_rank, position: int) -> str | None:
     return sentence.slot(nearest.group("slot")).key
 
 
-def _in_a_topic(sentence: Sentence, position: int) -> bool:
+def _in_a_topic(sentence: Sentence, position: int, trigger_position: int) -> bool:
     """ "a briefing ... on the organization's work in Central Asia": a place in what was
-    discussed (under "on" or "about"), not where."""
-    token = sentence.token_at(position)
+    discussed (under "on" or "about"), not where; unless the gathering is itself what was
+    discussed ("focused on the meetings of the Council in Minsk")."""
+    token, trigger = sentence.token_at(position), sentence.token_at(trigger_position)
     for _ in range(10):
         if token is None or token.head.i == token.i or token.pos_ in ("VERB", "AUX"):
             return False
         if token.dep_ == "prep" and token.lower_ in ("on", "about", "regarding", "concerning"):
-            return True
+            words = " ".join(t.text for t in token.subtree)
+            return (trigger is None or trigger not in token.subtree) and not TRIGGER.search(words)
         token = token.head
     return False
 

@@ -57,7 +57,7 @@ ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE_AN
 QUALIFIER = (
     r"(?:(?:then|currently|now|until\s+now|until\s+recently|formerly|previously|also|at\s+the\s+time)"
     r"\s+(?:the\s+)?)?"
-    r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current|former)\s+)?"
+    r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
 )
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
 ROLES_LC = rf"(?P<roles>(?=[a-z])(?:(?i:{_MOD})\s+)*(?i:{_HEAD}|member|deputy|observer)(?![\w-]){_COMPLEMENT})"
@@ -93,7 +93,7 @@ PATTERNS = [
         "role-apposition",
         rf"{PERSON}(?:\s+of\s+⟦L\d+⟧)?\s*(?:,|\(|\s[–—-])\s*"  # "X, T", "X (T)", "X – T –"
         rf"(?:who\s+is\s+(?:also\s+)?|(?:him|her)self\s+|(?:the|a|an)\s+)?"
-        rf"{QUALIFIER}"
+        rf"{QUALIFIER}(?:(?P<mod>former|ex-)\s+(?=⟦))?"  # "a former OSCE ambassador"
         rf"(?:⟦L\d+⟧(?:['’]s)?\s+)?(?:(?P<org>{ORG})(?:['’]s)?\s+)?"
         rf"{ROLES_ANY}(?:{OF_BODY}(?:⟦L\d+⟧{OF})?(?P<org2>{ORG}))?"
         # "A, EEAS Managing Director B": the title is B's
