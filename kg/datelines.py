@@ -49,7 +49,8 @@ _DATE_LINES = tuple(
 )
 _DATELINES = tuple(re.compile(_PLACE + f + r"(?!\w)", re.I) for f in _DATE_FORMS)
 # "Photo 2. Qingdao, 26 June 2025. ...", "3) MINSK, ...": a numbered item's dateline
-_NUMBERED = re.compile(r"^\s*(?:(?:Photo|Picture|Image|Slide|Item)\s+)?\d{1,3}[.)]\s+")
+NUMBERED_ITEM = r"(?:(?:Photo|Picture|Image|Slide|Item)\s+)?\d{1,3}[.)]\s+"
+_NUMBERED = re.compile(rf"^\s*{NUMBERED_ITEM}")
 _TRAILING = (
     re.compile(r"\s(?P<day>[0-3]?\d)\.(?P<num>[01]?\d)\.(?P<year>(?:19|20)\d\d)\s*$"),
     # "... visit to Kazan (October 23, 2024)": a full date in brackets closing the headline

@@ -44,11 +44,10 @@ class ClauseReader:
             return events
         kept = []
         for event in events:
-            span = self.doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
-            if span is None:
+            trigger = event.sentence.token_at_offset(event.offset)
+            if trigger is None:
                 kept.append(event)
                 continue
-            trigger = span[0]
             if self.modality.unreal_reason(trigger) is not None:
                 continue
             before = len(event.participants)
@@ -76,7 +75,7 @@ class ClauseReader:
             if (
                 token.dep_ == "relcl"
                 and self.names.at(token.head, "person") is not None
-                and token.lower_ not in REPRESENTING  # "Li Keqiang, who represented China"
+                and token.lower_ not in REPRESENTING_VERBS  # "Li Keqiang, who represented China"
             ):
                 parse.about_persons.append((token, frozenset(t.i for t in token.subtree)))
         for verb, content in self.modality.reported(sent):
@@ -100,7 +99,7 @@ def _keep_sides(event, parse: SentenceParse, side: frozenset[int] | set[int], ki
 
 ALL_KINDS = ("person", "organization", "mission", "place")
 # a relative clause that says whom a person stands for belongs to the gathering
-REPRESENTING = {"represented", "represents", "representing", "represent"}
+REPRESENTING_VERBS = {"represented", "represents", "representing", "represent"}
 
 
 def _innermost(event, trigger: Token, parse: SentenceParse, parts):

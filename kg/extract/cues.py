@@ -321,3 +321,19 @@ DEFINITE_GATHERING = re.compile(
 NESTED_ACRONYM = re.compile(r"(?P<outer>⟦[OM]\d+⟧)\s*\((?P<slot>⟦O\d+⟧)\)")
 # verbs of reporting (modality.tsv): a date in what they report is not the teller's
 SPEECH_VERBS = {w.lower() for w in lexicon.words("modality.tsv", "speech")}
+# "After the talks, A and B held a press conference": a gathering named as a time
+AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
+# "On the sidelines, X held separate meetings": of the day's gathering
+BARE_SIDELINES = re.compile(r"^\s*(?:On|At)\s+the\s+(?:sidelines|margins|fringes)\s*,", re.I)
+# "Also briefing the Council was X": a speaker at the sitting just told of
+BRIEFING_TOO = re.compile(r"^\s*Also\s+(?:briefing|addressing|speaking)\b", re.IGNORECASE)
+# "MINSK, 14 May 2024 – ...": the dateline opening a sentence
+DATELINE_AT_START = re.compile(r"^\s*⟦L\d+⟧[^⟦.;]{0,40}?\d{4}[^⟦.;]{0,20}?\s[–—-]\s")
+# "the Abuja summit": the place a gathering names itself by
+PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
+# "arrived ... to take up his duties": no visit
+TAKING_UP = re.compile(
+    r"^[^.;]*?\bto\s+(?:take\s+up|assume|begin|start)\s+(?:his|her|their|the)\s+"
+    r"(?:new\s+)?(?:duties|post|position|functions|assignment|office)\b",
+    re.IGNORECASE,
+)

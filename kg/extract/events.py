@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from kg.extract.cues import (
     ADDRESSING,
+    AFTER_THE,
     AROUND,
     ASIDE_SPEAKER,
     AT_ITS,
@@ -33,14 +34,17 @@ from kg.extract.cues import (
     ATTRIBUTION,
     ATTRIBUTIVE,
     BACK_REFERENCE,
+    BARE_SIDELINES,
     BODY_BEFORE,
     BODY_OBJECT,
     BODYS_OWN,
+    BRIEFING_TOO,
     CHAIRED,
     CHAIRED_BY,
     COMING,
     COORDINATED,
     COUNCIL_OF_MINISTERS,
+    DATELINE_AT_START,
     DATELINE_SLOTS,
     DEFINITE_GATHERING,
     DEFINITE_TITLE,
@@ -73,6 +77,7 @@ from kg.extract.cues import (
     OF_BODY,
     ONE_TO_ONE,
     PARENT_OF,
+    PLACE_BEFORE,
     PLACE_PREP,
     POSSESSIVE,
     PRONOUN_SUBJECT,
@@ -89,6 +94,7 @@ from kg.extract.cues import (
     SPEAKER_LABEL,
     SPEECH_VERBS,
     STOPS,
+    TAKING_UP,
     THE_DELEGATION,
     THE_TWO,
     THEY,
@@ -243,9 +249,9 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
         return False
     heads = [span.root]
     for event in events:
-        tokens = span.doc.char_span(event.offset, event.offset + 1, alignment_mode="expand")
-        if tokens:
-            heads.append(clause_head(tokens[0]))
+        token = sentence.token_at_offset(event.offset)
+        if token is not None:
+            heads.append(clause_head(token))
     return any(
         head.tag_ == "VBN"
         and any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in head.children)
@@ -820,7 +826,6 @@ def _own_day(reading: Reading, trigger, end: int, word: str) -> bool:
     )
 
 
-BARE_SIDELINES = re.compile(r"^\s*(?:On|At)\s+the\s+(?:sidelines|margins|fringes)\s*,", re.I)
 def _places_and_dates(reading: Reading, trigger, end: int) -> list[tuple[str, tuple]]:
     """(place, date) of each item of "in Tehran in July, in Sochi in August and in Samarkand
     last month": places and dates in turn after the trigger, two or more of each."""
@@ -837,16 +842,6 @@ def _places_and_dates(reading: Reading, trigger, end: int) -> list[tuple[str, tu
             return []
         out.append((sentence.slot(place.group("slot")).key, (found.value.start, found.value.end)))
     return out
-
-
-TAKING_UP = re.compile(
-    r"^[^.;]*?\bto\s+(?:take\s+up|assume|begin|start)\s+(?:his|her|their|the)\s+"
-    r"(?:new\s+)?(?:duties|post|position|functions|assignment|office)\b",
-    re.IGNORECASE,
-)
-DATELINE_AT_START = re.compile(r"^\s*⟦L\d+⟧[^⟦.;]{0,40}?\d{4}[^⟦.;]{0,20}?\s[–—-]\s")
-AFTER_THE = re.compile(r"^\s*(?:After|Before|Following|Ahead\s+of)\s+the\s+(?:[\w-]+\s+){0,2}$")
-PLACE_BEFORE = re.compile(r"(?P<slot>⟦L\d+⟧)\s+$")
 
 
 def _own_place(reading: Reading, trigger: re.Match, end: int) -> str | None:
@@ -973,10 +968,7 @@ CONSTRUCTIONS = [
 
 def _lone_speaker(event: FoundEvent) -> bool:
     """ "X also briefed the 15-member organ": one person, no one else named."""
-    span = event.sentence.span
-    at = (event.offset, event.offset + 1)
-    tokens = span.doc.char_span(*at, alignment_mode="expand") if span is not None else None
-    token = tokens[0] if tokens else None
+    token = event.sentence.token_at_offset(event.offset)
     return (
         event.rule == "event-meeting"
         and len(event.participants) == 1
@@ -1020,9 +1012,6 @@ def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[F
         else:
             kept.append(e)
     return kept
-
-
-BRIEFING_TOO = re.compile(r"^\s*Also\s+(?:briefing|addressing|speaking)\b", re.IGNORECASE)
 
 
 def _not_part_of(events: list[FoundEvent], dated_by: FoundEvent, entities) -> list[FoundEvent]:

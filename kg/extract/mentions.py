@@ -916,17 +916,15 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     "Secretary General of the CSTO Valery Semerikov"."""
     out: list[Mention] = []
     ends = {m.end: m for m in mentions if m.kind in ("organization", "mission", "place")}
-    title = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
-    # "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva": in any case
     # where a title ends: "Special Co-ordinator Ana Costa", whatever spaCy's tokens
-    title_ends = {m.end() for m in title.finditer(_text(doc))}
+    title_ends = {m.end() for m in TITLE_WORDS.finditer(_text(doc))}
     taken = _coverage(len(_text(doc)), mentions)  # one look-up per token, not a scan of all
     tokens = list(doc)  # indexing a Doc makes a new Token each time
     for i, token in enumerate(tokens):
         if not _NAME_WORD.match(token.text) or taken[token.idx]:
             continue
         previous = tokens[i - 1] if i else None
-        if previous is None or not _after_title(doc, token, previous, ends, title, title_ends):
+        if previous is None or not _after_title(doc, token, previous, ends, title_ends):
             continue
         j, words = i, 0
         while (
@@ -953,7 +951,12 @@ def _names_after_titles(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer)
     return out
 
 
-def _after_title(doc: Doc, token, previous, ends, title, title_ends) -> bool:
+TITLE_WORDS = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in ROLE_HEADS) + r")\b")
+# "represented by its chargé d'affaires in Belarus, Aiymkan Kulukeyeva": in any case
+TITLE_WORDS_ANY_CASE = re.compile(TITLE_WORDS.pattern, re.IGNORECASE)
+
+
+def _after_title(doc: Doc, token, previous, ends, title_ends) -> bool:
     """Whether a word follows a title: "Special Co-ordinator", "Secretary General of the
     CSTO", "Armenia's Minister of Foreign Affairs," or a title's portfolio."""
     text = _text(doc)
@@ -964,10 +967,10 @@ def _after_title(doc: Doc, token, previous, ends, title, title_ends) -> bool:
         and previous.text[0].isupper()
         or previous.idx + len(previous.text) in title_ends
         or body is not None
-        and title.search(text[max(0, body.start - 50) : body.start])
+        and TITLE_WORDS.search(text[max(0, body.start - 50) : body.start])
         # "Armenia's Minister of Foreign Affairs, Tigran Vardanyan": a title, then a comma
         or previous.text == ","
-        and re.search(title.pattern, text[max(0, previous.idx - 45) : previous.idx], re.I)
+        and TITLE_WORDS_ANY_CASE.search(text[max(0, previous.idx - 45) : previous.idx])
         # "Commissioner for Trade and Industry Ilya Moroz": a title, its portfolio, the name
         or PORTFOLIO_BEFORE.search(text[max(0, token.idx - 80) : token.idx])
     )

@@ -313,10 +313,8 @@ def _without_national_post(text: str, m: re.Match, roles: str) -> str:
     a country's, is not the body's."""
     if m.groupdict().get("roles2") or not COUNTRY_AFTER.match(text, m.end("roles")):
         return roles
-    last = _split_roles(roles)[-1][0]
-    if not NATIONAL_POST.search(last):
-        return roles
-    return re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)])
+    before, last = _before_last(roles)
+    return before if NATIONAL_POST.search(last) else roles
 
 
 NAME_COMMA_BEFORE = re.compile(r"⟦P\d+⟧\s*,\s*(?:the\s+)?$")
@@ -329,6 +327,13 @@ def _holder_before(text: str, m: re.Match) -> bool:
     return "," in between and NAME_COMMA_BEFORE.search(text[: m.start()]) is not None
 
 
+def _before_last(roles: str) -> tuple[str, str]:
+    """A stack of titles as (all but the last, the last): "Special Representative for Mali
+    and head" gives ("Special Representative for Mali", "head")."""
+    last = _split_roles(roles)[-1][0]
+    return re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)]), last
+
+
 def _two_bodies(sentence: Sentence, rule: str, m: re.Match, roles: str) -> list[FoundRole]:
     """ "X, CSTO Secretary General and Chairman of the Committee of Secretaries": the last
     title is the body after it's, those before are the body before them's."""
@@ -336,9 +341,7 @@ def _two_bodies(sentence: Sentence, rule: str, m: re.Match, roles: str) -> list[
     person = m.group("person")
     if len(parts) < 2:
         return list(_posts(sentence, rule, person, roles, m.group("org2")))
-    last = parts[-1][0]
-    before = roles[: roles.rindex(last)]
-    before = re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", before)
+    before, last = _before_last(roles)
     return [
         *_posts(sentence, rule, person, before, m.group("org")),
         *_posts(sentence, rule, person, last, m.group("org2")),
@@ -436,12 +439,10 @@ def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
         for m in BOSS_POSSESSIVE.finditer(sentence.text):
             person = sentence.slot(m.group("person")).key
             roles, body = m.group("roles"), m.group("org")
-            parts = _split_roles(roles)
-            if body is not None and len(parts) > 1:
+            if body is not None and len(_split_roles(roles)) > 1:
                 # "... Special Representative for Mali and head of MINUSMA": the last is MINUSMA's
-                last = parts[-1][0]
+                roles, last = _before_last(roles)
                 yield from _posts(sentence, "role-boss-possessive", m.group("person"), last, body)
-                roles = re.sub(r"(?:\s+and|\s*[,–/])\s*$", "", roles[: roles.rindex(last)])
             yield from posts_of(person, roles, UN, "role-boss-possessive", sentence)
         for m in [*BOSS_TITLE.finditer(sentence.text), *BOSS_TITLE_BEFORE.finditer(sentence.text)]:
             person = sentence.slot(m.group("person")).key

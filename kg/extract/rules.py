@@ -12,6 +12,7 @@ import re
 from datetime import date
 from itertools import chain
 
+from kg.datelines import NUMBERED_ITEM
 from kg.extract import gazetteer as gazetteers
 from kg.extract.appointments import (
     find_posts,
@@ -40,9 +41,7 @@ from kg.extract.sentences import Sentence, slotted
 from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
-DATELINE_CITY = re.compile(
-    r"^\s*(?:(?:Photo|Picture|Image|Slide|Item)\s+)?(?:\d{1,3}[.)]\s+)?(⟦L\d+⟧)\s*(?:,|—|–|-)"
-)
+DATELINE_CITY = re.compile(rf"^\s*(?:{NUMBERED_ITEM})?(⟦L\d+⟧)\s*(?:,|—|–|-)")
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"

@@ -50,9 +50,12 @@ class Sentence:
 
     def token_at(self, position: int):
         """The parsed token at a position of the slotted text, None without a span."""
+        return self.token_at_offset(self.offset(position))
+
+    def token_at_offset(self, offset: int):
+        """The parsed token at a character offset of the document, None without a span."""
         if self.span is None:
             return None
-        offset = self.offset(position)
         tokens = self.span.doc.char_span(offset, offset + 1, alignment_mode="expand")
         return tokens[0] if tokens else None
 

@@ -104,6 +104,7 @@ class Constructions:
         self.matchers = [
             ({vocab.strings.add(w) for w in words}, matcher) for words, matcher in groups.items()
         ]
+        self.cue_words = set().union(*(words for words, _ in self.matchers))
 
     def __call__(self, doc: Doc) -> list[Match]:
         if not doc.has_annotation("DEP"):
@@ -111,7 +112,11 @@ class Constructions:
         lower = doc.to_array("LOWER").tolist()
         # a matcher runs over the sentences holding one of its cue words only (it costs in
         # proportion to the tokens it scans); on a sentence it gives positions within it
-        sentences = [(sent, set(lower[sent.start : sent.end])) for sent in doc.sents]
+        sentences = [
+            (sent, words)
+            for sent in doc.sents
+            if not (words := set(lower[sent.start : sent.end])).isdisjoint(self.cue_words)
+        ]
         out = []
         for cue_words, matcher in self.matchers:
             for sent, words in sentences:
