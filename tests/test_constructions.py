@@ -148,11 +148,32 @@ POST_CASES = [
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
+    ("post-left-as", "Talks stalled after Ilya Moroz stepped down as Special Envoy of the OSCE.",
+     {("Ilya Moroz", "Special Envoy", OSCE, "former")}, {("Ilya Moroz", "Special Envoy", OSCE)}),
+    ("post-left-as", "Anna Weiss will resign as Deputy Secretary General of the CSTO in May.",
+     {("Anna Weiss", "Deputy Secretary General", CSTO)},
+     {("Anna Weiss", "Deputy Secretary General", CSTO, "former")}),
+    ("succession-taking-over-agent", "UNAMA is now led by Karl Brandt, who was appointed its "
+     "Deputy Head on 2 May, taking over from Lena Holm.",
+     {("Karl Brandt", "Deputy Head", UNAMA), ("Lena Holm", "Deputy Head", UNAMA, "former")},
+     {("Lena Holm", "Head", UNAMA, "former")}),
+    ("succession-taking-over-participle", "Karl Brandt became Chairman of the CSTO Parliamentary "
+     "Assembly, taking over from Armenia's speaker, Ilya Moroz.",
+     {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly"),
+      ("Ilya Moroz", "Chairman", "CSTO Parliamentary Assembly", "former")}, set()),
+    ("post-appoints-as", "The CSTO appointed Anna Weiss as Special Envoy for Central Asia and "
+     "Head of UNAMA.",
+     {("Anna Weiss", "Special Envoy for Central Asia", CSTO), ("Anna Weiss", "Head", UNAMA)},
+     {("Anna Weiss", "Special Envoy for Central Asia", UNAMA)}),
 ]
 
 
 # titles around names (kg/extract/roles.py): (pattern, text, posts it gives)
 TITLE_CASES = [
+    ("role-apposition", "Karl Brandt, Director of the Executive Committee of the Regional "
+     "Anti-Terrorist Structure of the SCO, spoke first.",
+     {("Karl Brandt", "Director", "Executive Committee of the SCO Regional Anti-Terrorist "
+       "Structure")}),
     ("role-whose", "The CSTO Parliamentary Assembly, whose chairman, Karl Brandt, spoke first, met "
      "in Minsk.", {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
     ("role-of-org", "The Chairperson-in-Office of the OSCE, Malta's Foreign Minister Karl Brandt, "

@@ -20,7 +20,7 @@ KINDS = {
     "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "body-object",
                                "sequence", "ends"}),
     "appointments.tsv": ("kind", {"appointed", "appoints", "became", "serves", "succeeds",
-                                  "takes", "is", "leads", "chairs"}),
+                                  "takes", "is", "leads", "chairs", "leaves"}),
     "modality.tsv": ("kind", {"cancelled", "denied", "hypothetical", "modal", "condition",
                               "occurs", "absent", "attends", "negation", "speech"}),
 }

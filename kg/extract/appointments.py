@@ -31,6 +31,7 @@ NAMING = ("post-appoints", "post-appointment")  # constructions where one names 
 COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
 BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
+ITS = re.compile(r"\bits\s+(?:new\s+|next\s+)?$")
 
 
 @dataclass
@@ -130,7 +131,9 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
         # a successor who was a predecessor in turn ("Y, who led it after taking over
         # from Z") hands on the post they held
         passed_on = [p for p in posts if p.rule.startswith(HANDOVERS)] + handed
-        held = _current(posts, s.successor) or _held(passed_on, s.successor)
+        held = _appointed_here(posts, s) or _current(posts, s.successor) or _held(
+            passed_on, s.successor
+        )
         if held:
             for role, body in sorted(held):
                 found = FoundRole(s.predecessor, role, body, True, s.rule, s.sentence, s.confidence)
@@ -145,6 +148,19 @@ def handed_over(successions: list[Succession], posts: list[FoundRole]) -> Iterat
 
 
 HANDOVERS = ("succession", "post-new-or-outgoing")  # rules that tell a post changing hands
+
+
+def _appointed_here(posts: list[FoundRole], s: Succession) -> set[tuple[str, str]]:
+    """The post an appointment in the succession's own sentence gives the successor ("X, who
+    was appointed Deputy Head, taking over from Y"): that one, not every post X holds."""
+    return {
+        (p.role, p.organization)
+        for p in posts
+        if p.person == s.successor
+        and not p.former
+        and p.sentence is s.sentence
+        and p.rule.startswith("post-")
+    }
 
 
 def _current(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
@@ -171,7 +187,7 @@ def _person(token, index: MentionIndex) -> Mention | None:
         named = token.head.head
         named = named.head if named.dep_ == "appos" else named
         return index.at(named, "person")
-    return index.at(token, "person")
+    return _named(token, index)
 
 
 def _led(sentence: Sentence, match: Match, index: MentionIndex, person: Mention):
@@ -186,7 +202,17 @@ def _led(sentence: Sentence, match: Match, index: MentionIndex, person: Mention)
 
 def _predecessor(match: Match, index: MentionIndex) -> Mention | None:
     token = match.tokens.get("predecessor")
-    return index.at(token, "person") if token is not None else None
+    return _named(token, index) if token is not None else None
+
+
+def _named(token, index: MentionIndex) -> Mention | None:
+    """The person a noun names, or its apposition does ("Senegal's president, Ousmane Diallo")."""
+    found = index.at(token, "person")
+    if found is None:
+        for child in token.children:
+            if child.dep_ == "appos" and (found := index.at(child, "person")) is not None:
+                break
+    return found
 
 
 def _titled(
@@ -219,7 +245,12 @@ def _titled(
         # "X becomes High Commissioner on National Minorities": the body the article implies
         # (see roles.unnamed_bodies)
         body = UNNAMED
-    yield from posts_of(person.key, roles, body, match.id, sentence, match.confidence)
+    # "appointed X as his Special Representative for Sudan and Head of UNMIS": the first
+    # title, with a complement of its own, is in the body of whoever appointed X
+    namer = _namer_body(match, index) if match.id.startswith(NAMING) else None
+    yield from posts_of(
+        person.key, roles, body, match.id, sentence, match.confidence, own_body=namer
+    )
 
 
 def _institution_post(sentence, match: Match, index: MentionIndex, person: Mention, token):
@@ -250,6 +281,16 @@ def _body(
     before = BODY_BEFORE.search(text[: title.start()])
     if before:
         return sentence.slot(before.group("org")).key
+    if ITS.search(text[: title.start()]):
+        # "UNAMA is led by X, who was appointed its Deputy Head": the last body named
+        bodies = re.findall(rf"{ORG}", text[: title.start()])
+        if bodies:
+            return sentence.slot(bodies[-1]).key
+    return _namer_body(match, index)
+
+
+def _namer_body(match: Match, index: MentionIndex) -> str | None:
+    """The body of whoever gave the post: "The Council named X its Chairperson"."""
     verb = match.tokens.get("verb")
     if verb is not None and verb.dep_ != "relcl" and not match.id.startswith("succession"):
         # "The Council named Petra Novak its new Chairperson", "The CSTO appointed X as

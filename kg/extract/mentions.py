@@ -68,6 +68,8 @@ ROLE_WORDS = {w.lower() for head in ROLE_HEADS for w in re.split(r"[\s-]+", head
     "d’affaires",
 }
 ROLE_TITLES = {head.lower() for head in ROLE_HEADS}
+# title words that also name a kind of body: "Executive Committee", "Permanent Council"
+BODY_MODIFIERS = {"executive", "permanent", "special", "high", "press", "general"}
 MODIFIER_WORDS = {m.lower() for m in ROLE_MODIFIERS}
 _CAP = re.compile(r"^[A-Z\u00c0-\u024f\u0400-\u04ff][\w'’.-]*$")
 
@@ -335,13 +337,14 @@ def _bodies_of_names(doc: Doc, mentions, by_start, gazetteer: Gazetteer) -> list
             head_words.pop(0)
         if not head_words or not _headed_body(head_words):
             continue
-        if head_words[0].lower() in ROLE_WORDS:
-            continue
-        if target.kind != "place" and re.search(
+        if head_words[0].lower() in ROLE_WORDS - BODY_MODIFIERS:
+            continue  # a title word first: the words name a post, not a body
+        if target.kind != "place" and len(head_words) == 1 and re.search(
             r"\b(?:of|for)\s+(?:the\s+)?$", _text(doc)[max(0, match.start(1) - 40) : match.start(1)]
         ):
-            continue  # "Chairman of the Board of X": the Board belongs to the title (but
-            # "Chairperson of the Central Commission of the Kyrgyz Republic" is a country's body)
+            continue  # "Chairman of the Board of X": a bare "Board" belongs to the title (but
+            # "Chairperson of the Central Commission of the Kyrgyz Republic" is a country's body,
+            # and "Director of the Executive Committee of RATS" names the Committee)
         start = match.start(1) + match.group(1).index(head_words[0])
         end = target.end
         if any(

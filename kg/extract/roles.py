@@ -390,12 +390,20 @@ def _posts(
 
 
 def posts_of(
-    person: str, roles: str, body: str, rule: str, sentence: Sentence, confidence=None
+    person: str,
+    roles: str,
+    body: str,
+    rule: str,
+    sentence: Sentence,
+    confidence=None,
+    own_body: str | None = None,
 ) -> Iterator[FoundRole]:
     """The posts a title (slotted text) names, in ``body``; but "Special Representative of
-    the Secretary-General and Head of X": the first is the UN's."""
-    for label, former in post_labels(sentence.plain(roles)):
-        owner = UN if OF_THE_BOSS.search(label) else body
+    the Secretary-General and Head of X": the first is the UN's. A first title with its own
+    complement ("Special Representative for Sudan and Head of X") is in ``own_body`` if
+    given, else left out."""
+    for label, former, own in post_labels(sentence.plain(roles), keep_own=own_body is not None):
+        owner = UN if OF_THE_BOSS.search(label) else (own_body if own else body)
         yield FoundRole(person, label, owner, former, rule, sentence, confidence)
 
 
@@ -451,17 +459,19 @@ def find_bosses(sentences: list[Sentence]) -> Iterator[FoundRole]:
                     yield found
 
 
-def post_labels(roles: str) -> list[tuple[str, bool]]:
-    """(label, former) of each post a title names: "Head of Mission and Force Commander"
-    is two posts; "Assistant to the President and Secretary of X" only the last is X's."""
+def post_labels(roles: str, keep_own: bool = False) -> list[tuple[str, bool, bool]]:
+    """(label, former, own) of each post a title names: "Head of Mission and Force
+    Commander" is two posts; in "Assistant to the President and Secretary of X" only the
+    last is X's, and the first (``own``: it has its own complement) is kept if asked."""
     parts = _split_roles(roles)
     out = []
     for i, (part, own_complement) in enumerate(parts):
-        if own_complement and i < len(parts) - 1:
+        own = own_complement and i < len(parts) - 1
+        if own and not keep_own:
             continue  # "Assistant to the President and Secretary of X": X is not the President's
         former = bool(re.match(r"(?:former|ex-)\b", part, re.IGNORECASE))
         part = TRAILING_RANK.sub("", part)  # "Force Commander Major General": the rank is no post
-        out.append((role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part)), former))
+        out.append((role_label(re.sub(r"\b(?:of|for|on)\s*$", "", part)), former, own))
     return out
 
 
