@@ -170,6 +170,15 @@ POST_CASES = [
 
 # titles around names (kg/extract/roles.py): (pattern, text, posts it gives)
 TITLE_CASES = [
+    ("role-apposition-and-title", "Karl Brandt, Crown Prince of Qatar and Chairman of the CSTO "
+     "Parliamentary Assembly, spoke first.",
+     {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
+    ("role-apposition-and-title", "Anna Weiss, Austria's ambassador to the UN and President of "
+     "the Security Council for April, opened the debate.",
+     {("Anna Weiss", "President", "Security Council")}),
+    ("role-among-members", "Members of the CSTO Parliamentary Assembly attended, among them "
+     "Deputy Chairman Karl Brandt.",
+     {("Karl Brandt", "Deputy Chairman", "CSTO Parliamentary Assembly")}),
     ("role-apposition", "Karl Brandt, Director of the Executive Committee of the Regional "
      "Anti-Terrorist Structure of the SCO, spoke first.",
      {("Karl Brandt", "Director", "Executive Committee of the SCO Regional Anti-Terrorist "

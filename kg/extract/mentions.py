@@ -650,6 +650,12 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
     if all(w.lower() in PORTFOLIO_WORDS | PORTFOLIO_QUALIFIERS for w in text.split()):
         return None  # "External Affairs Minister X": a portfolio, not a body
     words = text.split()
+    if kind == "person" and all(
+        part in ROLE_WORDS | HONORIFICS | MODIFIER_WORDS
+        for w in words
+        for part in w.lower().rstrip(".").split("-")
+    ):
+        return None  # "Chairwoman", "Deputy Speaker": a title the tagger took for a name
     if kind != "person" and (
         words[-1].lower() in ROLE_WORDS | HONORIFICS
         or text.lower() in ROLE_TITLES

@@ -190,6 +190,24 @@ PATTERNS += [
         rf"(?:⟦O\d+⟧[^⟦;.]{{0,30}})?\band\s+(?P<roles2>{ROLE_ANY_CASE}){OF}(?P<org>{ORG})",
     ),
 ]
+PATTERNS += [
+    # "X, Crown Prince of Qatar and Chairman of the Qatar Investment Authority", "X, Ghana's
+    # envoy to the UN and President of the Security Council": whatever the first title is,
+    # the one after "and" is X's too
+    (
+        "role-apposition-and-title",
+        rf"{PERSON}\s*,\s*(?:[^⟦;.,]|⟦[LO]\d+⟧){{3,60}}?\band\s+(?:the\s+)?{QUALIFIER}"
+        rf"(?P<roles>{ROLE}){OF}(?P<org>{ORG})",
+    ),
+    # "deputies of the National Assembly attended, among them Deputy Speaker X": a title of
+    # that body
+    (
+        "role-among-members",
+        rf"\b(?i:members|deputies|delegates|officials|senators|lawmakers|staff)\s+(?:of|from)\s+"
+        rf"(?:the\s+)?(?P<org>{ORG})[^⟦;.]{{0,60}}?\b(?:among\s+them|including|such\s+as)\s+"
+        rf"{ROLES}\s+{RANK}{PERSON}",
+    ),
+]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PATTERNS]
 BARE_TITLE = re.compile(rf"(?<![⟧\w])\s*{ROLES}\s+{RANK}{PERSON}")
 SIGNATURE = re.compile(rf"^\s*(?:The\s+)?(?P<org>{ORG})\s+{ROLES}\s*$")
@@ -206,6 +224,8 @@ CONFIDENCE = {
     "role-apposition-second-body": 0.85,
     "role-representative-of-boss": 0.85,
     "role-apposition-and-second": 0.85,
+    "role-apposition-and-title": 0.75,
+    "role-among-members": 0.75,
     "role-as-lowercase": 0.8,
     "role-as-prenominal": 0.8,
     "role-of-org-words-after": 0.85,
