@@ -410,6 +410,15 @@ def test_he_or_she_is_the_last_person_named_as_a_subject(extractor: Extractor) -
     assert held(x) == {("Lena Holm", "Deputy Head", UNAMA)}
 
 
+def test_his_after_a_reception_is_the_guest_the_story_is_about(extractor: Extractor) -> None:
+    x = extract(extractor, "OSCE Secretary General Karl Brandt visited Latvia this week. On "
+                           "Tuesday President Ivo Kalns received Brandt in Riga. His programme "
+                           "there also included a meeting with Anna Weiss.")
+    met = [{x.entities[p].name for p in e.participants} for e in x.events]
+    assert {"Karl Brandt", "Anna Weiss"} in met, met
+    assert {"Ivo Kalns", "Anna Weiss"} not in met, met
+
+
 # (text, events it gives as (kind, participant names), what must be no participant)
 MODALITY_CASES = [
     ("cancelled", "The CSTO summit in Minsk was postponed. Karl Brandt met Ilya Moroz in Minsk "

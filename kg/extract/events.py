@@ -236,7 +236,7 @@ def _remember(context: Context, sentence: Sentence, events: list[FoundEvent], da
         # month or a day still to come
         if d.value and d.kind in STORY_DAYS:
             context.anchor = d.value.first_day
-    context.protagonist = _protagonist(sentence, events) or context.protagonist
+    context.protagonist = _protagonist(sentence, events, context.main) or context.protagonist
     context.company = [m.key for m in sentence.slots if m.kind == "person"]
 
 
@@ -259,10 +259,18 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
     )
 
 
-def _protagonist(sentence: Sentence, events: list[FoundEvent]) -> str | None:
+HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)
+
+
+def _protagonist(sentence: Sentence, events: list[FoundEvent], main: str | None) -> str | None:
     """Who "he" or "she" will refer to next: the subject of this sentence's event, or the
-    person the sentence opens with."""
+    person the sentence opens with; but when the story's own person is the one received
+    ("President X received Y in Riga. Her programme ..."), that guest."""
     for event in events:
+        if main and main in event.participants and main not in event.subject and (
+            HOSTING.match(event.trigger)
+        ):
+            return main
         if event.subject and event.rule != "event-meeting-of":
             return event.subject[0]
     if sentence.subject is not None:
