@@ -410,6 +410,13 @@ def test_he_or_she_is_the_last_person_named_as_a_subject(extractor: Extractor) -
     assert held(x) == {("Lena Holm", "Deputy Head", UNAMA)}
 
 
+def test_a_national_title_after_and_keeps_its_own_country(extractor: Extractor) -> None:
+    x = extract(extractor, "CSTO Secretary General Karl Brandt and Armenian President Ivo Kalns "
+                           "met in Yerevan.")
+    assert ("Karl Brandt", "Secretary General", CSTO) in held(x)
+    assert not any(p[0] == "Ivo Kalns" for p in held(x)), held(x)
+
+
 def test_his_after_a_reception_is_the_guest_the_story_is_about(extractor: Extractor) -> None:
     x = extract(extractor, "OSCE Secretary General Karl Brandt visited Latvia this week. On "
                            "Tuesday President Ivo Kalns received Brandt in Riga. His programme "

@@ -375,8 +375,8 @@ def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole
     holders = {f.person for f in found}
     for m in BARE_TITLE.finditer(sentence.text):
         person = sentence.slot(m.group("person"))
-        if person.key in holders:
-            continue
+        if person.key in holders or NATIONAL_BEFORE.search(sentence.text[: m.start("roles")]):
+            continue  # "and Ukrainian President X": a country's post, not the body's
         title = role_label(sentence.plain(m.group("roles")))
         head = title.split()[-1]
         same = {f.organization for f in found if f.role.split()[-1] == head}
@@ -394,6 +394,7 @@ def _shared_bodies(sentence: Sentence, found: list[FoundRole]) -> list[FoundRole
     return out
 
 
+NATIONAL_BEFORE = re.compile(r"(?:\b[A-Z][\w’'-]*|⟦L\d+⟧(?:['’]s)?)\s+$")
 TRAILING_RANK = re.compile(rf"\s+{_RANK_GRADE}\s+(?:General|Admiral|Colonel)$")
 
 
