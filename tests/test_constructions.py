@@ -417,6 +417,15 @@ def test_a_national_title_after_and_keeps_its_own_country(extractor: Extractor) 
     assert not any(p[0] == "Ivo Kalns" for p in held(x)), held(x)
 
 
+def test_exchanging_views_is_a_meeting_or_the_one_just_told(extractor: Extractor) -> None:
+    alone = extract(extractor, "On Monday Karl Brandt and Anna Weiss exchanged views in Minsk.")
+    again = extract(extractor, "On Monday Karl Brandt met Anna Weiss in Minsk. The two sides "
+                               "exchanged views on co-operation between Armenia and the CSTO.")
+    for x in (alone, again):
+        met = [{x.entities[p].name for p in e.participants} for e in x.events]
+        assert met == [{"Karl Brandt", "Anna Weiss"}], met
+
+
 def test_his_after_a_reception_is_the_guest_the_story_is_about(extractor: Extractor) -> None:
     x = extract(extractor, "OSCE Secretary General Karl Brandt visited Latvia this week. On "
                            "Tuesday President Ivo Kalns received Brandt in Riga. His programme "

@@ -18,7 +18,7 @@ KINDS = {
                            "leader", "secretariat-post", "un-post", "venue-head", "venue-centre",
                            "generic"}),
     "triggers.tsv": ("flags", {"", "one-to-one", "gathering", "together", "to-body", "body-object",
-                               "sequence", "ends"}),
+                               "sequence", "ends", "again"}),
     "appointments.tsv": ("kind", {"appointed", "appoints", "became", "serves", "succeeds",
                                   "takes", "is", "leads", "chairs", "leaves"}),
     "modality.tsv": ("kind", {"cancelled", "denied", "hypothetical", "modal", "condition",

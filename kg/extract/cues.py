@@ -46,6 +46,8 @@ TRIGGER = re.compile(
 )
 # Triggers that report one party meeting others in turn.
 ONE_TO_ONE = re.compile(rf"^(?:{_alternation('Meeting', 'one-to-one')})$", re.I)
+# "The two sides exchanged views on ...": the meeting just told, told again
+RESTATING = re.compile(rf"^(?:{_alternation('Meeting', 'again')})$", re.I)
 TOGETHER = re.compile(rf"\b(?:{_alternation(flag='together')})\b", re.I)
 ENDING = re.compile(rf"\b(?:{_alternation(flag='ends')})\s+(?:[\w-]+\s+){{0,4}}$", re.I)
 # "a visit to Kazakhstan and Uzbekistan": the stops, one visit each

@@ -87,6 +87,7 @@ from kg.extract.cues import (
     REPORTED_ON,
     REPRESENTED,
     REPRESENTING,
+    RESTATING,
     SEQUENCE,
     SIDES_OF,
     SINCE_LAST,
@@ -616,8 +617,25 @@ def _read_back_reference(reading: Reading) -> None:
     of before: it gives no new event, but may add to that one; "the meeting of the CFM"
     after a bilateral meeting is that body's gathering, not the one."""
     text, first, context = reading.text, reading.first, reading.context
-    definite = _refers_back(text, first, reading.free) and not _verb_at(reading.sentence, first)
-    reading.another = definite and _another_bodys(text, first, reading.sentence, context.gathering)
+    earlier = context.gathering
+    restating = (
+        bool(RESTATING.match(first.group(0)))
+        and earlier is not None
+        and earlier.kind == "Meeting"
+        # "A and B exchanged views": a meeting of its own unless A and B are the last one's
+        and (
+            THE_TWO.search(text[: first.start()]) is not None
+            or set(reading.subject) <= set(earlier.participants)
+        )
+    )
+    definite = restating or (
+        _refers_back(text, first, reading.free) and not _verb_at(reading.sentence, first)
+    )
+    reading.another = (
+        definite
+        and not restating
+        and _another_bodys(text, first, reading.sentence, context.gathering)
+    )
     # only once the news item has told of a gathering ("took part in the Council's regular
     # meeting" may open an item)
     reading.told_before = definite and not reading.another and context.gathering is not None
