@@ -53,6 +53,7 @@ def values(text, reference=REFERENCE, anchor=None):
         ("At the end of January the envoy toured the region.", "2023-01", None),
         ("The leaders will talk again this weekend.", "2023-03-18", "2023-03-19"),
         ("The monitors arrive next weekend.", "2023-03-18", "2023-03-19"),
+        ("On the eve of the summit, the envoys met.", "2023-03-14", None),
     ],
 )
 def test_resolves_against_reference(text, start, end):

@@ -128,7 +128,7 @@ PAST = re.compile(r"\b(?:since|last|previous|earlier)\b", re.IGNORECASE)
 MIGHT_HOLD_A_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|yesterday|tomorrow|tonight|"
     r"this\s+(?:morning|afternoon|evening)|morning|afternoon|evening|mon|tue|wed|thu|fri|sat|sun|"
-    r"week|month|year|day|quarter)",
+    r"week|month|year|day|quarter|eve\b)",
     re.IGNORECASE,
 )
 
