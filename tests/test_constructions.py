@@ -701,6 +701,14 @@ def test_a_visit_goes_where_its_words_point(extractor: Extractor) -> None:
     assert x.entities[visit.place].name == "Armenia"
 
 
+def test_a_departure_for_a_city_is_a_visit_there(extractor: Extractor) -> None:
+    x = extract(extractor, "After the talks in Minsk, Karl Brandt departed for Yerevan on "
+                           "Monday.")
+    [visit] = [e for e in x.events if e.kind == "Visit"]
+    assert x.entities[visit.place].name == "Yerevan"
+    assert "Karl Brandt" in {x.entities[p].name for p in visit.participants}
+
+
 def test_a_surname_known_alone_gives_its_full_name(extractor: Extractor) -> None:
     """The tagger knew "Ms. Diarra" twice but not "Awa Diarra" (its miss made by hand here)."""
     from kg.extract.gazetteer import default

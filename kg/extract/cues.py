@@ -106,7 +106,9 @@ HOST_PLACE = re.compile(
     r"(?P<slot>⟦L\d+⟧)\s+(?:will\s+|is\s+to\s+|is\s+due\s+to\s+)?host(?:s|ed)?\b"
 )
 DESTINATION = re.compile(
-    r"\b(?:to|in|visit|visits|visited|visiting)\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)", re.IGNORECASE
+    r"\b(?:to|in|visit|visits|visited|visiting|(?:departed|departs|left|leaves|set\s+off)\s+for)"
+    r"\s+(?:the\s+)?(?P<slot>⟦[LOM]\d+⟧)",
+    re.IGNORECASE,
 )
 THEY = re.compile(r"\b(?:they|their)\b", re.IGNORECASE)
 # "The two leaders held talks": the two people the last sentence named

@@ -1369,6 +1369,8 @@ def _governed_places(sentence: Sentence, trigger) -> list[Mention]:
                 objects.append(child)
             elif child.dep_ == "prep" and child.lower_ in ("to", "in", "at"):
                 objects += [c for c in child.children if c.dep_ == "pobj"]
+            elif word.dep_ == "prep" and child.dep_ == "pobj":
+                objects.append(child)  # the trigger's own "for": "departed for Baku"
     objects += [c for o in objects for c in o.conjuncts]
     places = [m for m in sentence.slots if m.kind == "place"]
     return [
