@@ -474,6 +474,13 @@ def test_modality(extractor: Extractor, case) -> None:
 
 # (case, text, events as (kind, parties it has, parties it must not have, date))
 PARTY_CASES = [
+    ("council-coverage",
+     "Council meeting\n\nNEW YORK, 2 May 2024\n\nBriefing the Security Council this morning, "
+     "Karl Brandt, Head of UNAMA, described the situation. Also briefing was Anna Weiss. "
+     "In the debate, the representative of France backed the mission, while the delegate of "
+     "China called for talks. Speakers from Panama and Ghana also took the floor.",
+     [("Meeting", {"Security Council", "Karl Brandt", "Anna Weiss", "France", "China", "Panama",
+                   "Ghana"}, set(), "2024-05-02")]),
     ("reported-speech",
      "Brief\n\n9 February 2022\n\nAt her weekly briefing in Moscow on Wednesday, "
      "spokeswoman Anna Weiss said that Karl Brandt and Ilya Moroz would meet on 15 February.",

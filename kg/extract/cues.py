@@ -178,7 +178,8 @@ SIDES_OF = re.compile(
 )
 MINISTERS_OF = re.compile(
     r"\b(?:(?:foreign|defen[cs]e|prime)\s+)?(?:ministers|leaders|presidents|heads\s+of\s+state|"
-    r"heads\s+of\s+government|observers|representatives|delegations|delegates|"
+    r"heads\s+of\s+government|observers|representatives|delegations|delegates|speakers|"
+    r"(?-i:the\s+(?:representative|delegate))|"  # a speaker in a debate, not a title
     r"(?:speakers|chairs|chairmen|chairpersons|heads)\s+of\s+the\s+(?:parliaments|governments))\s+"
     r"(?:of|from)\s+(?:the\s+)?(?P<places>⟦L\d+⟧(?:\s*,\s*(?:the\s+)?⟦L\d+⟧)*(?:\s*,?\s*and\s+(?:the\s+)?"
     r"⟦L\d+⟧)?)(?!\s*,\s*⟦P)",
@@ -193,7 +194,7 @@ MARGINS = re.compile(
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
     r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
-    r"participated|in\s+attendance|took\s+the\s+floor|(?:spoke|speaking)\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    r"participated|in\s+attendance|took\s+the\s+floor|(?-i:the\s+(?:representative|delegate))\s+of\b|\bspeakers\s+from|(?:spoke|speaking)\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
 CHAIRED = re.compile(

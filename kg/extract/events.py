@@ -1030,10 +1030,11 @@ def _spoken_at(events: list[FoundEvent], gathering: FoundEvent | None) -> list[F
         elif (
             e.kind == "Meeting"
             and BRIEFING_TOO.match(e.sentence.text)
-            and bodies
+            and any(not k.startswith("person:") for k in gathering.participants)
             and all(k in gathering.participants for k in bodies)
         ):
-            # "Also briefing the Council was X": X spoke at the Council's sitting told of
+            # "Also briefing the Council was X", "Also briefing was X": X spoke at the
+            # body's sitting told of
             gathering.participants = list(dict.fromkeys(gathering.participants + e.participants))
         else:
             kept.append(e)

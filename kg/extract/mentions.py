@@ -701,6 +701,7 @@ PORTFOLIO_BEFORE = re.compile(
     TITLE_FOR.pattern[:-1] + r"(?:[A-Z][\w-]*\s+(?:(?:and|&)\s+)?){0,3}[A-Z][\w-]*\s+$"
 )
 GERUND_BEFORE_NAME = re.compile(r"^[A-Z][a-z]{3,}ing\s+(?=[A-Z])")
+GERUND_BEFORE_THE = re.compile(r"^[A-Z][a-z]{3,}ing\s+the\s+(?=[A-Z])")
 
 
 def is_venue(words: list[str]) -> bool:
@@ -723,6 +724,9 @@ def _ner_mentions(
     doc: Doc, text: str, start: int, kind: str, mentions, out, gazetteer: Gazetteer
 ) -> list[Mention]:
     """The mentions one entity of spaCy's gives, beside those already found."""
+    verb = GERUND_BEFORE_THE.match(text) if kind == "organization" else None
+    if verb:  # "Briefing the Security Council": a participle opening the sentence
+        text, start = text[verb.end() :], start + verb.end()
     end = start + len(text)
     if kind == "organization" and gazetteer.lookup(text) is None:
         head = BODY_THEN_NAME.match(text)
