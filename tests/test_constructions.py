@@ -649,6 +649,11 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("Karl Brandt met the Ambassador of the Republic of Serbia to the Russian Federation "
+     "Momcilo Babic.", {"person": {"Karl Brandt", "Momcilo Babic"},
+                        "place": {"Russia"}}, {"Russian Federation Momcilo Babic"}),
+    ("Maria Dimitrova, Chairwoman of the National Assembly of Bulgaria, spoke.",
+     {"person": {"Maria Dimitrova"}}, {"Chairwoman"}),
     ("The leaders met at the Samarkand Congress Centre and later at the Palace of Nations.",
      {"place": {"Samarkand Congress Centre", "Palace of Nations"}}, set()),
     ("Many Cypriots and Nigeriens watched Karl Brandt arrive.",

@@ -732,8 +732,14 @@ def _ner_mentions(
         head = BODY_THEN_NAME.match(text)
         portfolio = PORTFOLIO_THEN_NAME.match(text)
         if head and _looks_like_person(head.group("name"), gazetteer):
-            # "the National Assembly Ararat Mirzoyan": a body, then its official's name
-            text, end = head.group("body"), start + len(head.group("body"))
+            # "the National Assembly Ararat Mirzoyan", "to the Russian Federation Momcilo
+            # Babic": a body or country, then a person's name
+            offset, name = start + head.start("name"), head.group("name")
+            person = Mention(offset, offset + len(name), "person", name, "ner")
+            body = _ner_mentions(doc, head.group("body"), start, kind, mentions, out, gazetteer)
+            if any(person.overlaps(m) for m in mentions + out + body):
+                return body
+            return [*body, person]
         elif (
             portfolio
             and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
@@ -861,7 +867,7 @@ def _split_run_on(
                 subtype=inner.subtype,
             )
         ]
-    if after and _looks_like_person(after, gazetteer) and not before:
+    if after and _looks_like_person(after, gazetteer) and before.lower() in ("", "the"):
         offset = _text(doc).index(after, inner.end)
         return [Mention(offset, offset + len(after), "person", after, "ner")]
     text = _text(doc)[start:end]
