@@ -170,6 +170,11 @@ POST_CASES = [
 
 # titles around names (kg/extract/roles.py): (pattern, text, posts it gives)
 TITLE_CASES = [
+    ("role-apposition", "The summit was opened by Karl Brandt, this year's CSTO Chairman, on "
+     "Monday.", {("Karl Brandt", "Chairman", CSTO)}),
+    ("role-apposition-and-prenominal", "The debate was moderated by Anna Weiss, Foreign Minister "
+     "of Malta and then OSCE Chairperson-in-Office.",
+     {("Anna Weiss", "Chairperson in Office", OSCE)}),
     ("role-apposition-and-title", "Karl Brandt, Crown Prince of Qatar and Chairman of the CSTO "
      "Parliamentary Assembly, spoke first.",
      {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),

@@ -57,6 +57,7 @@ ROLES_ANY = rf"(?P<roles>{ROLE_ANY_CASE}(?:\s*(?:\s+and\s+|\s*[–/]\s*){ROLE_AN
 QUALIFIER = (
     r"(?:(?:then|currently|now|until\s+now|until\s+recently|formerly|previously|also|at\s+the\s+time)"
     r"\s+(?:the\s+)?)?"
+    r"(?:(?:this|last|next)\s+year['’]s\s+)?"  # "Anwar Ibrahim, this year's ASEAN Chair"
     r"(?:(?:new|newly\s+appointed|newly\s+elected|outgoing|incoming|current)\s+)?"
 )
 # "a member of the ...", "as head of the ...", "the ambassador to the UN": titles in lower case
@@ -199,6 +200,13 @@ PATTERNS += [
         rf"{PERSON}\s*,\s*(?:[^⟦;.,]|⟦[LO]\d+⟧){{3,60}}?\band\s+(?:the\s+)?{QUALIFIER}"
         rf"(?P<roles>{ROLE}){OF}(?P<org>{ORG})",
     ),
+    # "X, Foreign Minister of Malta and then OSCE Chairman-in-Office": the title after "and",
+    # its body before it
+    (
+        "role-apposition-and-prenominal",
+        rf"{PERSON}\s*,\s*(?:[^⟦;.,]|⟦L\d+⟧){{3,60}}?\band\s+(?:the\s+)?{QUALIFIER}"
+        rf"(?P<org>{ORG})(?:['’]s)?\s+{ROLES}(?=\s*[,.;)]|\s+(?:and|who|has|had|is|was|for)\b)",
+    ),
     # "deputies of the National Assembly attended, among them Deputy Speaker X": a title of
     # that body
     (
@@ -226,6 +234,7 @@ CONFIDENCE = {
     "role-apposition-and-second": 0.85,
     "role-apposition-and-title": 0.75,
     "role-among-members": 0.75,
+    "role-apposition-and-prenominal": 0.75,
     "role-as-lowercase": 0.8,
     "role-as-prenominal": 0.8,
     "role-of-org-words-after": 0.85,
