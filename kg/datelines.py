@@ -12,6 +12,7 @@ than eight months after the reference.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, timedelta
 
@@ -103,6 +104,37 @@ def dateline(line: str, reference: date | None = None) -> date | None:
             shouted = found.group("place").upper() == found.group("place")
             return _to_date(parts, reference if shouted else None)
     return None
+
+
+# a year the text names, to settle a dateline written without one
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DAY_NAMED = re.compile(r"\b(?:on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_WEEKDAYS = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"]
+
+
+def dateline_by_weekday(line: str, text: str) -> date | None:
+    """A wire dateline without a year ("ASTANA, July 4 (Kazinform) - ... on Thursday"): the
+    year near those the text names in which that day falls on the weekday the line tells
+    of; none when the line names no weekday or no year fits."""
+    head = _NUMBERED.sub("", line[:200], count=1)
+    for pattern in _DATELINES:
+        found = pattern.match(head)
+        if found and not found.group("year") and found.group("place").isupper():
+            weekday = _DAY_NAMED.search(head[found.end() :])
+            break
+    else:
+        return None
+    month = month_number(found.group("month") or "") if found.group("month") else None
+    years = {int(y) for y in _YEAR.findall(text)}
+    if weekday is None or month is None or not years:
+        return None
+    wanted = _WEEKDAYS.index(weekday.group(1).lower())
+    fitting = []
+    for year in range(min(years) - 2, max(years) + 1):
+        with contextlib.suppress(ValueError):
+            if date(year, month, int(found.group("day"))).weekday() == wanted:
+                fitting.append(date(year, month, int(found.group("day"))))
+    return fitting[-1] if len(fitting) == 1 else None
 
 
 def trailing_date(line: str) -> date | None:

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import charset_normalizer
 
-from kg.datelines import date_line, dateline, trailing_date
+from kg.datelines import date_line, dateline, dateline_by_weekday, trailing_date
 from kg.errors import InputError
 from kg.facts import Document
 
@@ -362,7 +362,7 @@ def _text_document(source: str, text: str, url: str | None) -> Document:
         url=url or _content_uri(text),
         text=text,
         title=_headline(top),
-        published=_date_near_top(top),
+        published=_date_near_top(top) or _yearless_dateline(top, text),
     )
 
 
@@ -386,6 +386,15 @@ def _headline(top: list[str]) -> str | None:
     for line in top:
         if date_line(line) is None and line.lstrip("#").strip():
             return line.lstrip("#").strip()
+    return None
+
+
+def _yearless_dateline(top: list[str], text: str) -> date | None:
+    """ "ASTANA, July 4 (Kazinform) - ... on Thursday": the year the weekday settles."""
+    for line in top:
+        found = dateline_by_weekday(line, text[:20000])
+        if found:
+            return found
     return None
 
 

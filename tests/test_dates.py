@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from kg.datelines import dateline_by_weekday
 from kg.extract.dates import find_dates, line_date
 
 REFERENCE = date(2023, 3, 15)  # a Wednesday
@@ -136,3 +137,20 @@ def test_an_undated_page_takes_the_year_from_the_story():
         ("month", "2022-10", None)
     ]
     assert values("In October he went to Kyiv.", None, None) == [("month", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "expected"),
+    [
+        # 4 July was a Thursday in 2024; the story names 2025 for the next summit
+        ("ASTANA, July 4 (Kazinform) - The leaders met on Thursday.",
+         "The next summit is planned in 2025.", date(2024, 7, 4)),
+        ("ADDIS ABABA, Feb 17 (ENA) - The Assembly opened on Saturday.", "in 2024 and 2025",
+         date(2024, 2, 17)),
+        ("ASTANA, July 4 (Kazinform) - The leaders met.", "in 2025", None),  # no weekday
+        ("ASTANA, July 4 (Kazinform) - The leaders met on Thursday.", "no year", None),
+        ("ASTANA, July 4 (Kazinform) - The leaders met on Friday.", "in 2024", None),  # no fit
+    ],
+)
+def test_a_wire_dateline_without_a_year_takes_the_year_its_weekday_fits(line, text, expected):
+    assert dateline_by_weekday(line, line + " " + text) == expected
