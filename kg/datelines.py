@@ -34,12 +34,12 @@ _TIME = (
 )
 # "MOSCOW, " or "UPDATE, " before a date alone on its line; ", Moscow" after it
 _LEAD = (
-    r"(?:(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,)[A-Z][A-Z .'-]+,\s*)?"
+    r"(?:(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,)(?-i:[A-Z][A-Z .'-]+),\s*)?"
     r"(?:(?:UPDATE|UPDATED)\s*,\s*)?"
     # "Newsletter – 23 June 2025", "Press release — 3 May 2024": a label, a dash, the date
     r"(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+[–—-]\s+)?"
 )
-_TRAIL = r"(?:\s*,\s*[A-Z][\w .'-]{1,30})?\s*[.:]?"
+_TRAIL = r"(?:\s*,\s*(?-i:[A-Z])[\w .'-]{1,30})?\s*[.:]?"
 # "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
 _PLACE = (
     r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
@@ -92,6 +92,14 @@ def date_line(line: str, reference: date | None = None) -> date | None:
     return None
 
 
+# "On Monday, 14 August 2023, he was received ...": a sentence opening with a date, no dateline
+_NOT_A_PLACE = re.compile(
+    r"(?:on|in|by|since|from|until|till|at|as\s+of|before|after)\b"
+    r"|.*\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.I,
+)
+
+
 def dateline(line: str, reference: date | None = None) -> date | None:
     """The dateline opening a story: "MOSCOW, October 10, 2022. ...". A place not written
     in capitals ("Minsk, 3 October 2022.") needs the year, so that "Moscow, May 9 parade"
@@ -99,7 +107,9 @@ def dateline(line: str, reference: date | None = None) -> date | None:
     head = _NUMBERED.sub("", line[:200], count=1)
     for pattern in _DATELINES:
         found = pattern.match(head)
-        if found and found.group("place")[0].isupper():
+        if found and found.group("place")[0].isupper() and not _NOT_A_PLACE.match(
+            found.group("place")
+        ):
             parts = found.groupdict()
             shouted = found.group("place").upper() == found.group("place")
             return _to_date(parts, reference if shouted else None)

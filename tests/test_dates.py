@@ -109,6 +109,8 @@ def test_no_date_is_invented():
         ("Talks in Minsk (3 May 2024)", date(2024, 5, 3)),
         ("Statement on the talks (May 3)", None),
         ("The Council's work (2024)", None),
+        ("On Monday, 14 August 2023, he was received in Ashgabat.", None),
+        ("In Astana, 3 May 2024, the leaders met.", None),
     ],
 )
 def test_date_lines(line, expected):
