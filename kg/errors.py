@@ -74,3 +74,7 @@ class Unauthorized(KGError):
 
 class Forbidden(KGError):
     """A write came with credentials that do not match."""
+
+
+class BodyTooLarge(KGError):
+    """A request body is larger than the endpoint accepts."""
