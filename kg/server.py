@@ -54,7 +54,7 @@ STATUS: dict[type[errors.KGError], int] = {
 SOLUTION_OFFERS = (
     ("application/sparql-results+json", "json"), ("application/json", "json"),
     ("application/sparql-results+xml", "xml"), ("application/xml", "xml"),
-    ("text/xml", "xml"), ("text/csv", "csv"), ("text/tab-separated-values", "tsv"),
+    ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/xml", "xml"),
 )
 BOOLEAN_OFFERS = tuple(o for o in SOLUTION_OFFERS if o[1] in ("json", "xml"))
 GRAPH_OFFERS = (
