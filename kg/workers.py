@@ -44,10 +44,46 @@ def store_signature(path: Path) -> tuple:
                  if not e.name.startswith("LOG"))
 
 
+# RocksDB read-only opens beside a writer: compaction may delete a file the snapshot
+# still lists. Reopening (a newer file list) and trying again is the cure.
+_TRANSIENT = ("No such file or directory", "Corruption")
+_ATTEMPTS = 5
+
+
+def _transient(error: Exception) -> bool:
+    text = error.message if isinstance(error, KGError) else str(error)
+    return any(marker in text for marker in _TRANSIENT)
+
+
+class _Snapshot:
+    """The worker's read-only store, reopened when the files changed or a read failed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.store: KGStore | None = None
+        self.seen: tuple = ()
+
+    def get(self, fresh: bool = False) -> KGStore:
+        signature = store_signature(self.path)
+        if fresh or self.store is None or signature != self.seen:
+            self.store = None
+            self.store = KGStore(self.path, read_only=True)
+            self.seen = signature
+        return self.store
+
+    def run(self, func: Callable[..., Any], args: tuple) -> Any:
+        for attempt in range(_ATTEMPTS):
+            try:
+                return func(self.get(fresh=attempt > 0), *args)
+            except Exception as error:
+                if attempt == _ATTEMPTS - 1 or not _transient(error):
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
-    path = Path(store_path)
-    store: KGStore | None = None
-    seen: tuple = ()
+    snapshot = _Snapshot(Path(store_path))
     while True:
         try:
             job = conn.recv()
@@ -57,11 +93,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             return
         func, args = job
         try:
-            signature = store_signature(path)
-            if store is None or signature != seen:
-                store = KGStore(path, read_only=True)
-                seen = signature
-            conn.send(("ok", func(store, *args)))
+            conn.send(("ok", snapshot.run(func, args)))
         except KGError as error:
             conn.send(("error", (type(error).__name__, error.message, error.hint)))
         except Exception as error:  # a bug: report it, keep the worker

@@ -333,7 +333,7 @@ def test_sparql_updates_keep_the_default_graph_in_step(writable: LiveServer) -> 
 def _default(server: LiveServer) -> set[str]:
     response = httpx.get(server.url + "/store?default",
                          headers={"Accept": "application/n-triples"})
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
     lines = response.text.splitlines()
     assert len(lines) == len(set(lines))  # every triple once
     return set(lines)
