@@ -614,8 +614,9 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
     \b
     Example:
       kg serve --store /tmp/news.kg --port 8000
-      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20%7B?s%20?p%20?o%7D%20LIMIT%203'
-      KG_SERVE_TOKEN=secret kg serve --allow-writes
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' \\
+           http://127.0.0.1:8000/sparql
+      KG_SERVE_TOKEN=secret kg serve --allow-writes --timeout 10
     """
     from kg.endpoint import Endpoint, Settings
     from kg.server import HttpSettings

@@ -152,7 +152,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
     assert report["heavy"] == []
     results = report["results"]
     expected = {"", "ingest", "extract", "query", "queries", "export", "stats", "validate",
-                "remove"}
+                "remove", "serve"}
     assert expected <= set(results)
     for command, result in results.items():
         assert result["code"] == 0, command
@@ -160,7 +160,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
 
 
 @pytest.mark.parametrize("command", ["", "ingest", "extract", "query", "queries", "export",
-                                     "stats", "validate", "remove"])
+                                     "stats", "validate", "remove", "serve"])
 def test_help_in_a_real_process(command: str) -> None:
     args = [command, "--help"] if command else ["--help"]
     done = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
