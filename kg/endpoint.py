@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, NotAcceptable, NotFoundError, QueryError, Refused
+from kg.errors import (
+    InputError,
+    NotAcceptable,
+    NotFoundError,
+    QueryError,
+    Refused,
+    UnsupportedMediaType,
+)
 from kg.results import SOLUTION_MEDIA_TYPES, write_boolean, write_solutions, write_triples
 from kg.service import service_description, void_description
 from kg.sparql import graphs_named, query_form, refuse_fetching, with_update_dataset
@@ -238,8 +245,6 @@ def _parse(parts: list[tuple[bytes, str]], base_iri: str | None) -> list:
     for data, media_type in parts:
         rdf_format = ox.RdfFormat.from_media_type(media_type.split(";")[0].strip())
         if rdf_format is None:
-            from kg.errors import UnsupportedMediaType
-
             raise UnsupportedMediaType(
                 f"cannot read RDF sent as {media_type or 'no Content-Type'}",
                 "send text/turtle, application/n-triples, application/rdf+xml, "

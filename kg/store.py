@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.facts import Document
 from kg.resolve import article_graph
 from kg.sources import read_sources
@@ -264,13 +264,9 @@ class KGStore:
         try:
             self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as error:
-            from kg.errors import QueryError
-
             raise QueryError(f"invalid SPARQL update: {error}".splitlines()[0],
                              "check the update syntax") from None
         except OSError as error:
-            from kg.errors import QueryError
-
             raise QueryError(f"the update failed: {error}", "the store was left as it was"
                              ) from None
         after = self._snapshot(watched if watched is not None else set(before))

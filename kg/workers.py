@@ -72,14 +72,15 @@ class _Snapshot:
         return self.store
 
     def run(self, func: Callable[..., Any], args: tuple) -> Any:
-        for attempt in range(_ATTEMPTS):
+        attempt = 0
+        while True:
             try:
                 return func(self.get(fresh=attempt > 0), *args)
             except Exception as error:
-                if attempt == _ATTEMPTS - 1 or not _transient(error):
+                attempt += 1
+                if attempt == _ATTEMPTS or not _transient(error):
                     raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
+                time.sleep(0.01 * attempt)
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
