@@ -355,9 +355,12 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 @format_option((*QUERY_FORMATS, *GRAPH_QUERY_FORMATS), "table",
                "Output: a table for people, or SPARQL results json|csv|tsv|xml; "
                "CONSTRUCT/DESCRIBE results print as turtle (or another RDF format).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop the query after SECONDS (default: no limit; "
+              "Ctrl-C stops it at any time).")
 @store_option
 def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[str, ...],
-          fmt: str, store_path: Path) -> None:
+          fmt: str, timeout: float | None, store_path: Path) -> None:
     """Run a SPARQL query on the merged knowledge (the default graph).
 
     The store is opened read-only, so this works while an ingest is writing.
@@ -379,7 +382,12 @@ def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[s
         sparql = query_file.read()
     elif sparql == "-":
         sparql = sys.stdin.read()
-    run(store_path, _stdout(), sparql=sparql, name=name, params=_params(params), fmt=fmt.lower())
+    try:
+        run(store_path, _stdout(), sparql=sparql, name=name, params=_params(params),
+            fmt=fmt.lower(), timeout=timeout)
+    except KeyboardInterrupt:
+        raise CommandError(KGError("interrupted", "the query was stopped"),
+                           EXIT_INTERRUPTED) from None
 
 
 @main.command("queries")
@@ -552,6 +560,79 @@ def remove(sources: tuple[str, ...], store_path: Path) -> None:
     for item in removed:
         click.echo(f"removed {item.url}  ({item.graph})")
     click.echo(f"removed {len(removed)} article{'' if len(removed) == 1 else 's'}")
+
+
+# ---------------------------------------------------------------- serve
+
+TOKEN_ENV = "KG_SERVE_TOKEN"
+
+
+def _read_token(token_file: Path | None) -> str | None:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise UsageError(f"cannot read the token file {token_file}: {error.strerror}",
+                             "pass a readable file holding the token") from None
+    else:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+    return token or None
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--allow-writes", is_flag=True,
+              help=f"Accept SPARQL Update and Graph Store writes, with Authorization: Bearer "
+              f"<token>; the token comes from ${TOKEN_ENV} or --token-file.")
+@click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="File holding the write token (instead of the environment).")
+@click.option("--allow-federation", is_flag=True,
+              help="Allow SERVICE and LOAD, which make the server fetch remote URLs.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, metavar="SECONDS", help="Stop a query after SECONDS.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Query worker processes (queries running at once).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Most rows (or triples) one answer may hold.")
+@click.option("--max-body", type=click.IntRange(min=1), default=10 * 1024 * 1024,
+              show_default=True, metavar="BYTES", help="Largest request body accepted.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let browser pages from ORIGIN read (GET/POST queries); repeat, or * for "
+              "any. Off by default. Writes are never allowed cross-origin.")
+def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file: Path | None,
+          allow_federation: bool, timeout: float, workers: int, max_rows: int, max_body: int,
+          cors_origins: tuple[str, ...]) -> None:
+    """Serve the store over HTTP: SPARQL 1.1 Protocol and Graph Store Protocol.
+
+    /sparql answers queries (GET, POST form, POST application/sparql-query) on
+    the merged knowledge; /store reads graphs (?default, ?graph=IRI);
+    /.well-known/void describes the dataset. Read-only unless --allow-writes.
+
+    \b
+    Example:
+      kg serve --store /tmp/news.kg --port 8000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' \\
+           http://127.0.0.1:8000/sparql
+      KG_SERVE_TOKEN=secret kg serve --allow-writes --timeout 10
+    """
+    from kg.endpoint import Endpoint, Settings
+    from kg.server import HttpSettings
+    from kg.server import serve as run
+
+    token = _read_token(token_file)
+    if allow_writes and token is None:
+        raise UsageError("--allow-writes needs a token",
+                         f"set {TOKEN_ENV} or pass --token-file PATH")
+    endpoint = Endpoint(Settings(store_path, allow_writes=allow_writes,
+                                 allow_federation=allow_federation, timeout=timeout,
+                                 max_rows=max_rows, workers=workers))
+    click.echo(f"serving {store_path} on http://{host}:{port}/sparql "
+               f"({'writes allowed' if allow_writes else 'read-only'})", err=True)
+    run(endpoint, HttpSettings(token=token, cors_origins=cors_origins, max_body=max_body),
+        host, port)
 
 
 if __name__ == "__main__":

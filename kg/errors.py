@@ -38,3 +38,43 @@ class QueryError(KGError):
 
 class ExtractionError(KGError):
     """The NLP pipeline cannot be loaded or failed on a document."""
+
+
+class NotFoundError(KGError):
+    """The graph or resource asked for is not in the store."""
+
+
+class QueryTimeout(KGError):
+    """A query ran past its time limit and was stopped."""
+
+
+class ResultTooLarge(KGError):
+    """A result has more rows than the configured limit allows."""
+
+
+class NotAcceptable(KGError):
+    """No format the client accepts can carry the result."""
+
+
+class UnsupportedMediaType(KGError):
+    """The request body comes in a media type this endpoint does not read."""
+
+
+class RequestError(KGError):
+    """A protocol request is malformed: two queries, a query and an update, a bad IRI."""
+
+
+class Refused(KGError):
+    """The operation is understood but switched off here (writes, SERVICE, LOAD)."""
+
+
+class Unauthorized(KGError):
+    """A write came without credentials."""
+
+
+class Forbidden(KGError):
+    """A write came with credentials that do not match."""
+
+
+class BodyTooLarge(KGError):
+    """A request body is larger than the endpoint accepts."""

@@ -11,6 +11,8 @@ keeps every article finished so far (run it again: those are skipped).
 
 from __future__ import annotations
 
+import io
+import multiprocessing
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +33,7 @@ from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import read_sources
 from kg.store import KGStore
 from kg.validate import ValidationReport, validate_store
+from kg.workers import QueryPool
 
 FACT_KINDS = (*ENTITY_KINDS, "membership", "event")
 _PLURALS = {"person": "persons", "membership": "memberships"}
@@ -386,8 +389,13 @@ def query(
     name: str | None = None,
     params: Mapping[str, str] | None = None,
     fmt: str = "table",
+    timeout: float | None = None,
 ) -> None:
-    """Run ad-hoc SPARQL or a named query on the default graph; write results to ``out``."""
+    """Run ad-hoc SPARQL or a named query on the default graph; write results to ``out``.
+
+    The query runs in a worker process (kg.workers), so ``timeout`` seconds or Ctrl-C
+    stop it at once, which pyoxigraph alone cannot do.
+    """
     if (sparql is None) == (name is None):
         raise UsageError("give either a SPARQL query or a named query (--name)",
                          "e.g. kg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'")
@@ -402,19 +410,37 @@ def query(
             raise UsageError(f"{text.strip()!r} is the name of a named query, not SPARQL",
                              f"run it with kg query --name {text.strip()}")
         prepared = prepare(text)
-        with _read_store(store_path) as store:
-            try:
-                results = store.query(prepared)
-            except QueryError as error:
-                added = prepared.count("\n") - text.count("\n")
-                raise QueryError(_tidy_syntax_error(error.message, added), error.hint) from None
-            _render(results, fmt, out)
+        try:
+            out.write(_in_worker(store_path, _sparql_job, prepared, fmt, timeout=timeout))
+        except QueryError as error:
+            added = prepared.count("\n") - text.count("\n")
+            raise QueryError(_tidy_syntax_error(error.message, added), error.hint) from None
         return
     named = load_query(resources.queries_dir(), name)
     values = dict(params or {})
     bind(named, values)  # unknown or missing parameters fail before the store is opened
-    with _read_store(store_path) as store:
-        _render(run(store, named, values), fmt, out, hide=[p.name for p in named.params])
+    out.write(_in_worker(store_path, _named_job, named, values, fmt, timeout=timeout))
+
+
+def _in_worker(store_path: Path | str, job: Callable[..., bytes], *args: object,
+               timeout: float | None) -> bytes:
+    if not (Path(store_path) / "CURRENT").exists():
+        _read_store(store_path)  # raises the usual "no store" error
+    start = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with QueryPool(store_path, size=1, start_method=start) as pool:
+        return pool.run(job, *args, timeout=timeout)
+
+
+def _sparql_job(store: KGStore, sparql: str, fmt: str) -> bytes:
+    out = io.BytesIO()
+    _render(store.query(sparql), fmt, out)
+    return out.getvalue()
+
+
+def _named_job(store: KGStore, named: NamedQuery, values: dict[str, str], fmt: str) -> bytes:
+    out = io.BytesIO()
+    _render(run(store, named, values), fmt, out, hide=[p.name for p in named.params])
+    return out.getvalue()
 
 
 def _render(results, fmt: str, out: IO[bytes], **options) -> None:

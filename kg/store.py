@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.facts import Document
 from kg.resolve import article_graph
 from kg.sources import read_sources
@@ -43,9 +43,26 @@ _NOT_CODE = re.compile(
 _SERVICE = re.compile(r"(?<![?$:\w\\-])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
-def sparql_code(sparql: str) -> str:
-    """The query with its strings, IRIs and comments blanked: keywords only."""
+def sparql_code(sparql: str, *, keep_offsets: bool = False) -> str:
+    """The query with its strings, IRIs and comments blanked: keywords only.
+
+    ``keep_offsets`` blanks each with as many spaces (an IRI keeps its brackets), so a
+    position in the result is the same position in ``sparql`` (for rewriting the text).
+    """
+    if keep_offsets:
+        return _NOT_CODE.sub(lambda m: _blank(m.group()), sparql)
     return _NOT_CODE.sub(" ", sparql)
+
+
+def _blank(text: str) -> str:
+    if text.startswith("<"):
+        return "<" + " " * (len(text) - 2) + ">"
+    return " " * len(text)
+
+
+def sparql_iris(sparql: str) -> list[str]:
+    """The ``<IRI>`` tokens of a SPARQL text (not those inside strings or comments)."""
+    return [m.group()[1:-1] for m in _NOT_CODE.finditer(sparql) if m.group().startswith("<")]
 
 
 def _looks_like_path(source: str) -> bool:
@@ -72,6 +89,19 @@ def _retract(graph: str) -> str:
         f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }} ;\n"
         f"DROP SILENT GRAPH <{graph}>"
     )
+
+
+# A triple ?s ?p ?o that some named graph puts into the default graph: any article graph,
+# and of the ontology graph only its subclass axioms (as ensure_ontology merges them).
+_MERGED = (
+    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }} UNION "
+    f"{{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} FILTER(?p = <{RDFS.subClassOf}> && isIRI(?o)) }}"
+)
+# The default graph's own triples (those no named graph puts there) go; the merge stays.
+_DROP_OWN = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ {_MERGED} }} }}"
+# Every merged triple missing from the default graph comes back.
+_REMERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ {_MERGED} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
+_SUBCLASS = ox.NamedNode(RDFS.subClassOf)
 
 
 class KGStore:
@@ -182,6 +212,88 @@ class KGStore:
             # one request, run in order: a triple two of them assert leaves with the last
             self._update(" ;\n".join(_retract(g) for g in held))
         return held
+
+    # ---------------------------------------------------------------- graph store writes
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def put_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        """Replace a named graph's triples (``None``: the default graph's own triples, those
+        no named graph asserts) keeping the merge in step. True when the graph is new."""
+        body = _ntriples(triples)
+        if graph is None:
+            self._update(f"{_DROP_OWN} ;\nINSERT DATA {{ {body} }}")
+            return False
+        created = not self.has_graph(graph)
+        self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
+                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}")
+        return created
+
+    def add_to_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
+        """Merge triples into a graph (``None``: the default graph) and into the default
+        graph. True when the graph is new."""
+        body = _ntriples(triples)
+        if graph is None:
+            self._update(f"INSERT DATA {{ {body} }}")
+            return False
+        created = not self.has_graph(graph)
+        self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
+                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}")
+        return created
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Drop a named graph and what only it said (``None``: the default graph's own
+        triples). False when there was no such graph."""
+        if graph is None:
+            self._update(_DROP_OWN)
+            return True
+        return bool(self.remove_articles([graph]))
+
+    def update(self, sparql: str, *, base_iri: str | None = None,
+               graphs: Iterable[str] | None = None) -> None:
+        """Run a SPARQL update, then bring the default graph back in step with the named
+        graphs: a triple the update took out of a named graph leaves the default graph
+        unless another graph asserts it, and every asserted triple is in the default graph.
+
+        ``graphs`` are the named graphs the update may change (``kg.sparql.graphs_named``);
+        ``None`` means any, which reads every named graph before and after.
+        """
+        watched = None if graphs is None else {ox.NamedNode(g) for g in graphs}
+        before = self._snapshot(watched)
+        try:
+            self._store.update(sparql, base_iri=base_iri)
+        except SyntaxError as error:
+            raise QueryError(f"invalid SPARQL update: {error}".splitlines()[0],
+                             "check the update syntax") from None
+        except OSError as error:
+            raise QueryError(f"the update failed: {error}", "the store was left as it was"
+                             ) from None
+        after = self._snapshot(watched if watched is not None else set(before))
+        removed = set().union(*(quads - after.get(g, set()) for g, quads in before.items()))
+        self._remerge(removed)
+
+    def _snapshot(self, graphs: set[ox.NamedNode] | None) -> dict[ox.NamedNode, set[tuple]]:
+        names = set(self._store.named_graphs()) if graphs is None else graphs
+        return {g: {(q.subject, q.predicate, q.object)
+                    for q in self._store.quads_for_pattern(None, None, None, g)}
+                for g in names}
+
+    def _asserted(self, triple: tuple) -> bool:
+        for quad in self._store.quads_for_pattern(*triple, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph):
+                continue
+            if graph != _ONTOLOGY_GRAPH or (
+                    triple[1] == _SUBCLASS and isinstance(triple[2], ox.NamedNode)):
+                return True
+        return False
+
+    def _remerge(self, removed: set[tuple]) -> None:
+        for triple in removed:
+            if not self._asserted(triple):
+                self._store.remove(ox.Quad(*triple, ox.DefaultGraph()))
+        self._update(_REMERGE)
 
     # ---------------------------------------------------------------- reads
 

@@ -213,3 +213,53 @@ def keywords(monkeypatch: pytest.MonkeyPatch) -> KeywordExtractor:
 def pytest_configure(config: pytest.Config) -> None:
     # rdflib (used here to read exports back) warns about its own internals.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:rdflib.*")
+
+
+# ---------------------------------------------------------------- a live kg serve
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """``kg serve`` in a real process on a free port; ``url`` is its root."""
+
+    def __init__(self, store: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        import os
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {**os.environ, **(env or {})}
+        self.log = Path(store).with_name(f"serve-{self.port}.log")
+        with open(self.log, "wb") as log:  # a file, not a pipe: a full pipe would block it
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port",
+                 str(self.port), *args], env=full_env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kg serve exited: {self.log.read_text()}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("kg serve did not start within 30 s")
+
+    def stop(self) -> str:
+        """Stop the server; returns what it wrote to stderr (the access log)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return self.log.read_text(encoding="utf-8", errors="replace")

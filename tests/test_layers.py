@@ -19,8 +19,9 @@ LAYERS: dict[str, int] = {
     "facts": 1, "vocab": 1, "errors": 1, "config": 1, "resources": 1, "datelines": 1,
     "sources": 2, "extract": 2, "resolve": 2, "mapping": 2, "explain": 2,
     "store": 3,
-    "queries": 4, "validate": 4, "export": 4,
-    "pipeline": 5,
+    "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,
+    "service": 4,
+    "pipeline": 5, "endpoint": 5,
     "cli": 6, "server": 6,
 }
 HEAVY = ("spacy", "pyshacl", "rdflib")
@@ -151,7 +152,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
     assert report["heavy"] == []
     results = report["results"]
     expected = {"", "ingest", "extract", "query", "queries", "export", "stats", "validate",
-                "remove"}
+                "remove", "serve"}
     assert expected <= set(results)
     for command, result in results.items():
         assert result["code"] == 0, command
@@ -159,7 +160,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
 
 
 @pytest.mark.parametrize("command", ["", "ingest", "extract", "query", "queries", "export",
-                                     "stats", "validate", "remove"])
+                                     "stats", "validate", "remove", "serve"])
 def test_help_in_a_real_process(command: str) -> None:
     args = [command, "--help"] if command else ["--help"]
     done = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,

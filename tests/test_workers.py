@@ -1,0 +1,78 @@
+"""Queries in worker processes (kg.workers): a time limit and Ctrl-C stop a query that
+pyoxigraph itself cannot cancel, for ``kg query`` as for ``kg serve``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import kg_process
+
+from kg.errors import QueryError, QueryTimeout, StoreError
+from kg.store import KGStore
+from kg.workers import QueryPool
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    with KGStore(path) as kg:
+        for i in range(60):  # 60^5 rows for CROSS: minutes of work
+            kg.replace_article(f"http://example.org/graph/{i}", [
+                (ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                 ox.Literal(f"value {i}"))])
+    return path
+
+
+def count(store: KGStore, sparql: str) -> int:
+    return int(next(iter(store.query(sparql)))[0].value)
+
+
+def test_a_pool_answers_stops_a_runaway_job_and_keeps_answering(store: Path) -> None:
+    with QueryPool(store, size=2) as pool:
+        assert pool.run(count, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", timeout=30) == 60
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout, match="stopped after 1 s"):
+            pool.run(count, CROSS, timeout=1)
+        assert time.monotonic() - start < 2
+        assert pool.run(count, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", timeout=30) == 60
+
+
+def test_a_job_s_kg_error_comes_back_as_itself(store: Path) -> None:
+    with QueryPool(store, size=1) as pool:
+        with pytest.raises(QueryError, match="SERVICE"):
+            pool.run(count, "SELECT * { SERVICE <http://192.0.2.1/> { ?s ?p ?o } }")
+        with pytest.raises(StoreError, match="no store"):
+            QueryPool(store.parent / "missing", size=1).run(count, "ASK {}", timeout=30)
+
+
+@pytest.mark.slow
+def test_kg_query_timeout(store: Path) -> None:
+    start = time.monotonic()
+    done = kg_process("query", CROSS, "--store", str(store), "--timeout", "1")
+    assert time.monotonic() - start < 1 + 5  # the process's own start included
+    assert done.returncode == 1
+    assert b"error: the query was stopped after 1 s" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_kg_query_within_a_second(store: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", CROSS, "--store",
+                                str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2)  # started and busy in its worker
+    assert process.poll() is None
+    sent = time.monotonic()
+    os.kill(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert time.monotonic() - sent < 1
+    assert process.returncode == 130
+    assert b"error: interrupted" in err and b"Traceback" not in err
