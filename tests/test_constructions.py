@@ -774,3 +774,16 @@ def test_a_place_in_what_was_discussed_is_not_where(extractor: Extractor) -> Non
                            "Brandt on the work of the mission in Central Asia.")
     [event] = x.events
     assert event.place is None and event.start == "2024-05-02"
+
+
+def test_separate_phone_calls_under_a_dateline_are_placeless(extractor: Extractor) -> None:
+    document = Document(
+        source="t", url="file:///t.txt", published=date(2025, 7, 24), title=None,
+        text="Calls\n\nMINSK, 24 July 2025 – Karl Brandt today held separate telephone "
+             "conversations with Anna Weiss and Ilya Moroz. He also met Lena Holm.",
+    )
+    x = extractor.extract(document)
+    places = {frozenset(x.entities[p].name for p in e.participants): e.place for e in x.events}
+    assert places[frozenset({"Karl Brandt", "Anna Weiss"})] is None, places
+    assert places[frozenset({"Karl Brandt", "Ilya Moroz"})] is None, places
+    assert x.entities[places[frozenset({"Karl Brandt", "Lena Holm"})]].name == "Minsk", places

@@ -42,6 +42,7 @@ from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
 DATELINE_CITY = re.compile(rf"^\s*(?:{NUMBERED_ITEM})?(⟦L\d+⟧)\s*(?:,|—|–|-)")
+REMOTE = re.compile(r"\b(?:phone|telephone|video|videoconference|call|calls)\b", re.I)
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"
@@ -99,8 +100,14 @@ class Rules:
         for event in merge_events(ClauseReader(doc, self.modality, told).real(found)):
             index = index_of[id(event.sentence)]
             day = references[index].isoformat() if references[index] else None
-            if event.place is None and event.start == day and event.end is None:
-                # "YEREVAN, June 21 – ...": the dateline city, for what happened that day
+            if (
+                event.place is None
+                and event.start == day
+                and event.end is None
+                and not REMOTE.search(event.trigger)
+            ):
+                # "YEREVAN, June 21 – ...": the dateline city, for what happened there that
+                # day (a phone call or a video conference happened nowhere in particular)
                 event.place = datelines[index]
             extraction.events.append(_event_fact(event))
         _drop_boards_named_only_in_titles(extraction)
