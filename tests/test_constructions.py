@@ -787,3 +787,20 @@ def test_separate_phone_calls_under_a_dateline_are_placeless(extractor: Extracto
     assert places[frozenset({"Karl Brandt", "Anna Weiss"})] is None, places
     assert places[frozenset({"Karl Brandt", "Ilya Moroz"})] is None, places
     assert x.entities[places[frozenset({"Karl Brandt", "Lena Holm"})]].name == "Minsk", places
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("Karl Brandt has completed a four-day official visit to Juba.", "2024-08-13",
+         "2024-08-16"),
+        ("Karl Brandt has completed a four-day official visit to Juba that began on Monday, "
+         "12 August.", "2024-08-12", "2024-08-15"),
+    ],
+)
+def test_a_visit_of_some_days_runs_to_or_from_the_day_told(extractor: Extractor, sentence,
+                                                            start, end) -> None:
+    document = Document(source="t", url="file:///t.txt", published=date(2024, 8, 16), title=None,
+                        text=f"Visit\n\nAbyei, 16 August 2024\n\n{sentence}")
+    [visit] = extractor.extract(document).events
+    assert (visit.start, visit.end) == (start, end)

@@ -59,7 +59,8 @@ STOPS = re.compile(
 # news of the item's own day
 NEWS_OF_THE_DAY = re.compile(
     r"\b(?:has|have|is|are)\s+(?:just\s+|now\s+)?(?:(?:held|had|begun|started|"
-    r"opened|holding|having|beginning|starting|opening|been)\s+(?:[\w-]+\s+){0,2})?$",
+    r"opened|holding|having|beginning|starting|opening|been|completed|concluded|ended|"
+    r"wrapped\s+up|finished)\s+(?:[\w-]+\s+){0,3})?$",
     re.IGNORECASE,
 )
 # "X has met Y before", "they have already met twice": experience, not the day's news
@@ -215,7 +216,8 @@ RELATIVE = re.compile(
 )
 HELD = re.compile(
     r"\b(?:held|hold|holds|take\s+place|takes\s+place|took\s+place|convened?|scheduled|due|"
-    r"planned|opens?|opened|starts?|started|run|runs|ran|sit|sat|met|meet|meets|host|hosts|hosted)\b",
+    r"planned|opens?|opened|starts?|started|run|runs|ran|sit|sat|met|meet|meets|host|hosts|hosted|"
+    r"began|begins|begin|ended|ends|lasted|lasts)\b",
     re.IGNORECASE,
 )
 # "the SCO's 2022 agenda": a body named as an owner, not as a party

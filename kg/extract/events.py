@@ -260,6 +260,7 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
     )
 
 
+STARTED = re.compile(r"\b(?:began|begun|begins|started|starts|starting|beginning)\b", re.I)
 HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)
 
 
@@ -670,8 +671,12 @@ def _visit(reading: Reading) -> list[FoundEvent]:
     where = _visit_place(sentence, visit, reading.place_rank) or reading.place
     ending = ENDING.search(text[max(0, visit.start() - 40) : visit.start()])
     # "arrived on Sunday for a three-day visit", "wrapped up a three-day visit"
-    told = text[max(0, visit.start() - 12) : end]
-    when = _lasting(told, reading.when, backwards=bool(ending))
+    # "a four-day official visit": the length may stand two words before
+    before = re.search(r"(?:\S+\s+){0,2}$", text[max(0, visit.start() - 40) : visit.start()])
+    told = text[visit.start() - len(before.group(0)) : end]
+    # "completed a four-day visit" ends on its day; "... that began on 12 August" starts on it
+    backwards = bool(ending) and not STARTED.search(told)
+    when = _lasting(told, reading.when, backwards=backwards)
     stops = _stops(reading, visit, travellers, host)
     if stops:
         return [
