@@ -804,3 +804,11 @@ def test_a_visit_of_some_days_runs_to_or_from_the_day_told(extractor: Extractor,
                         text=f"Visit\n\nAbyei, 16 August 2024\n\n{sentence}")
     [visit] = extractor.extract(document).events
     assert (visit.start, visit.end) == (start, end)
+
+
+def test_a_live_blog_entry_is_of_its_day(extractor: Extractor) -> None:
+    document = Document(source="t", url="file:///t.txt", published=date(2024, 5, 21), title=None,
+                        text="LIVE: ministers meet\n21 May 2024\n\n09:40 — Karl Brandt opens the "
+                             "meeting of the CSTO Parliamentary Assembly in Minsk.")
+    [meeting] = extractor.extract(document).events
+    assert meeting.start == "2024-05-21"

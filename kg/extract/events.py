@@ -260,6 +260,8 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
     )
 
 
+# a live blog's time stamp opening an entry: "09:40 —", "14.05 -", "9:40 a.m.:"
+TIMESTAMPED = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?:[—–-]|:)\s", re.I)
 STARTED = re.compile(r"\b(?:began|begun|begins|started|starts|starting|beginning)\b", re.I)
 HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)
 
@@ -571,6 +573,9 @@ def _inherit_date(reading: Reading) -> None:
         reading.when = (context.reference.isoformat(), None)
     elif context.reference and TOLD_A_BRIEFING.search(reading.text):
         # "X told a press conference that ...": the news of the day it is dated
+        reading.when = (context.reference.isoformat(), None)
+    elif context.reference and TIMESTAMPED.match(reading.text):
+        # "09:40 — X opens the meeting": a live blog's entry, of the day it is dated
         reading.when = (context.reference.isoformat(), None)
     elif context.reference and reading.sentence.headed:
         # "THURSDAY, 9 OCTOBER / Putin and Rahmon hold talks": the day the item is headed by
