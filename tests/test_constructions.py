@@ -654,6 +654,8 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("The Heads of State of Kazakhstan and Armenia and Karl Brandt met in Minsk.",
+     {"place": {"Kazakhstan", "Armenia"}, "person": {"Karl Brandt"}}, {"Heads of State"}),
     ("Karl Brandt met the Ambassador of the Republic of Serbia to the Russian Federation "
      "Momcilo Babic.", {"person": {"Karl Brandt", "Momcilo Babic"},
                         "place": {"Russia"}}, {"Russian Federation Momcilo Babic"}),
