@@ -415,6 +415,15 @@ def test_he_or_she_is_the_last_person_named_as_a_subject(extractor: Extractor) -
     assert held(x) == {("Lena Holm", "Deputy Head", UNAMA)}
 
 
+def test_a_foreign_minister_of_a_named_country_is_not_in_a_ministry_of_none(
+    extractor: Extractor,
+) -> None:
+    x = extract(extractor, "The Ministry of Foreign Affairs said that Foreign Minister Karl "
+                           "Brandt would receive Egyptian Foreign Minister Ilya Moroz.")
+    assert ("Karl Brandt", "Foreign Minister", "Ministry of Foreign Affairs") in held(x)
+    assert not any(p[0] == "Ilya Moroz" for p in held(x)), held(x)
+
+
 def test_a_national_title_after_and_keeps_its_own_country(extractor: Extractor) -> None:
     x = extract(extractor, "CSTO Secretary General Karl Brandt and Armenian President Ivo Kalns "
                            "met in Yerevan.")

@@ -562,7 +562,8 @@ def find_ministers(sentences: list[Sentence], entities, gazetteer) -> Iterator[F
                     k
                     for k, (d, c) in ministries.items()
                     if d == domain
-                    and (c == country or c is None or country is None and not others - {c})
+                    # a ministry of no named country is only that of ministers of none
+                    and (c == country or country is None and (c is None or not others - {c}))
                 ]
                 if len(fitting) == 1:
                     person = sentence.slot(m.group("person"))
