@@ -148,6 +148,13 @@ POST_CASES = [
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
+    ("post-took-the-post-of", "Tomas Berg assumed the post of Secretary General of the CSTO on "
+     "1 January.", {("Tomas Berg", "Secretary General", CSTO)}, set()),
+    ("post-took-the-post-of", "In May Anna Weiss took up the duties of Deputy Head of UNAMA.",
+     {("Anna Weiss", "Deputy Head", UNAMA)}, set()),
+    ("post-is", "Omar Diallo was re-elected Secretary General of the CSTO for a second term.",
+     {("Omar Diallo", "Secretary General", CSTO)},
+     {("Omar Diallo", "Secretary General", CSTO, "former")}),
     ("post-left-as", "Talks stalled after Ilya Moroz stepped down as Special Envoy of the OSCE.",
      {("Ilya Moroz", "Special Envoy", OSCE, "former")}, {("Ilya Moroz", "Special Envoy", OSCE)}),
     ("post-left-as", "Anna Weiss will resign as Deputy Secretary General of the CSTO in May.",

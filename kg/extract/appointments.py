@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from kg.extract import lexicon
 from kg.extract.mentions import Mention
 from kg.extract.names import ROLE_HEADS, ROLE_MODIFIERS, role_label
 from kg.extract.roles import ORG, ROLE, UNNAMED, FoundRole, posts_of
@@ -70,7 +71,7 @@ def find_posts(
         found = list(_titled(sentence, match, index, person)) + list(
             _led(sentence, match, index, person)
         )
-        if match.entry.get("past_is_former") and _past(anchor):
+        if match.entry.get("past_is_former") and _past(anchor) and not _appointed_title(match):
             found = [replace(p, former=True) for p in found]  # "Before that she was Head of X"
         posts += found
         if predecessor is not None and predecessor.key != person.key:
@@ -165,6 +166,16 @@ def _appointed_here(posts: list[FoundRole], s: Succession) -> set[tuple[str, str
 
 def _current(posts: list[FoundRole], person: str) -> set[tuple[str, str]]:
     return {(p.role, p.organization) for p in posts if p.person == person and not p.former}
+
+
+APPOINTING = set(lexicon.words("appointments.tsv", "appointed"))
+
+
+def _appointed_title(match: Match) -> bool:
+    """ "X was re-elected Chairperson" parsed as "was" + a title the verb qualifies: an
+    appointment, not a former post."""
+    title = match.tokens.get("title")
+    return title is not None and any(c.lower_ in APPOINTING for c in title.children)
 
 
 def _past(verb) -> bool:
