@@ -670,6 +670,10 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("Karl Brandt, Head of the EU Delegation to Georgia, met staff of the Delegation of the "
+     "European Union to Moldova.",
+     {"organization": {"EU Delegation to Georgia", "Delegation of the European Union to Moldova",
+                       "European Union"}}, set()),
     ("The Heads of State of Kazakhstan and Armenia and Karl Brandt met in Minsk.",
      {"place": {"Kazakhstan", "Armenia"}, "person": {"Karl Brandt"}}, {"Heads of State"}),
     ("Karl Brandt met the Ambassador of the Republic of Serbia to the Russian Federation "

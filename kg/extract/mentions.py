@@ -277,6 +277,7 @@ def _built_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> lis
     out += _missions_of_names(doc, by_start, gazetteer)
     out += _ministries(doc, mentions + out, gazetteer)
     out += _embassies(doc, mentions + out)
+    out += _delegations(doc, mentions + out)
     return [m for m in out if not any(m.start == x.start and m.end == x.end for x in mentions)]
 
 
@@ -445,6 +446,34 @@ def _embassies(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             continue
         name = text[match.start() : place.end]
         out.append(Mention(match.start(), place.end, "organization", name, "pattern"))
+    return out
+
+
+DELEGATION_AFTER = re.compile(r"\s+Delegation\s+to\s+(?:the\s+)?")
+DELEGATION_BEFORE = re.compile(r"\bDelegation\s+of\s+(?:the\s+)?$")
+TO_THE = re.compile(r"\s+to\s+(?:the\s+)?")
+
+
+def _delegations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A body's diplomatic missions, units of that body: "the EU Delegation to Georgia",
+    "the Delegation of the European Union to Moldova"."""
+    text = _text(doc)
+    places = {m.start: m for m in mentions if m.kind == "place"}
+    out = []
+    for body in (m for m in mentions if m.kind == "organization"):
+        after = DELEGATION_AFTER.match(text, body.end)
+        before = DELEGATION_BEFORE.search(text[max(0, body.start - 30) : body.start])
+        if after:
+            start, place = body.start, places.get(after.end())
+        elif before and (to := TO_THE.match(text, body.end)):
+            start, place = body.start - len(before.group(0)), places.get(to.end())
+        else:
+            continue
+        if place is None or any(m.start <= start and place.end <= m.end for m in mentions):
+            continue
+        name = text[start : place.end]
+        out.append(Mention(start, place.end, "organization", name, "pattern",
+                           parent_text=body.text, subtype="unit"))
     return out
 
 
