@@ -148,6 +148,11 @@ POST_CASES = [
     ("succession-passive-as", "Ilya Moroz was replaced by Karl Brandt as CSTO Secretary General.",
      {("Karl Brandt", "Secretary General", CSTO), ("Ilya Moroz", "Secretary General", CSTO,
                                                    "former")}, set()),
+    ("post-before-becoming", "From 1998 Anna Weiss was a diplomat before becoming the UN "
+     "Secretary-General's Special Representative for Georgia in 2002.",
+     {("Anna Weiss", "Special Representative for Georgia", "United Nations")}, set()),
+    ("post-before-becoming", "Karl Brandt was a judge before becoming Secretary General of the "
+     "CSTO.", {("Karl Brandt", "Secretary General", CSTO)}, set()),
     ("post-took-the-post-of", "Tomas Berg assumed the post of Secretary General of the CSTO on "
      "1 January.", {("Tomas Berg", "Secretary General", CSTO)}, set()),
     ("post-took-the-post-of", "In May Anna Weiss took up the duties of Deputy Head of UNAMA.",

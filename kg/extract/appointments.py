@@ -32,6 +32,8 @@ NAMING = ("post-appoints", "post-appointment")  # constructions where one names 
 COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
 BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
+# "the UN Secretary-General's Special Representative": a post under the body's own head
+BOSS_BEFORE = re.compile(rf"(?P<org>{ORG})\s+(?:{ROLE})['’]s\s+$")
 ITS = re.compile(r"\bits\s+(?:new\s+|next\s+)?$")
 
 
@@ -289,7 +291,9 @@ def _body(
     after = BODY_AFTER.match(text[title.end() :])
     if after:
         return sentence.slot(after.group("org")).key
-    before = BODY_BEFORE.search(text[: title.start()])
+    before = BODY_BEFORE.search(text[: title.start()]) or BOSS_BEFORE.search(
+        text[: title.start()]
+    )
     if before:
         return sentence.slot(before.group("org")).key
     if ITS.search(text[: title.start()]):
