@@ -675,6 +675,8 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("Karl Brandt was Deputy Head of the OSCE Assistance Group to Chechnya.",
+     {"mission": {"OSCE Assistance Group to Chechnya"}}, {"OSCE Assistance Group"}),
     ("Karl Brandt, Head of the EU Delegation to Georgia, met staff of the Delegation of the "
      "European Union to Moldova.",
      {"organization": {"EU Delegation to Georgia", "Delegation of the European Union to Moldova",

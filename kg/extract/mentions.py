@@ -1292,17 +1292,29 @@ def _extend_topics(doc: Doc, mentions: list[Mention]) -> None:
             m.end, m.text = place.end(1), text[m.start : place.end(1)]
 
 
+FIELD_HEADS = {"group", "office", "centre", "center", "presence"}
+
+
 def _extend_missions(doc: Doc, mentions: list[Mention]) -> None:
     """A mission named with where it serves: "... Peacekeeping Forces in Kazakhstan"."""
     places = {m.start: m for m in mentions if m.kind == "place"}
     for m in mentions:
-        if m.kind != "mission":
+        # "the OSCE Assistance Group to Chechnya": a body's unit in a place is a field mission
+        field = (
+            m.kind == "organization"
+            and m.source == "pattern"
+            and m.parent_text is not None
+            and m.text.split()[-1].lower() in FIELD_HEADS
+        )
+        if m.kind != "mission" and not field:
             continue
         tail = re.match(r"\s+(?:in|to)\s+(?:the\s+)?", _text(doc)[m.end : m.end + 12])
         place = places.get(m.end + tail.end()) if tail else None
         if place is not None and "\n" not in _text(doc)[m.start : place.end]:
             m.end, m.text = place.end, _text(doc)[m.start : place.end]
             m.location_text = place.text
+            if field:
+                m.kind, m.subtype = "mission", None
 
 
 REPRESENTATIVES_TO = re.compile(
