@@ -675,6 +675,10 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("Karl Brandt, Director of the Geneva Centre for Security Policy, spoke at the IX Moscow "
+     "Conference on International Security.",
+     {"organization": {"Geneva Centre for Security Policy"}, "place": {"Moscow"}},
+     {"Moscow Conference on International Security"}),
     ("Karl Brandt was Deputy Head of the OSCE Assistance Group to Chechnya.",
      {"mission": {"OSCE Assistance Group to Chechnya"}}, {"OSCE Assistance Group"}),
     ("Karl Brandt, Head of the EU Delegation to Georgia, met staff of the Delegation of the "

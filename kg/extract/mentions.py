@@ -866,6 +866,16 @@ def _surname_is_a_place(text: str, known: list[Mention], start: int, end: int) -
 BODY_OF = re.compile(r"\b(?:" + "|".join(BODY_HEADS) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+def _institute_for(words: str) -> bool:
+    """ "Centre for Security Policy", "Institute for International Dialogue": a body named for
+    what it is for (a "Conference on ..." is a gathering, not a body)."""
+    split = words.split()
+    return bool(split) and split[0].lower() not in GATHERING_HEADS and _headed_body(split)
+
+
+GATHERING_HEADS = {"conference", "forum", "summit", "session", "meeting", "congress"}
+
+
 def _split_run_on(
     doc: Doc, start: int, end: int, known: list[Mention], kind: str, gazetteer: Gazetteer
 ) -> list[Mention]:
@@ -907,7 +917,8 @@ def _split_run_on(
     )
     if (
         kind == "organization"
-        and (text.split()[-1].lower() in BODY_HEADS or of_place)
+        # "Geneva Centre for Security Policy": a body named for what it is for
+        and (text.split()[-1].lower() in BODY_HEADS or of_place or _institute_for(after))
         and len(known) == 1
         and not _covered(start, end, [m for m in known if m.start == start and m.end == end])
     ):
