@@ -500,6 +500,13 @@ def test_modality(extractor: Extractor, case) -> None:
 
 # (case, text, events as (kind, parties it has, parties it must not have, date))
 PARTY_CASES = [
+    ("panel-speakers",
+     "Panel\n\n14 November 2024\n\nThe CSTO Parliamentary Assembly hosted a panel discussion "
+     "on Thursday. The panel was moderated by Anna Weiss. Speakers included Karl Brandt, "
+     "Director of the Geneva Centre for Security Policy, and Professor Ilya Moroz of the "
+     "Primakov Institute.",
+     [("Meeting", {"CSTO Parliamentary Assembly", "Anna Weiss", "Karl Brandt", "Ilya Moroz"},
+       {"Primakov Institute", "Geneva Centre for Security Policy"}, "2024-11-14")]),
     ("council-coverage",
      "Council meeting\n\nNEW YORK, 2 May 2024\n\nBriefing the Security Council this morning, "
      "Karl Brandt, Head of UNAMA, described the situation. Also briefing was Anna Weiss. "

@@ -195,7 +195,8 @@ MARGINS = re.compile(
 WITHIN = re.compile(r"\bwithin\s+(?:the\s+framework\s+of\s+)?(?:the\s+)?(?P<slot>⟦O\d+⟧)")
 ATTENDANCE = re.compile(
     r"\b(?:was\s+represented|were\s+represented|also\s+joined|took\s+part|taking\s+part|attended|were\s+(?:also\s+)?present|was\s+(?:also\s+)?present|"
-    r"participated|in\s+attendance|took\s+the\s+floor|(?-i:the\s+(?:representative|delegate))\s+of\b|\bspeakers\s+from|(?:spoke|speaking)\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
+    r"participated|in\s+attendance|took\s+the\s+floor|(?:speakers|panell?ists)\s+(?:included|were)|"
+    r"(?:was|were)\s+moderated\s+by|(?-i:the\s+(?:representative|delegate))\s+of\b|\bspeakers\s+from|(?:spoke|speaking)\s+in\s+the\s+debate|(?:expected|due|set|invited)\s+to\s+(?:attend|take\s+part)|around\s+the\s+table|joined\s+(?:by|the)|also\s+present)\b",
     re.IGNORECASE,
 )
 CHAIRED = re.compile(
@@ -301,6 +302,8 @@ DURING = re.compile(
     # "Since arriving in X, Y has met", "Soon after arriving, the Prime Minister held talks"
     re.IGNORECASE,
 )
+# "Professor X of the Primakov Institute": where a person works, not a party
+AFFILIATION = re.compile(r"⟦P\d+⟧\s+(?:of|from)\s+(?:the\s+)?(?P<slot>⟦O\d+⟧)(?!\s*(?:and|,))")
 # organizations named in someone's title are not parties: "as Head of the CSTO Mission"
 TITLE_OF = re.compile(rf"(?:{ROLE})\s+(?:of|to|at)\s+(?:the\s+)?(?P<slot>⟦[OM]\d+⟧)")
 # "the UN peacekeeping mission", "CSTO member states": a name used as an adjective

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from kg.extract.cues import (
     ADDRESSING,
+    AFFILIATION,
     AFTER_THE,
     AROUND,
     ASIDE_SPEAKER,
@@ -330,6 +331,7 @@ def _excluded(sentence: Sentence, role_orgs: set[str], media: set[str]) -> set[s
         VENUE,
         TITLE_OF,
         TITLE_BEFORE,
+        AFFILIATION,
         PARENT_OF,
         JOURNALISTS,
         ATTRIBUTIVE,

@@ -385,8 +385,10 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
             ]
         if len(bodies) > 1:
             # a news page of one council ("News of the Council of ...") names others too;
-            # "the Council" is the one it opens with when that one is named most
+            # "the Council" is the one it opens with when that one is named most, else the
+            # one of them named last before
             bodies = _salient(bodies, entities)
+            bodies = _named_last(bodies, entities, start) if len(bodies) > 1 else bodies
         if len(bodies) == 1:
             entity = entities[bodies[0]]
             out.append(
@@ -395,6 +397,16 @@ def _back_references(text: str, mentions: list[Mention], entities) -> list[Menti
                 )
             )
     return out
+
+
+def _named_last(keys: list[str], entities, position: int) -> list[str]:
+    """The one of the bodies whose last mention before ``position`` is the latest."""
+    before = {
+        k: max((m.end for m in entities[k].mentions if m.end <= position), default=-1)
+        for k in keys
+    }
+    latest = max(before.values())
+    return [k for k, end in before.items() if end == latest] if latest >= 0 else []
 
 
 def _salient(keys: list[str], entities) -> list[str]:
