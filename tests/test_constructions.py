@@ -682,6 +682,8 @@ def test_parties_belong_to_their_clause(extractor: Extractor, case) -> None:
 
 # (text, names that must be of a kind, names that must be no entity)
 NAME_CASES = [
+    ("Mauritanian President Sidi Ould Cheikh El Amine met Karl Brandt. Later Amine spoke.",
+     {"person": {"Sidi Ould Cheikh El Amine", "Karl Brandt"}}, {"Sidi Ould Cheikh", "Amine"}),
     ("Karl Brandt, Director of the Geneva Centre for Security Policy, spoke at the IX Moscow "
      "Conference on International Security.",
      {"organization": {"Geneva Centre for Security Policy"}, "place": {"Moscow"}},

@@ -149,6 +149,7 @@ class MentionFinder:
         mentions += _names_after_titles(doc, mentions, self.gazetteer)
         _extend_given_names(doc, mentions, self.gazetteer)
         _extend_family_names(doc, mentions, self.gazetteer)
+        _extend_particle_names(mentions, _text(doc))
         mentions += _full_names_of_surnames(doc, mentions, self.gazetteer)
         mentions += _surnames(doc, mentions)
         mentions += _short_forms(doc, mentions)
@@ -1196,6 +1197,27 @@ def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer
             m.text = text[m.start : m.end]
 
 
+ARABIC_PARTICLE_NAME = re.compile(
+    r" ((?:El|Al|Ould|Ben|Bin|Bint|Ibn|Abu)(?:[ -][A-Z][a-z\u00e0-\u024f'’]+)+)(?![\w-])"
+)
+
+
+def _extend_particle_names(mentions: list[Mention], text: str) -> None:
+    """ "Mohamed Ould Cheikh | El Ghazouani": a name the tagger cut before a particle, the
+    rest taken for another name or a body; one person."""
+    for m in [m for m in mentions if m.kind == "person" and m.source == "ner"]:
+        after = ARABIC_PARTICLE_NAME.match(text, m.end)
+        if after is None or m not in mentions:
+            continue
+        end = after.end()
+        clash = [x for x in mentions if x is not m and x.start < end and m.end <= x.start]
+        if any(x.end > end or x.source == "gazetteer" for x in clash):
+            continue
+        for x in clash:
+            mentions.remove(x)
+        m.end, m.text = end, text[m.start : end]
+
+
 def _surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Later mentions of a person by surname alone, wherever spaCy did not tag them."""
     out: list[Mention] = []
@@ -1519,6 +1541,9 @@ def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
     for m in sorted(people, key=lambda m: m.start):
         surname, given = split_name(m.text)
         candidates = full.get(norm(surname), [])
+        if not candidates and not given:
+            # "Ghazouani" for "Mohamed Ould Cheikh El Ghazouani": the article dropped
+            candidates = full.get("el " + norm(surname), []) + full.get("al " + norm(surname), [])
         if not candidates and not given and len(inner.get(norm(surname), ())) == 1:
             whole = next(iter(inner[norm(surname)]))
             candidates = [(whole, split_name(whole)[1])]
