@@ -5,8 +5,9 @@ skip saying so. Each set has floors below the figures measured on it (README, is
 notes) so that only a real regression fails. ``dev`` is the first development set,
 ``dev2`` the second (styles the first lacks), ``unseen`` the articles in
 benchmarks/unseen (written for this project; a development set since the second session
-of issue 7), ``unseen2`` those in benchmarks/unseen2, the blind check nobody tunes on
-(both scored with the same scorer, so they too need ../shared).
+of issue 7), ``unseen2`` those in benchmarks/unseen2 (a development set since the third),
+``unseen3`` those in benchmarks/unseen3, the blind check nobody tunes on (all scored with
+the same scorer, so they too need ../shared).
 """
 
 import json
@@ -27,6 +28,7 @@ SETS = {
     "dev2": EVAL / "dev2",
     "unseen": ROOT / "benchmarks" / "unseen",
     "unseen2": ROOT / "benchmarks" / "unseen2",
+    "unseen3": ROOT / "benchmarks" / "unseen3",
 }
 
 pytestmark = [
@@ -35,26 +37,30 @@ pytestmark = [
                        reason=f"the extraction benchmark is not at {EVAL} (CI only)"),
 ]
 
-# dev: issue 3's targets, met (measured 2026-12-05, second session of issue 7: overall 0.96,
-# persons 0.99, organizations 0.97, places 0.98, missions 0.96, roles 0.97, events 0.89,
-# participants 0.89, dates 85/97)
-# dev2 (measured then: overall 0.893, persons 0.93, organizations 0.91, places 0.97,
-# missions 0.92, roles 0.77, events 0.74, participants 0.75, dates 92/113)
-# unseen (measured then: overall 0.88, persons 0.93, organizations 0.87, places 0.98,
-# roles 0.77, events 0.77, participants 0.79, dates 59/65)
-# unseen2, blind (measured then: overall 0.85, persons 0.94, organizations 0.88, places
-# 0.98, roles 0.64, events 0.56, participants 0.78, dates 48/53)
+# Measured 2026-12-06, third session of issue 7 (PYTHONHASHSEED=0):
+# dev: overall 0.964, persons 0.99, organizations 0.98, places 0.98, missions 0.96,
+# roles 0.97, events 0.89, participants 0.89, dates 85/97
+# dev2: overall 0.898, persons 0.94, organizations 0.92, places 0.97, missions 0.92,
+# roles 0.80, events 0.74, participants 0.76, dates 92/113
+# unseen: overall 0.881, persons 0.94, organizations 0.87, places 0.98, roles 0.77,
+# events 0.77, participants 0.79, dates 59/65
+# unseen2 (a development set now): overall 0.892, persons 0.95, organizations 0.88,
+# places 0.98, roles 0.72, events 0.74, participants 0.75, dates 63/71
+# unseen3, blind: overall 0.790, persons 0.87, organizations 0.80, places 0.96, roles 0.49,
+# events 0.54, participants 0.65, dates 36/44
 FLOORS = {
     "dev": {"overall": 0.90, "persons": 0.95, "organizations": 0.90, "places": 0.95,
             "missions": 0.85, "roles": 0.85, "events": 0.80, "event participants": 0.85},
-    "dev2": {"overall": 0.86, "persons": 0.88, "organizations": 0.87, "places": 0.94,
-             "missions": 0.85, "roles": 0.70, "events": 0.68, "event participants": 0.70},
+    "dev2": {"overall": 0.87, "persons": 0.88, "organizations": 0.87, "places": 0.94,
+             "missions": 0.85, "roles": 0.74, "events": 0.68, "event participants": 0.70},
     "unseen": {"overall": 0.84, "persons": 0.88, "organizations": 0.82, "places": 0.94,
                "roles": 0.70, "events": 0.70, "event participants": 0.74},
-    "unseen2": {"overall": 0.82, "persons": 0.90, "organizations": 0.83, "places": 0.95,
-                "roles": 0.58, "events": 0.50, "event participants": 0.72},
+    "unseen2": {"overall": 0.86, "persons": 0.90, "organizations": 0.83, "places": 0.95,
+                "roles": 0.66, "events": 0.68, "event participants": 0.70},
+    "unseen3": {"overall": 0.76, "persons": 0.83, "organizations": 0.76, "places": 0.93,
+                "roles": 0.42, "events": 0.47, "event participants": 0.58},
 }
-DATE_ACCURACY = {"dev": 0.85, "dev2": 0.77, "unseen": 0.85, "unseen2": 0.85}
+DATE_ACCURACY = {"dev": 0.85, "dev2": 0.77, "unseen": 0.85, "unseen2": 0.85, "unseen3": 0.75}
 
 
 def measure(name: str, work: Path) -> dict:
