@@ -854,3 +854,12 @@ def test_a_live_blog_entry_is_of_its_day(extractor: Extractor) -> None:
                              "meeting of the CSTO Parliamentary Assembly in Minsk.")
     [meeting] = extractor.extract(document).events
     assert meeting.start == "2024-05-21"
+
+
+def test_a_ticker_item_in_the_present_is_of_its_day(extractor: Extractor) -> None:
+    x = extract(extractor, "News in brief\n\n• Moscow: CSTO Secretary General Karl Brandt "
+                           "receives the Ambassador of Armenia, Ivo Kalns.\n\n• Karl Brandt "
+                           "regularly meets Anna Weiss.")
+    dated = {frozenset(x.entities[p].name for p in e.participants): e.start for e in x.events}
+    assert dated[frozenset({"Karl Brandt", "Ivo Kalns"})] == "2024-05-03", dated
+    assert dated.get(frozenset({"Karl Brandt", "Anna Weiss"})) != "2024-05-03", dated

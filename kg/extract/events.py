@@ -263,6 +263,9 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
 
 # a live blog's time stamp opening an entry: "09:40 —", "14.05 -", "9:40 a.m.:"
 TIMESTAMPED = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?:[—–-]|:)\s", re.I)
+HABIT = re.compile(
+    r"\b(?:regularly|usually|often|always|every|each|annually|traditionally)\b", re.I
+)
 STARTED = re.compile(r"\b(?:began|begun|begins|started|starts|starting|beginning)\b", re.I)
 HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)
 
@@ -576,7 +579,9 @@ def _inherit_date(reading: Reading) -> None:
     elif context.reference and TOLD_A_BRIEFING.search(reading.text):
         # "X told a press conference that ...": the news of the day it is dated
         reading.when = (context.reference.isoformat(), None)
-    elif context.reference and TIMESTAMPED.match(reading.text):
+    elif context.reference and (
+        TIMESTAMPED.match(reading.text) or _present_news(reading)
+    ):
         # "09:40 — X opens the meeting": a live blog's entry, of the day it is dated
         reading.when = (context.reference.isoformat(), None)
     elif context.reference and reading.sentence.headed:
@@ -594,6 +599,19 @@ def _inherit_date(reading: Reading) -> None:
         earlier = context.last_dated
         reading.when, reading.place = (earlier.start, earlier.end), reading.place or earlier.place
         reading.dated_by = earlier
+
+
+def _present_news(reading: Reading) -> bool:
+    """ "Moscow: X receives the Ambassador of Armenia": a headline's or a ticker's present
+    tense tells of the day it is dated (not "X regularly meets", not what someone says)."""
+    token = reading.sentence.token_at(reading.first.start())
+    return (
+        token is not None
+        and token.tag_ == "VBZ"
+        and token.dep_ in ("ROOT", "conj")
+        and not EXPERIENCE.search(reading.text)
+        and not HABIT.search(reading.text)
+    )
 
 
 def _gathering_named(reading: Reading) -> FoundEvent | None:
