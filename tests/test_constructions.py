@@ -160,6 +160,12 @@ POST_CASES = [
     ("post-is", "Omar Diallo was re-elected Secretary General of the CSTO for a second term.",
      {("Omar Diallo", "Secretary General", CSTO)},
      {("Omar Diallo", "Secretary General", CSTO, "former")}),
+    ("succession", "The OSCE Ministerial Council met in Vienna. The OSCE Permanent Council "
+     "elected Karl Brandt as Secretary General of the 57-member organization. He will "
+     "succeed Ilya Moroz in September.",
+     {("Karl Brandt", "Secretary General", OSCE), ("Ilya Moroz", "Secretary General", OSCE,
+                                                   "former")},
+     {("Karl Brandt", "Secretary General", "OSCE Permanent Council")}),
     ("post-left-as", "Talks stalled after Ilya Moroz stepped down as Special Envoy of the OSCE.",
      {("Ilya Moroz", "Special Envoy", OSCE, "former")}, {("Ilya Moroz", "Special Envoy", OSCE)}),
     ("post-left-as", "Anna Weiss will resign as Deputy Secretary General of the CSTO in May.",

@@ -30,7 +30,7 @@ OF = r"\s+(?:of|to|at|in)\s+(?:the\s+)?"
 WORDS_AFTER_BODY = re.compile(rf"(?P<org>{ORG})\s+(?P<words>(?:[A-Z][a-z]+\s+){{1,2}})$")
 NAMING = ("post-appoints", "post-appointment")  # constructions where one names another
 COUNTRYS = re.compile(r"⟦L\d+⟧['’]s\s+$")
-BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?P<org>{ORG})")
+BODY_AFTER = re.compile(rf"^{OF}(?:⟦L\d+⟧{OF})?(?:\d+-member\s+)?(?P<org>{ORG})")
 BODY_BEFORE = re.compile(rf"(?P<org>{ORG})(?:['’]s)?\s+(?:new\s+|next\s+)?$")
 # "the UN Secretary-General's Special Representative": a post under the body's own head
 BOSS_BEFORE = re.compile(rf"(?P<org>{ORG})\s+(?:{ROLE})['’]s\s+$")

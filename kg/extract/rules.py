@@ -353,7 +353,8 @@ _HEADS_AGAIN = sorted(
     if " " not in h and not h.endswith("s") or h in ("headquarters",)
 )
 BACK_REFERENCE = re.compile(
-    rf"\b[Tt]he\s+(?P<word>[Mm]ission|[Oo]rgani[sz]ation|{'|'.join(_HEADS_AGAIN)})\b"
+    # "the Organization", "the 46-member organisation", "the Council"
+    rf"\b[Tt]he\s+(?:\d+-member\s+)?(?P<word>[Mm]ission|[Oo]rgani[sz]ation|{'|'.join(_HEADS_AGAIN)})\b"
     r"(?!\s+(?:of|for|on)\s+(?:the\s+)?[A-Z])(?!\s+[A-Z])(?!-)"
 )
 

@@ -151,6 +151,9 @@ class MentionIndex:
         # "Guterres announced the appointment of Anna Weiss ... She succeeds ...": the one
         # the article calls "Ms." is "she", though named after the subject
         named_since: Mention | None = None
+        # "The Council elected X Director. He replaces Y": with no person as a subject
+        # before, the last person named in the sentence before
+        last_named: Mention | None = None
         for earlier in reversed(token.doc[: token.i]):
             if earlier.idx < token.idx - reach:
                 break
@@ -161,7 +164,9 @@ class MentionIndex:
                 return named_since if named_since and mention.key not in same else mention
             if mention.key in same and named_since is None:
                 named_since = mention
-        return named_since
+            if last_named is None and earlier.sent.start < token.sent.start:
+                last_named = mention
+        return named_since or last_named
 
     def _sexes(self, doc: Doc) -> dict[str, set[str]]:
         """Persons by the pronoun their honorific calls for ("Ms. Weiss": "she")."""
