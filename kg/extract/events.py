@@ -147,6 +147,7 @@ class Context:
     told: list[FoundEvent] = field(default_factory=list)  # the news item's events so far
     titled: dict[str, str] = field(default_factory=dict)  # title word -> its one holder
     main: str | None = None  # the person the article names most
+    headline: bool = False  # the sentence read now is a headline
 
 
 # the date kinds that move the story's day ("three days earlier" counts from it)
@@ -185,6 +186,7 @@ def find_events(
         ahead = bool(FUTURE.search(sentence.text))
         dates = find_dates(_plain(sentence.text), reference, context.anchor, ahead)
         excluded = role_orgs.get(index, set())
+        context.headline = index in headlines
         events = _sentence_events(
             sentence, dates, context, excluded, entities, media, place_rank
         )
@@ -606,7 +608,8 @@ def _present_news(reading: Reading) -> bool:
     tense tells of the day it is dated (not "X regularly meets", not what someone says)."""
     token = reading.sentence.token_at(reading.first.start())
     return (
-        token is not None
+        not reading.context.headline  # a headline restates a story dated in its text
+        and token is not None
         and token.tag_ == "VBZ"
         and token.dep_ in ("ROOT", "conj")
         and not EXPERIENCE.search(reading.text)
