@@ -99,11 +99,12 @@ class Site:
         return local or (iri if external(iri) else "#")
 
     def render(self, request: Request, template: str, status: int = 200,
-               **values: Any) -> HTMLResponse:
+               headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
         values.setdefault("q", None)
         html = self.env.get_template(template).render(root=root, **values)
-        return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+        return HTMLResponse(html, status_code=status,
+                            headers={"Vary": "Accept", **(headers or {})})
 
 
 def external(iri: object) -> bool:
@@ -167,7 +168,8 @@ async def resource(request: Request) -> Response:
         guess = re.sub(r"[-_/]+", " ", fallback_label(iri)).strip()
         return site.render(request, "notfound.html", status=404, iri=iri, guess=guess,
                            q=guess)
-    return site.render(request, "resource.html", page=page,
+    return site.render(request, "resource.html", headers=_alternates(request, site, iri),
+                       page=page,
                        alternates=_alternate_list(request, site, iri),
                        picture=_picture(request, site, page),
                        timeline=_timeline(request, site, page))
