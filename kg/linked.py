@@ -222,7 +222,9 @@ def page(store: KGStore, iri: str) -> Page | None:
     types = [r["value"].value for r in rows if r["property"].value == RDF.type]
     labels = [r["value"].value for r in rows if r["property"].value == RDFS.label]
     kind = _kind(types)
-    label = min(labels, key=len) if labels else _title(kind, iri, rows, events)
+    # an event's rdfs:label is the word that named it ("talks"): the title says more
+    label = (min(labels, key=len) if labels and kind != "event"
+             else _title(kind, iri, rows, events))
     return Page(
         iri=iri, label=label, kind=kind, types=types,
         alt_labels=sorted(r["value"].value for r in rows
@@ -243,7 +245,8 @@ def _title(kind: str, iri: str, rows: list[dict], events: list[EventFact]) -> st
     if kind == "event" and events:
         event = events[0]
         names = ", ".join(p.label for p in event.participants[:4])
-        return f"{event.kind} of {names}" if names else event.kind
+        when = f", {event.start}" if event.start else ""
+        return (f"{event.kind} of {names}" if names else event.kind) + when
     return fallback_label(iri)
 
 

@@ -127,7 +127,8 @@ def test_the_page_embeds_the_neighbourhood_and_the_timeline(server: LiveServer) 
 def test_event_organization_place_and_article_pages(server: LiveServer) -> None:
     event = event_of(server, "2024-05-20")
     html = get(server, local(event)).text
-    assert "Meeting" in html and 'href="/id/place/port-amber"' in html
+    assert '<h1 id="label">Meeting of Lina Okafor, Tomas Reyes, 2024-05-20</h1>' in html
+    assert 'href="/id/place/port-amber"' in html
     assert 'href="/id/person/tomas-reyes"' in html and 'href="/id/person/lina-okafor"' in html
     assert "<q>Tomas Reyes met Lina Okafor in Port Amber on 2024-05-20" in html
 
