@@ -156,9 +156,10 @@ class Page:
             if event.start:
                 others = [p.label for p in event.participants if p.iri != self.iri]
                 where = f" in {event.place.label}" if event.place else ""
+                parties = ": " + ", ".join(others[:6]) if others else ""
                 items.append({"start": event.start, "end": event.end or event.start,
                               "kind": event.kind.lower(), "iri": event.iri,
-                              "label": f"{event.kind}{where}: " + ", ".join(others[:6])})
+                              "label": f"{event.kind}{where}{parties}"})
         for post in self.posts:
             dates = post.reported
             if dates:
