@@ -602,14 +602,22 @@ def _read_token(token_file: Path | None) -> str | None:
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Let browser pages from ORIGIN read (GET/POST queries); repeat, or * for "
               "any. Off by default. Writes are never allowed cross-origin.")
+@base_option
+@click.option("--root-path", default="", metavar="PATH",
+              help="Path prefix a reverse proxy serves kg under (e.g. /kg), for the links "
+              "in pages.")
 def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file: Path | None,
           allow_federation: bool, timeout: float, workers: int, max_rows: int, max_body: int,
-          cors_origins: tuple[str, ...]) -> None:
-    """Serve the store over HTTP: SPARQL 1.1 Protocol and Graph Store Protocol.
+          cors_origins: tuple[str, ...], base: str | None, root_path: str) -> None:
+    """Serve the store over HTTP: SPARQL, linked-data pages, search, named queries.
 
     /sparql answers queries (GET, POST form, POST application/sparql-query) on
     the merged knowledge; /store reads graphs (?default, ?graph=IRI);
-    /.well-known/void describes the dataset. Read-only unless --allow-writes.
+    /.well-known/void describes the dataset. / is a SPARQL editor; every IRI
+    under --base is a page at /id/... (HTML, or Turtle, JSON-LD, N-Triples by
+    Accept or a .ttl/.jsonld/.nt suffix); /search?q= finds names; /queries/
+    runs the named queries. Read-only unless --allow-writes, which holds the
+    store's write lock (kg ingest then cannot run beside the server).
 
     \b
     Example:
@@ -618,6 +626,7 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
            http://127.0.0.1:8000/sparql
       KG_SERVE_TOKEN=secret kg serve --allow-writes --timeout 10
     """
+    from kg.config import id_base
     from kg.endpoint import Endpoint, Settings
     from kg.server import HttpSettings
     from kg.server import serve as run
@@ -628,11 +637,16 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
                          f"set {TOKEN_ENV} or pass --token-file PATH")
     endpoint = Endpoint(Settings(store_path, allow_writes=allow_writes,
                                  allow_federation=allow_federation, timeout=timeout,
-                                 max_rows=max_rows, workers=workers))
-    click.echo(f"serving {store_path} on http://{host}:{port}/sparql "
+                                 max_rows=max_rows, workers=workers,
+                                 base=_with_slash(base) if base else id_base()))
+    click.echo(f"serving {store_path} on http://{host}:{port}/ "
                f"({'writes allowed' if allow_writes else 'read-only'})", err=True)
     run(endpoint, HttpSettings(token=token, cors_origins=cors_origins, max_body=max_body),
-        host, port)
+        host, port, root_path=root_path.rstrip("/"))
+
+
+def _with_slash(base: str) -> str:
+    return base if base.endswith(("/", "#")) else base + "/"
 
 
 if __name__ == "__main__":

@@ -10,14 +10,19 @@ The workers see a write on their next job (they reopen when the store's files ch
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from kg import linked, resources
 from kg.errors import (
     InputError,
     NotAcceptable,
@@ -26,11 +31,14 @@ from kg.errors import (
     Refused,
     UnsupportedMediaType,
 )
+from kg.linked import Hit, Page
+from kg.queries import NamedQuery, bind, list_queries
+from kg.queries import run as run_named
 from kg.results import SOLUTION_MEDIA_TYPES, write_boolean, write_solutions, write_triples
 from kg.service import service_description, void_description
 from kg.sparql import graphs_named, query_form, refuse_fetching, with_update_dataset
-from kg.store import KGStore
-from kg.vocab import PREFIXES
+from kg.store import KGStore, sparql_code
+from kg.vocab import DEFAULT_ID_BASE, PREFIXES
 from kg.workers import QueryPool, store_signature
 
 # name -> (format, Content-Type)
@@ -56,6 +64,9 @@ class Settings:
     timeout: float = 30.0
     max_rows: int | None = 100_000
     workers: int = 2
+    base: str = DEFAULT_ID_BASE  # instance IRIs under it are served as pages
+    queries_dir: Path | None = None  # named queries; None: kg.resources.queries_dir()
+    cache_bytes: int = 64 * 1024 * 1024  # answers kept until the store changes
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,55 @@ def kind_of(sparql: str) -> str | None:
             "DESCRIBE": "graph"}.get(form or "")
 
 
+# functions whose value changes from one run to the next: such a query is never cached
+_VOLATILE = re.compile(r"(?<![\w:?$-])(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+_NOMINAL_SIZE = 16 * 1024  # what a cached page or search result is counted as
+
+
+class AnswerCache:
+    """Answers of reads, kept while the store's files stay as they were.
+
+    Every write, by this server or by a ``kg ingest`` beside it, changes the files'
+    names, sizes or times (``store_signature``, what the workers reopen on), and the
+    first lookup after it empties the cache: an answer is never older than the store.
+    """
+
+    def __init__(self, store_path: Path, limit: int) -> None:
+        self.store_path = store_path
+        self.limit = limit
+        self._items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._signature: tuple | None = None
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The cached answer for ``key``, or ``compute()``'s (then kept if small enough)."""
+        if self.limit <= 0:
+            return compute()
+        signature = store_signature(self.store_path)
+        with self._lock:
+            if signature != self._signature:
+                self._items.clear()
+                self._size, self._signature = 0, signature
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key][0]
+            self.misses += 1
+        value = compute()
+        size = len(value.body) if isinstance(value, Answer) else _NOMINAL_SIZE
+        if size <= self.limit // 16:
+            with self._lock:
+                if self._signature == signature and key not in self._items:
+                    self._items[key] = (value, size)
+                    self._size += size
+                    while self._size > self.limit:
+                        _, (_, dropped) = self._items.popitem(last=False)
+                        self._size -= dropped
+        return value
+
+
 class Endpoint:
     """A store served over SPARQL: queries in workers, writes here, one at a time."""
 
@@ -102,6 +162,8 @@ class Endpoint:
             KGStore(settings.store_path, read_only=True).close()  # fail early: no store
         self._write_lock = threading.Lock()
         self.pool = QueryPool(settings.store_path, settings.workers)
+        self.cache = AnswerCache(Path(settings.store_path), settings.cache_bytes)
+        self._named: tuple[tuple, dict[str, NamedQuery]] = ((), {})
 
     def close(self) -> None:
         self.pool.close()
@@ -116,8 +178,15 @@ class Endpoint:
         (a kind missing from it: NotAcceptable)."""
         if not self.settings.allow_federation:
             refuse_fetching(sparql)
-        return self.pool.run(_query_job, sparql, formats, dataset, base_iri,
-                             self.settings.max_rows, timeout=self.settings.timeout)
+
+        def compute() -> Answer:
+            return self.pool.run(_query_job, sparql, formats, dataset, base_iri,
+                                 self.settings.max_rows, timeout=self.settings.timeout)
+
+        if _VOLATILE.search(sparql_code(sparql)):
+            return compute()
+        key = ("query", sparql, tuple(sorted(formats.items())), dataset, base_iri)
+        return self.cache.get(key, compute)
 
     def get_graph(self, graph: str | None, fmt: str) -> Answer:
         """A named graph (``None``: the default graph, the merged knowledge) in ``fmt``."""
@@ -134,6 +203,56 @@ class Endpoint:
         modified = _last_write(self.settings.store_path)
         return _graph_answer(void_description(dataset_url, endpoint_url, stats, modified),
                              fmt, None)
+
+    # ---------------------------------------------------------------- named queries
+
+    def named_queries(self) -> list[NamedQuery]:
+        """The named queries, read again only when their folder's files change."""
+        folder = self.settings.queries_dir or resources.queries_dir()
+        signature = (str(folder), *store_signature(folder))
+        if signature != self._named[0]:
+            self._named = (signature, {q.name: q for q in list_queries(folder)})
+        return list(self._named[1].values())
+
+    def named_query(self, name: str) -> NamedQuery:
+        found = {q.name: q for q in self.named_queries()}
+        if name not in found:
+            raise NotFoundError(f"there is no named query '{name}'",
+                                "available: " + ", ".join(found))
+        return found[name]
+
+    def run_named(self, name: str, values: Mapping[str, str], formats: dict[str, str]
+                  ) -> Answer:
+        """Run a named query with ``values`` bound as ``kg query --name`` does
+        (``kg.queries.run``: substitutions, never text); answers are cached."""
+        named = self.named_query(name)
+        bind(named, values)  # a missing or unknown parameter fails here, before a worker
+        kind = kind_of(named.sparql)
+        if kind is not None and kind not in formats:
+            raise NotAcceptable(f"none of the accepted formats can carry {kind} results",
+                                "accept e.g. application/sparql-results+json or text/csv")
+        key = ("named", name, named.sparql, tuple(sorted(values.items())),
+               tuple(sorted(formats.items())))
+        return self.cache.get(key, lambda: self.pool.run(
+            _named_job, named, dict(values), formats, self.settings.max_rows,
+            timeout=self.settings.timeout))
+
+    # ---------------------------------------------------------------- linked-data pages
+
+    def page(self, iri: str) -> Page | None:
+        """What the page about ``iri`` shows (None: the store knows nothing of it)."""
+        return self.cache.get(("page", iri), lambda: self.pool.run(
+            _page_job, iri, timeout=self.settings.timeout))
+
+    def describe(self, iri: str, fmt: str) -> Answer | None:
+        """The triples about ``iri`` in ``fmt`` (None: the store knows nothing of it)."""
+        return self.cache.get(("describe", iri, fmt), lambda: self.pool.run(
+            _describe_job, iri, fmt, self.settings.max_rows, timeout=self.settings.timeout))
+
+    def search(self, text: str, limit: int = 50) -> list[Hit]:
+        """Resources one of whose names contains ``text``, case-insensitive."""
+        return self.cache.get(("search", text, limit), lambda: self.pool.run(
+            _search_job, text, limit, timeout=self.settings.timeout))
 
     # ---------------------------------------------------------------- writes
 
@@ -197,6 +316,28 @@ def _query_job(store: KGStore, sparql: str, formats: dict[str, str], dataset: Da
     except (OSError, RuntimeError, ValueError) as error:
         raise QueryError(f"the query failed: {error}",
                          "simplify the query or check its IRIs and functions") from None
+
+
+def _named_job(store: KGStore, named: NamedQuery, values: dict[str, str],
+               formats: dict[str, str], max_rows: int | None) -> Answer:
+    try:
+        return _write(run_named(store, named, values), formats, max_rows)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"the query failed: {error}",
+                         "simplify the query or check its IRIs and functions") from None
+
+
+def _page_job(store: KGStore, iri: str) -> Page | None:
+    return linked.page(store, iri)
+
+
+def _describe_job(store: KGStore, iri: str, fmt: str, max_rows: int | None) -> Answer | None:
+    triples = linked.describe(store, iri)
+    return _graph_answer(triples, fmt, max_rows) if triples else None
+
+
+def _search_job(store: KGStore, text: str, limit: int) -> list[Hit]:
+    return linked.search(store, text, limit)
 
 
 def _write(results: object, formats: dict[str, str], max_rows: int | None) -> Answer:

@@ -185,6 +185,17 @@ def load_query(directory: Path | str, name: str) -> NamedQuery:
     )
 
 
+_EXAMPLE = re.compile(r"\be\.g\.\s*(?:\"([^\"]+)\"|([^\s,;)]+))")
+
+
+def example(param: Param) -> str | None:
+    """The example value a parameter's description gives ('e.g. "Zas"'), if any."""
+    match = _EXAMPLE.search(param.description)
+    if match is None:
+        return None
+    return match.group(1) if match.group(1) is not None else match.group(2).rstrip(".")
+
+
 # ---------------------------------------------------------------- binding
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -412,14 +412,6 @@ async def void(request: Request) -> Response:
     return answer_response(answer, head=request.method == "HEAD")
 
 
-async def index(request: Request) -> Response:
-    return PlainTextResponse(
-        "newskg SPARQL endpoint\n"
-        "  /sparql            SPARQL 1.1 Protocol (query; update when writes are enabled)\n"
-        "  /store             SPARQL 1.1 Graph Store HTTP Protocol (?default, ?graph=IRI)\n"
-        "  /.well-known/void  VoID description of the dataset\n")
-
-
 # ---------------------------------------------------------------- the app
 
 
@@ -453,7 +445,10 @@ class AccessLog:
 
 
 def create_app(endpoint: Endpoint, http: HttpSettings) -> Starlette:
-    """The ASGI app over ``endpoint``; CORS only for the origins the operator lists."""
+    """The ASGI app over ``endpoint``; CORS only for the origins the operator lists.
+    The protocol's routes are here, the pages' in ``kg.web``."""
+    from kg import web
+
     middleware = [Middleware(AccessLog)]
     if http.cors_origins:
         middleware.append(Middleware(
@@ -462,13 +457,13 @@ def create_app(endpoint: Endpoint, http: HttpSettings) -> Starlette:
             expose_headers=["Content-Type"], max_age=600))
     store = http.store_path
     routes = [
-        Route("/", index, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/sparql/", sparql, methods=["GET", "POST"]),
         Route(store, graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route(store + "/{path:path}", graph_store,
               methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route("/.well-known/void", void, methods=["GET", "HEAD"]),
+        *web.routes(),
     ]
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -478,13 +473,16 @@ def create_app(endpoint: Endpoint, http: HttpSettings) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.endpoint = endpoint
     app.state.http = http
+    app.state.site = web.Site(endpoint.settings.base)
     return app
 
 
-def serve(endpoint: Endpoint, http: HttpSettings, host: str, port: int) -> None:
-    """Run the app with uvicorn until interrupted; the access log goes to stderr."""
+def serve(endpoint: Endpoint, http: HttpSettings, host: str, port: int,
+          root_path: str = "") -> None:
+    """Run the app with uvicorn until interrupted; the access log goes to stderr.
+    ``root_path`` is the path prefix a reverse proxy serves the app under."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     uvicorn.run(create_app(endpoint, http), host=host, port=port, access_log=False,
-                log_level="info")
+                log_level="info", root_path=root_path, proxy_headers=True)
