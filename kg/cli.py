@@ -195,12 +195,17 @@ class _StatusLine:
         self.report: IngestReport | None = None
         self._drawn = False
         self._last = 0.0
+        self._hints: set[str] = set()
 
     def __call__(self, event: Progress) -> None:
         self.report = event.report
         if event.failure is not None:
             self.clear()
             click.echo(f"error: {event.failure.message}", err=True)
+            hint = event.failure.hint
+            if hint and hint not in self._hints:  # each hint once, under its first error
+                self._hints.add(hint)
+                click.echo(f"hint: {hint}", err=True)
         now = time.monotonic()
         if not self.live or now - self._last < 0.1:
             return
@@ -222,14 +227,6 @@ class _StatusLine:
         if self._drawn:
             click.echo("\r\x1b[K", err=True, nl=False)
             self._drawn = False
-
-
-def _hints(report: IngestReport) -> list[str]:
-    seen: dict[str, None] = {}
-    for failure in report.failed:
-        if failure.hint:
-            seen.setdefault(failure.hint)
-    return list(seen)
 
 
 @main.command()
@@ -280,8 +277,6 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     finally:
         status.clear()
     click.echo(report.summary())
-    for hint in _hints(report):
-        click.echo(f"hint: {hint}", err=True)
     if report.failed:
         ctx.exit(EXIT_FAILURE)
 

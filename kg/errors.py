@@ -36,6 +36,12 @@ class QueryError(KGError):
     """A SPARQL query is invalid, or a named query or parameter is unknown."""
 
 
+class QueryUsageError(QueryError, UsageError):
+    """A query asked for in a way the command cannot take: an unknown named query or
+    parameter, a missing or malformed parameter, an update given to a read-only command
+    (a usage mistake: exit code 2)."""
+
+
 class ExtractionError(KGError):
     """The NLP pipeline cannot be loaded or failed on a document."""
 

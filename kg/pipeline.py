@@ -23,16 +23,27 @@ from typing import IO, BinaryIO, TextIO
 import pyoxigraph as ox
 
 from kg import config, resources
-from kg.errors import KGError, QueryError, UsageError
+from kg.errors import KGError, QueryError, QueryUsageError, UsageError
 from kg.export import ExportResult, export_store
 from kg.extract import Extractor
 from kg.facts import ENTITY_KINDS, Document, Extraction
 from kg.mapping import to_triples
-from kg.queries import NamedQuery, bind, list_queries, load_query, prepare, render, run
+from kg.queries import (
+    NamedQuery,
+    bind,
+    list_queries,
+    load_query,
+    prepare,
+    render,
+    run,
+    undeclared_prefixes,
+)
 from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import read_sources
+from kg.sparql import is_update
 from kg.store import KGStore
 from kg.validate import ValidationReport, validate_store
+from kg.vocab import PREFIXES
 from kg.workers import QueryPool
 
 FACT_KINDS = (*ENTITY_KINDS, "membership", "event")
@@ -409,10 +420,23 @@ def query(
         if text.strip() in {q.name for q in named_queries()}:
             raise UsageError(f"{text.strip()!r} is the name of a named query, not SPARQL",
                              f"run it with kg query --name {text.strip()}")
+        if is_update(text):
+            raise QueryUsageError(
+                "kg query is read-only and this is a SPARQL update",
+                "change the store with kg ingest or kg remove, or send updates to"
+                " kg serve --allow-writes",
+            )
         prepared = prepare(text)
         try:
             out.write(_in_worker(store_path, _sparql_job, prepared, fmt, timeout=timeout))
         except QueryError as error:
+            unknown = undeclared_prefixes(text)
+            if unknown and "Prefix not found" in error.message:
+                raise QueryUsageError(
+                    "unknown prefix " + ", ".join(f"'{p}:'" for p in unknown),
+                    "declare it (PREFIX " + unknown[0] + ": <...>) or use a predeclared one: "
+                    + ", ".join(f"{p}:" for p in PREFIXES),
+                ) from None
             added = prepared.count("\n") - text.count("\n")
             raise QueryError(_tidy_syntax_error(error.message, added), error.hint) from None
         return

@@ -30,7 +30,7 @@ from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, UsageError
+from kg.errors import QueryError, QueryUsageError, UsageError
 from kg.store import sparql_code
 from kg.vocab import PREFIXES, XSD
 
@@ -179,7 +179,7 @@ def load_query(directory: Path | str, name: str) -> NamedQuery:
     for query in queries:
         if query.name == name:
             return query
-    raise QueryError(
+    raise QueryUsageError(
         f"unknown named query '{name}'",
         "available: " + (", ".join(q.name for q in queries) or f"none in {directory}"),
     )
@@ -211,7 +211,7 @@ def bind(query: NamedQuery, values: Mapping[str, str | None]) -> dict[ox.Variabl
     known = {p.name: p for p in query.params}
     for name in values:
         if name not in known:
-            raise QueryError(
+            raise QueryUsageError(
                 f"named query '{query.name}' has no parameter '{name}'",
                 "its parameters: " + (", ".join(known) or "none"),
             )
@@ -220,7 +220,7 @@ def bind(query: NamedQuery, values: Mapping[str, str | None]) -> dict[ox.Variabl
         value = values.get(param.name)
         if value is None or (value == "" and not param.required):
             if param.required:
-                raise QueryError(
+                raise QueryUsageError(
                     f"named query '{query.name}' needs parameter '{param.name}'",
                     f"{param.name}: {param.description}".rstrip(": "),
                 )
@@ -232,25 +232,25 @@ def bind(query: NamedQuery, values: Mapping[str, str | None]) -> dict[ox.Variabl
 def _term(query: str, param: Param, value: str) -> Term:
     where = f"parameter '{param.name}' of '{query}'"
     if param.required and not value.strip():
-        raise QueryError(f"{where} is empty", param.description)
+        raise QueryUsageError(f"{where} is empty", param.description)
     if param.kind == "date":
         if not _ISO_DATE.fullmatch(value):
-            raise QueryError(f"{where} is not a date: '{value}'", "write it as YYYY-MM-DD")
+            raise QueryUsageError(f"{where} is not a date: '{value}'", "write it as YYYY-MM-DD")
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise QueryError(f"{where} is not a date: '{value}'",
+            raise QueryUsageError(f"{where} is not a date: '{value}'",
                              "write a real calendar day as YYYY-MM-DD") from None
         return ox.Literal(value, datatype=ox.NamedNode(XSD.date))
     if param.kind == "integer":
         if not _INTEGER.fullmatch(value.strip()):
-            raise QueryError(f"{where} is not an integer: '{value}'", "write digits, e.g. 10")
+            raise QueryUsageError(f"{where} is not an integer: '{value}'", "write digits, e.g. 10")
         return ox.Literal(int(value))
     if param.kind == "iri":
         try:
             return ox.NamedNode(value.strip().removeprefix("<").removesuffix(">"))
         except ValueError as error:
-            raise QueryError(
+            raise QueryUsageError(
                 f"{where} is not an IRI: '{value}' ({error})",
                 "give an absolute IRI such as https://w3id.org/newskg/id/...",
             ) from None
@@ -277,6 +277,13 @@ def prepare(sparql: str) -> str:
         return sparql
     prologue = "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in missing)
     return prologue + sparql
+
+
+def undeclared_prefixes(sparql: str) -> list[str]:
+    """Prefixes the query uses that neither it nor ``kg.vocab.PREFIXES`` declares."""
+    code = sparql_code(sparql)
+    declared = set(_DECLARED.findall(code)) | set(PREFIXES)
+    return sorted(set(_USED.findall(code)) - declared)
 
 
 class _Queryable(Protocol):

@@ -35,6 +35,17 @@ def query_form(sparql: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
+_UPDATE = re.compile(
+    r"(?<![\w?$:\\-])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:-])",
+    re.IGNORECASE,
+)
+
+
+def is_update(sparql: str) -> bool:
+    """Whether the text is a SPARQL update rather than a query ("INSERT DATA { ... }")."""
+    return query_form(sparql) is None and _UPDATE.search(sparql_code(sparql)) is not None
+
+
 def refuse_fetching(sparql: str) -> None:
     """Raise Refused when the request would make the store fetch a URL."""
     match = _FETCH.search(sparql_code(sparql))

@@ -355,14 +355,22 @@ def test_query_errors(filled: Path) -> None:
     assert_clean_failure(bad, 1, "invalid SPARQL", "line 1")
     assert len(bad.stderr.splitlines()) == 2  # error and hint, however long the parser's list
 
+    # asking for what does not exist is a usage mistake: exit 2, as everywhere
     unknown = run_kg("query", "--name", "no-such-query", *store)
-    assert_clean_failure(unknown, 1, "no-such-query")
+    assert_clean_failure(unknown, 2, "no-such-query")
     assert "posts-of-person" in unknown.stderr  # the hint lists what exists
 
     param = run_kg("query", "--name", "posts-of-person", "--param", "nmae=Berg", *store)
-    assert_clean_failure(param, 1, "nmae")
+    assert_clean_failure(param, 2, "nmae")
     missing = run_kg("query", "--name", "posts-of-person", *store)
-    assert_clean_failure(missing, 1, "name")
+    assert_clean_failure(missing, 2, "name")
+
+    update = run_kg("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", *store)
+    assert_clean_failure(update, 2, "read-only")
+    assert "kg ingest" in update.stderr
+    prefix = run_kg("query", "SELECT * WHERE { ?s foo:bar ?o }", *store)
+    assert_clean_failure(prefix, 2, "unknown prefix 'foo:'")
+    assert len(prefix.stderr.splitlines()) == 2
 
     by_name = run_kg("query", "posts-of-person", *store)  # a name where SPARQL goes
     assert_clean_failure(by_name, 2, "is the name of a named query")
@@ -575,12 +583,18 @@ def test_the_status_line_is_drawn_only_on_a_terminal(capsys: pytest.CaptureFixtu
     live(Progress("b.txt", "failed", report, failure))
     err = capsys.readouterr().err  # click drops the erase-line code off a terminal
     assert err.startswith("\ringesting: read 1, stored 1, skipped 0, failed 0  a.txt\r")
-    assert err.endswith("error: b.txt looks like a binary file\n")
+    assert err.endswith("error: b.txt looks like a binary file\nhint: convert it\n")
 
+    # each error with its hint under it; a hint already given is not repeated
     quiet = cli._StatusLine(live=False)
     quiet(Progress("a.txt", "stored", report))
     quiet(Progress("b.txt", "failed", report, failure))
-    assert capsys.readouterr().err == "error: b.txt looks like a binary file\n"
+    other = Failure("c.txt looks like a binary file", "convert it")
+    quiet(Progress("c.txt", "failed", report, other))
+    assert capsys.readouterr().err == (
+        "error: b.txt looks like a binary file\nhint: convert it\n"
+        "error: c.txt looks like a binary file\n"
+    )
 
 
 def test_the_status_line_is_a_bar_when_the_total_is_known(capsys: pytest.CaptureFixture[str],
