@@ -201,7 +201,8 @@ class _StatusLine:
         self.report = event.report
         if event.failure is not None:
             self.clear()
-            click.echo(f"error: {event.failure.message}", err=True)
+            label = "left out" if event.outcome == "ignored" else "error"
+            click.echo(f"{label}: {event.failure.message}", err=True)
             hint = event.failure.hint
             if hint and hint not in self._hints:  # each hint once, under its first error
                 self._hints.add(hint)

@@ -28,6 +28,11 @@ class InputError(KGError):
     """A source (file, line, page) cannot be read as an article."""
 
 
+class NotAnArticle(InputError):
+    """A file in a folder that is no kind of article kg reads (a .docx, a .json): reported
+    and left out, which fails nothing."""
+
+
 class StoreError(KGError):
     """The store cannot be opened, is locked, or a write failed."""
 

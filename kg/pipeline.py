@@ -23,7 +23,7 @@ from typing import IO, BinaryIO, TextIO
 import pyoxigraph as ox
 
 from kg import config, resources
-from kg.errors import KGError, QueryError, QueryUsageError, UsageError
+from kg.errors import KGError, NotAnArticle, QueryError, QueryUsageError, UsageError
 from kg.export import ExportResult, export_store
 from kg.extract import Extractor
 from kg.facts import ENTITY_KINDS, Document, Extraction
@@ -73,6 +73,7 @@ class IngestReport:
     stored: int = 0
     skipped: int = 0  # unchanged since the last ingest (same text, same extractor)
     failed: list[Failure] = field(default_factory=list)
+    ignored: list[Failure] = field(default_factory=list)  # files of no kind kg reads
     facts: Counter[str] = field(default_factory=Counter)
     ontology_loaded: bool = False
 
@@ -84,6 +85,9 @@ class IngestReport:
         """One line: "read 30, stored 28, skipped 1 unchanged, failed 1; facts: 120 persons"."""
         counts = (f"read {self.read}, stored {self.stored}, skipped {self.skipped} unchanged, "
                   f"failed {len(self.failed)}")
+        if self.ignored:
+            n = len(self.ignored)
+            counts += f", left out {n} {'file' if n == 1 else 'files'} of no kind kg reads"
         facts = ", ".join(
             f"{self.facts[kind]} {_plural(kind, self.facts[kind])}"
             for kind in FACT_KINDS if self.facts[kind]
@@ -96,7 +100,7 @@ class Progress:
     """One article finished: what ``ingest`` tells its ``progress`` callback."""
 
     source: str
-    outcome: str  # "stored", "skipped" or "failed"
+    outcome: str  # "stored", "skipped", "failed" or "ignored"
     report: IngestReport
     failure: Failure | None = None
 
@@ -158,6 +162,11 @@ class _Ingest:
     def changed(self, items: Iterable[Document | KGError]) -> Iterator[Document]:
         """Documents that need parsing; inputs in error and unchanged articles stop here."""
         for item in items:
+            if isinstance(item, NotAnArticle):
+                ignored = Failure(item.message, item.hint)
+                self.report.ignored.append(ignored)
+                self.tell(item.message, "ignored", ignored)
+                continue
             self.report.read += 1
             if isinstance(item, KGError):
                 self.fail(None, item.message, item.hint)

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 import charset_normalizer
 
 from kg.datelines import date_line, dateline, dateline_by_weekday, trailing_date
-from kg.errors import InputError
+from kg.errors import InputError, NotAnArticle
 from kg.facts import Document
 
 if TYPE_CHECKING:
@@ -188,7 +188,15 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(path)
-        elif _kind(path) is not None and entry.is_file():
+        elif entry.is_symlink() and not path.exists():
+            yield InputError(f"{path} is a link to nothing (its target is gone)",
+                             "remove the link or restore what it points to")
+        elif _kind(path) is None:
+            yield NotAnArticle(f"{path}: {path.suffix or 'a name without an extension'} is no"
+                               " kind of article kg reads",
+                               f"articles end in one of {' '.join(KINDS)}; convert the file"
+                               " if it is one")
+        elif entry.is_file():
             yield path
 
 
@@ -338,9 +346,20 @@ def _decode_as(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
+# Of encodings that read a text equally well, the one a news archive most likely holds: a
+# Latin-1 "à Genève" reads as cp1250 ("ŕ Genčve") just as cleanly by charset_normalizer's
+# measures, and Western European pages far outnumber Central European ones.
+_PREFERRED = ("cp1252", "latin_1", "utf_16", "cp1251", "cp1250")
+
+
 def _detect(data: bytes) -> str | None:
-    best = charset_normalizer.from_bytes(data).best()
-    return str(best) if best is not None else None
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = min((m.chaos, -m.coherence) for m in matches)
+    tied = [m for m in matches if (m.chaos, -m.coherence) == best]
+    tied.sort(key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else 99)
+    return str(tied[0])
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -466,11 +485,15 @@ def _paragraphs(body: Any) -> str:
 
 
 def _mostly_links(text: str, tree: HtmlElement) -> bool:
-    """True when most extracted lines are just link texts: a menu or index page."""
-    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
-    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
-    linked = sum(len(line) for line in lines if line in links)
-    return linked > MAX_LINK_SHARE * sum(len(line) for line in lines)
+    """True when most of the extracted text is link texts: a menu or index page (the links
+    may share a line: "Home News Contact")."""
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
+    words = "".join(text.split())
+    linked = sum(
+        len("".join(link.split())) * len(re.findall(rf"(?<!\w){re.escape(link)}(?!\w)", text))
+        for link in links
+    )
+    return linked > MAX_LINK_SHARE * len(words)
 
 
 def _canonical_url(tree: HtmlElement) -> str | None:

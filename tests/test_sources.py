@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kg import sources
-from kg.errors import InputError
+from kg.errors import InputError, NotAnArticle
 from kg.facts import Document
 from kg.sources import read_sources
 
@@ -346,8 +346,13 @@ def test_folder_recursion_order_and_skipping(tmp_path: Path) -> None:
     write(tmp_path, ".hidden/x.txt", "skipped: hidden folder")
     write(tmp_path, ".draft.txt", "skipped: hidden file")
     write(tmp_path, "c.jsonl", json.dumps({"text": "C story"}) + "\n")
-    results = read(tmp_path)
-    assert all(isinstance(r, Document) for r in results), results
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    everything = read(tmp_path)
+    left_out = [r for r in everything if isinstance(r, NotAnArticle)]
+    assert [str(tmp_path / "a" / "notes.docx") in r.message for r in left_out] == [True]
+    broken = [r for r in everything if isinstance(r, InputError) and r not in left_out]
+    assert len(broken) == 1 and "gone.txt" in broken[0].message, broken
+    results = [r for r in everything if isinstance(r, Document)]
     assert [r.source for r in results] == [
         str(tmp_path / "a" / "inner" / "c.html"),
         str(tmp_path / "a" / "z.md"),
@@ -367,7 +372,9 @@ def test_folder_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
 
 def test_folder_without_articles(tmp_path: Path) -> None:
     write(tmp_path, "notes.docx", "Not an article")
-    assert one_error(tmp_path).message == f"no articles found in folder {tmp_path}"
+    left_out, nothing = read(tmp_path)
+    assert isinstance(left_out, NotAnArticle) and "notes.docx" in left_out.message
+    assert nothing.message == f"no articles found in folder {tmp_path}"
 
 
 # --- standard input ------------------------------------------------------------------------
@@ -435,3 +442,22 @@ def test_a_jsonl_line_with_a_bad_url_is_an_error_of_that_line(tmp_path: Path) ->
     assert isinstance(first, InputError) and "urls.jsonl:1" in first.message
     assert "url" in first.message
     assert isinstance(second, Document) and second.url == "https://example.org/a"
+
+
+def test_a_latin1_file_is_read_as_western_european_text(tmp_path: Path) -> None:
+    write(tmp_path, "geneva.txt", "Talks in Geneva\n\nLe ministre est arrivé à Genève. Señor "
+                                  "García met the envoy.\n".encode("latin-1"))
+    [document] = read(tmp_path / "geneva.txt")
+    assert "à Genève" in document.text and "Señor García" in document.text
+
+
+def test_a_page_of_links_sharing_a_line_is_no_article(tmp_path: Path) -> None:
+    write(tmp_path, "menu.html", '<html><body><nav><a href="/">Home</a> <a href="/news">News'
+                                 '</a> <a href="/about">About us</a></nav></body></html>')
+    [result] = read(tmp_path / "menu.html")
+    assert isinstance(result, InputError) and "no article text" in result.message
+    write(tmp_path, "story.html", "<html><body><article><h1>Talks</h1><p>Karl Brandt met Anna "
+                                  "Weiss in Minsk on Monday to discuss the <a href='/x'>border"
+                                  "</a> and trade.</p></article></body></html>")
+    [story] = read(tmp_path / "story.html")
+    assert isinstance(story, Document), story
