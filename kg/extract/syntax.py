@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy
+from spacy.attrs import DEP, HEAD, POS, TAG
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon
 
@@ -117,17 +119,42 @@ class Constructions:
             for sent in doc.sents
             if not (words := set(lower[sent.start : sent.end])).isdisjoint(self.cue_words)
         ]
+        # a matcher given a Span copies it into a Doc by way of the whole document's
+        # arrays and entities, so its cost grew with the square of an article's length;
+        # these copies come from one array and cost what their sentence is long
+        array = doc.to_array(_COPIED)
+        copies: dict[int, Doc] = {}
         out = []
         for cue_words, matcher in self.matchers:
             for sent, words in sentences:
                 if words.isdisjoint(cue_words):
                     continue
-                for key, token_ids in matcher(sent):
+                if sent.start not in copies:
+                    copies[sent.start] = _sentence_doc(sent, array)
+                for key, token_ids in matcher(copies[sent.start]):
                     entry = self.entries[doc.vocab.strings[key]]
                     names = [node["RIGHT_ID"] for node in entry["pattern"]]
                     tokens = {n: doc[sent.start + i] for n, i in zip(names, token_ids, strict=True)}
                     out.append(Match(entry, tokens))
         return sorted(out, key=lambda m: min(t.i for t in m.tokens.values()))
+
+
+_COPIED = [TAG, POS, DEP, HEAD]  # what the constructions' patterns read, with the heads
+
+
+def _sentence_doc(sent: Span, array: numpy.ndarray) -> Doc:
+    """A sentence as a Doc of its own, from the document's array of ``_COPIED``; a head
+    outside the sentence makes its token a root there."""
+    part = array[sent.start : sent.end].copy()
+    heads = part[:, 3].view(numpy.int64)
+    positions = numpy.arange(len(part))
+    outside = (positions + heads < 0) | (positions + heads >= len(part))
+    heads[outside] = 0
+    part[outside, 2] = sent.doc.vocab.strings.add("ROOT")
+    copy = Doc(sent.doc.vocab, words=[t.text for t in sent],
+               spaces=[bool(t.whitespace_) for t in sent])
+    copy.from_array(_COPIED, part)
+    return copy
 
 
 class MentionIndex:
