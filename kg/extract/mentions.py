@@ -11,6 +11,7 @@ name entities too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -182,14 +183,36 @@ class MentionFinder:
                 )
         # of overlapping matches keep the longest; equal spans keep the first entry
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        kept: list[Mention] = []
+        kept = _SpanIndex()
         for m in found:
-            if any(m.start == k.start and m.end == k.end for k in kept):
+            near = kept.overlapping(m.start, m.end)
+            if any(m.start == k.start and m.end == k.end for k in near):
                 continue
-            if any(m.overlaps(k) and not m.inside(k) for k in kept):
+            if any(not m.inside(k) for k in near):
                 continue
-            kept.append(m)
-        return kept
+            kept.add(m)
+        return kept.mentions
+
+
+class _SpanIndex:
+    """Mentions by where they start, to find those overlapping a span without reading
+    them all (a long article has thousands)."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self._starts: list[int] = []
+        self._longest = 0
+
+    def add(self, m: Mention) -> None:
+        at = bisect_right(self._starts, m.start)
+        self._starts.insert(at, m.start)
+        self.mentions.insert(at, m)
+        self._longest = max(self._longest, m.end - m.start)
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        first = bisect_left(self._starts, start - self._longest)
+        last = bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m.end > start]
 
 
 def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
@@ -1294,13 +1317,15 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Short forms of bodies named in full: "the Joint Staff" after "CSTO Joint Staff"."""
     out: list[Mention] = []
     starts = {m.start: m for m in mentions}
+    bodies_at: dict[int, list[Mention]] = {}
+    for x in mentions:
+        if x.kind == "organization":
+            bodies_at.setdefault(x.start, []).append(x)
     for m in mentions:
         if m.kind not in ("organization", "mission"):
             continue
         head = starts.get(m.start)
-        inner = [
-            x for x in mentions if x.start == m.start and x.end < m.end and x.kind == "organization"
-        ]
+        inner = [x for x in bodies_at.get(m.start, []) if x.end < m.end]
         if head is None or not inner:
             continue
         tail = _text(doc)[inner[0].end : m.end].strip()
@@ -1411,12 +1436,16 @@ def _mark_nested(mentions: list[Mention]) -> list[Mention]:
             and any(m.inside(o) and o.kind == "place" and o.entry is not m.entry for o in mentions)
         )
     ]
-    # drop partial overlaps that are not nesting: keep the earlier, longer one
+    # drop partial overlaps that are not nesting: keep the earlier, longer one (only kept
+    # mentions reaching past this one's start can overlap it: the others leave the window)
     kept: list[Mention] = []
+    window: list[Mention] = []
     for m in mentions:
-        if any(m.overlaps(k) and not (m.inside(k) or k.inside(m)) for k in kept):
+        window = [k for k in window if k.end > m.start]
+        if any(m.overlaps(k) and not (m.inside(k) or k.inside(m)) for k in window):
             continue
         kept.append(m)
+        window.append(m)
     return kept
 
 
