@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -198,10 +199,10 @@ class _SpanIndex:
     """Mentions by where they start, to find those overlapping a span without reading
     them all (a long article has thousands)."""
 
-    def __init__(self) -> None:
-        self.mentions: list[Mention] = []
-        self._starts: list[int] = []
-        self._longest = 0
+    def __init__(self, mentions: Iterable[Mention] = ()) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
 
     def add(self, m: Mention) -> None:
         at = bisect_right(self._starts, m.start)
@@ -213,6 +214,9 @@ class _SpanIndex:
         first = bisect_left(self._starts, start - self._longest)
         last = bisect_left(self._starts, end)
         return [m for m in self.mentions[first:last] if m.end > start]
+
+    def covers(self, start: int, end: int) -> bool:
+        return bool(self.overlapping(start, end))
 
 
 def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
@@ -256,12 +260,15 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         )
     # later uses of a defined acronym
     defined = {m.text: m for m in out}
+    known = _SpanIndex(mentions + out)
     for acronym, definition in defined.items():
         for m in re.finditer(rf"\b{re.escape(acronym)}\b", _text(doc)):
-            if not _covered(m.start(), m.end(), mentions + out):
-                out.append(
-                    definition.again(m.start(), m.end(), acronym, "acronym", definition.parent_text)
+            if not known.covers(m.start(), m.end()):
+                again = definition.again(
+                    m.start(), m.end(), acronym, "acronym", definition.parent_text
                 )
+                out.append(again)
+                known.add(again)
     return out
 
 
@@ -411,6 +418,7 @@ def _missions_of_names(doc: Doc, by_start, gazetteer: Gazetteer) -> list[Mention
     return out
 
 
+OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
 MINISTRY = re.compile(
     r"\b(?:(?P<adj>[A-Z][\w'’-]+)\s+)?(?:(?:Foreign|Defen[cs]e|Interior|Justice|Finance|Economy|"
     r"Emergencies|Health|Education|Energy|Transport|Agriculture)\s+Ministry|"
@@ -431,8 +439,8 @@ def _ministries(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list
             start = match.start() + len(adjective) + 1  # "The Ministry", "Armenia's Ministry"
             if not text[start:end].startswith(("Ministry", "Foreign", "Defen")):
                 continue
-        tail = re.match(r"\s+of\s+(?:the\s+)?", text[end:])
-        place = places.get(end + tail.end()) if tail else None
+        tail = OF_THE.match(text, end)
+        place = places.get(tail.end()) if tail else None
         if place is not None:
             end = place.end
         if any(m.start <= start and end <= m.end for m in mentions):
@@ -735,11 +743,11 @@ def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) 
     if kind == "organization" and (NOT_ORGS.search(text) or text.lower() in MODIFIER_WORDS):
         return None
     if kind in ("person", "organization") and " " not in text and THE_BEFORE.search(
-        _text(doc)[:start]
+        _text(doc)[max(0, start - 12) : start]
     ):
         # "the Novotroitske checkpoint", "the Shuroobod section": a place; no person goes
         # by "the" and one word
-        if VENUE_AFTER.match(_text(doc)[end:]):
+        if VENUE_AFTER.match(_text(doc), end):
             return "place"
         if kind == "person":
             return None
@@ -982,14 +990,16 @@ _TITLED = re.compile(
 def _titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Names right after a title or rank that spaCy missed ("Colonel General Anatoly Sidorov")."""
     out = []
+    known = _SpanIndex(mentions)
     for m in _TITLED.finditer(_text(doc)):
         start, end = m.start(1), m.end(1)
         words = m.group(1).split()
-        if len(words) < 2 or _covered(start, end, mentions + out):
+        if len(words) < 2 or known.covers(start, end):
             continue
         if any(w.lower() in ROLE_WORDS | HONORIFICS | BODY_HEADS for w in words):
             continue
         out.append(Mention(start, end, "person", m.group(1), "pattern"))
+        known.add(out[-1])
     return out
 
 
@@ -1191,6 +1201,9 @@ def _tagger_guess(m: Mention) -> bool:
     return m.source == "ner" and m.entry is None and " " not in m.text
 
 
+FAMILY_NAME_AFTER = re.compile(r" ([A-Z][a-z\u00e0-\u024f'’]+)(?![\w-])(?!\s+[A-Z])")
+
+
 def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> None:
     """A name's last word spaCy left off: "Lee Hsien Loong", "Pham Minh Chinh" (the tagger
     stopped at two words)."""
@@ -1200,10 +1213,10 @@ def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer
         particle_last = bool(words) and words[-1].lower() in NAME_PARTICLES
         if m.kind != "person" or m.source != "ner" or (len(words) != 2 and not particle_last):
             continue
-        after = re.match(r" ([A-Z][a-z\u00e0-\u024f'’]+)(?![\w-])(?!\s+[A-Z])", text[m.end :])
+        after = FAMILY_NAME_AFTER.match(text, m.end)
         if after is None:
             continue
-        clash = [x for x in mentions if x.start < m.end + after.end() and m.end < x.end]
+        clash = [x for x in mentions if x.start < after.end() and m.end < x.end]
         if clash and not (particle_last and all(_tagger_guess(x) for x in clash)):
             continue
         for x in clash:  # "Ursula von der | Leyen": spaCy took the surname for a place
@@ -1216,7 +1229,7 @@ def _extend_family_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer
             and word.lower() not in CALENDAR_WORDS
             and (particle_last or _looks_like_person(f"{m.text} {word}", gazetteer))
         ):
-            m.end += after.end()
+            m.end = after.end()
             m.text = text[m.start : m.end]
 
 
@@ -1306,16 +1319,20 @@ def _named_again(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     if not names:
         return out
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    known = _SpanIndex(mentions)
     for found in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
         name, first = found.group(0), names[found.group(0)]
-        if not _covered(found.start(), found.end(), mentions + out):
+        if not known.covers(found.start(), found.end()):
             out.append(first.again(found.start(), found.end(), name, "again", first.text))
+            known.add(out[-1])
     return out
 
 
 def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Short forms of bodies named in full: "the Joint Staff" after "CSTO Joint Staff"."""
     out: list[Mention] = []
+    known = _SpanIndex(mentions)
+    sought: set[str] = set()
     starts = {m.start: m for m in mentions}
     bodies_at: dict[int, list[Mention]] = {}
     for x in mentions:
@@ -1331,10 +1348,14 @@ def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         tail = _text(doc)[inner[0].end : m.end].strip()
         if not tail or not tail[0].isupper() or tail.lower() in BACK_REFERENCES:
             continue
+        if tail in sought:
+            continue  # a body named in full again: its short form was looked for already
+        sought.add(tail)
         for found in re.finditer(rf"\b(?:the\s+){re.escape(tail)}\b", _text(doc)):
             start = found.end() - len(tail)
-            if not _covered(start, found.end(), mentions + out):
+            if not known.covers(start, found.end()):
                 out.append(m.again(start, found.end(), tail, "short", m.text))
+                known.add(out[-1])
     return out
 
 
