@@ -1448,13 +1448,16 @@ def _mark_nested(mentions: list[Mention]) -> list[Mention]:
         reach = max(reach, mentions[i].end)
         i = j
     # "Africa" in "North Africa", "Donetsk" in "Donetsk region": part of a place's name
+    places = _SpanIndex(m for m in mentions if m.kind == "place")
     mentions = [
         m
         for m in mentions
         if not (
             m.kind == "place"
             and m.nested
-            and any(m.inside(o) and o.kind == "place" and o.entry is not m.entry for o in mentions)
+            and any(
+                m.inside(o) and o.entry is not m.entry for o in places.overlapping(m.start, m.end)
+            )
         )
     ]
     # drop partial overlaps that are not nesting: keep the earlier, longer one (only kept

@@ -37,7 +37,7 @@ from kg.extract.roles import (
     title_references,
     unnamed_bodies,
 )
-from kg.extract.sentences import Sentence, slotted
+from kg.extract.sentences import MentionsByStart, Sentence, slotted
 from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
@@ -80,7 +80,8 @@ class Rules:
         # "the head of the CIS Executive Committee" names its holder for the event rules
         holders = _post_holders(document.text, sentences, posts)
         if holders:
-            sentences = [_reslotted(s, document.text, slots + holders, holders) for s in sentences]
+            every = MentionsByStart(slots + holders)
+            sentences = [_reslotted(s, document.text, every, holders) for s in sentences]
         rank = PlaceRank(entities, self.gazetteer)
         _mission_places(sentences, references, entities, rank)
         media = {
@@ -144,12 +145,13 @@ class Rules:
         dateline = None
         reference = document.published
         date_lines, headed = 0, False
+        by_start = MentionsByStart(mentions)
         for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
                 continue
             announced = line_date(line.split("\n")[0], reference or document.published)
-            sentence = slotted(sent.start_char, sent.end_char, text, mentions)
+            sentence = slotted(sent.start_char, sent.end_char, text, by_start)
             sentence.subject = _main_subject(sent, sentence)
             sentence.span = sent
             if announced is not None:
@@ -228,7 +230,7 @@ def _post_holders(text: str, sentences: list[Sentence], posts) -> list[Mention]:
     return out
 
 
-def _reslotted(sentence: Sentence, text: str, mentions: list[Mention], added) -> Sentence:
+def _reslotted(sentence: Sentence, text: str, mentions: MentionsByStart, added) -> Sentence:
     """The sentence slotted again if any of the ``added`` mentions falls inside it."""
     if not any(sentence.start <= m.start < sentence.end for m in added):
         return sentence

@@ -113,10 +113,26 @@ def clause_head(token):
     return node
 
 
-def slotted(start: int, end: int, text: str, mentions: list[Mention]) -> Sentence:
+class MentionsByStart:
+    """Mentions sorted by where they start, to take one sentence's without reading all of
+    a long article's."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def starting_in(self, start: int, end: int) -> list[Mention]:
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+
+def slotted(
+    start: int, end: int, text: str, mentions: list[Mention] | MentionsByStart
+) -> Sentence:
     """The sentence text[start:end] with each top-level mention inside it as a slot."""
+    if not isinstance(mentions, MentionsByStart):
+        mentions = MentionsByStart(mentions)
     inside = sorted(
-        (m for m in mentions if start <= m.start and m.end <= end and not m.nested),
+        (m for m in mentions.starting_in(start, end) if m.end <= end and not m.nested),
         key=lambda m: (m.start, -m.end),  # the longer of two mentions starting together
     )
     parts, slots, cursor = [], [], start
