@@ -8,6 +8,7 @@ processes); the rules in ``kg.extract.rules`` read the parsed documents.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 
 from kg.errors import ExtractionError
 from kg.facts import Document, Extraction
@@ -135,13 +136,46 @@ class Extractor:
             yield from _pool_pipe(self.model, documents, batch_size, n_process)
             return
         version, nlp, rules = self.version, self.nlp, self.rules
-        pairs = ((doc.text, doc) for doc in documents)
-        for spacy_doc, document in nlp.pipe(
-            pairs, as_tuples=True, batch_size=batch_size, n_process=n_process
-        ):
-            extraction = rules.extract(document, spacy_doc)
-            extraction.fingerprint = document.fingerprint(version)
-            yield extraction
+        for long, group in groupby(documents, key=lambda d: len(d.text) > PIECE):
+            if long:
+                parsed = ((self._parse_in_pieces(d), d) for d in group)
+            else:
+                parsed = nlp.pipe(((d.text, d) for d in group), as_tuples=True,
+                                  batch_size=batch_size, n_process=n_process)
+            for spacy_doc, document in parsed:
+                extraction = rules.extract(document, spacy_doc)
+                extraction.fingerprint = document.fingerprint(version)
+                yield extraction
+
+    def _parse_in_pieces(self, document: Document):
+        """A long article parsed a piece at a time, the pieces joined into one Doc."""
+        from spacy.tokens import Doc
+
+        pieces = self.nlp.pipe(split_text(document.text, PIECE), batch_size=1)
+        return Doc.from_docs(list(pieces), ensure_whitespace=False)
+
+
+# A longer article is parsed in pieces of about this many characters, cut between
+# paragraphs, one at a time, and the parsed pieces joined into one Doc for the rules: spaCy
+# refuses texts over nlp.max_length (1,000,000 characters), and its parse of a text needs
+# memory in proportion to the text parsed at once.
+PIECE = 100_000
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in consecutive parts of at most about ``size`` characters that join back
+    into it, each cut after a paragraph break, else after a sentence's end, else after a
+    space (never inside a word)."""
+    parts: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind("\n\n"), window.rfind(". "), window.rfind(" ") - 1)
+        cut = start + (cut + 2 if cut > size // 4 else size)
+        parts.append(text[start:cut])
+        start = cut
+    parts.append(text[start:])
+    return parts
 
 
 _WORKER: Extractor | None = None

@@ -218,6 +218,11 @@ class _SpanIndex:
     def covers(self, start: int, end: int) -> bool:
         return bool(self.overlapping(start, end))
 
+    def remove(self, m: Mention) -> None:
+        at = next(i for i in range(bisect_left(self._starts, m.start), len(self.mentions))
+                  if self.mentions[i] is m)
+        del self.mentions[at], self._starts[at]
+
 
 def _covered(start: int, end: int, mentions: list[Mention]) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
@@ -681,6 +686,7 @@ VENUE_AFTER = re.compile(
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy's entities where they add to what the gazetteer and rules found."""
     out: list[Mention] = []
+    known = _SpanIndex(mentions)
     for ent in doc.ents:
         kind = NER_KINDS.get(ent.label_)
         if kind is None:
@@ -688,7 +694,10 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         text, start = _clean_span(ent.text, ent.start_char)
         kind = _ner_kind(doc, text, start, kind, gazetteer)
         if kind is not None:
-            out += _ner_mentions(doc, text, start, kind, mentions, out, gazetteer)
+            found = _ner_mentions(doc, text, start, kind, mentions, out, gazetteer, known)
+            out += found
+            for m in found:
+                known.add(m)
     # "Commissioner for Neighbourhood and Enlargement X": the portfolio is nobody
     return [
         m
@@ -782,9 +791,17 @@ def _demonym_plural(word: str, gazetteer: Gazetteer) -> bool:
 
 
 def _ner_mentions(
-    doc: Doc, text: str, start: int, kind: str, mentions, out, gazetteer: Gazetteer
+    doc: Doc,
+    text: str,
+    start: int,
+    kind: str,
+    mentions,
+    out,
+    gazetteer: Gazetteer,
+    known: _SpanIndex,
 ) -> list[Mention]:
-    """The mentions one entity of spaCy's gives, beside those already found."""
+    """The mentions one entity of spaCy's gives, beside those already found (``known``
+    indexes ``mentions`` and ``out``)."""
     verb = GERUND_BEFORE_THE.match(text) if kind == "organization" else None
     if verb:  # "Briefing the Security Council": a participle opening the sentence
         text, start = text[verb.end() :], start + verb.end()
@@ -797,8 +814,10 @@ def _ner_mentions(
             # Babic": a body or country, then a person's name
             offset, name = start + head.start("name"), head.group("name")
             person = Mention(offset, offset + len(name), "person", name, "ner")
-            body = _ner_mentions(doc, head.group("body"), start, kind, mentions, out, gazetteer)
-            if any(person.overlaps(m) for m in mentions + out + body):
+            body = _ner_mentions(
+                doc, head.group("body"), start, kind, mentions, out, gazetteer, known
+            )
+            if known.covers(person.start, person.end) or any(person.overlaps(m) for m in body):
                 return body
             return [*body, person]
         elif (
@@ -816,11 +835,12 @@ def _ner_mentions(
         kind = entry.kind
     elif kind == "organization" and _looks_like_person(text, gazetteer):
         kind = "person"
-    overlapping = [m for m in mentions + out if m.start < end and start < m.end]
+    overlapping = known.overlapping(start, end)
     if overlapping and kind == "person" and _surname_is_a_place(text, overlapping, start, end):
         # "Aleksandr Borisov" is a person although Borisov is also a town
         for m in overlapping:
             mentions.remove(m)
+            known.remove(m)
         overlapping = []
     if overlapping:
         if kind == "person" or any(not (start <= m.start and m.end <= end) for m in overlapping):
