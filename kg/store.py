@@ -124,20 +124,25 @@ def _rederive(memberships: Iterable[str] | None) -> str:
     write's own transaction, so the interval is right after any order of ingests, a
     re-ingest or a remove.
     """
+    graph = f"<{DERIVED_GRAPH}>"
     if memberships is not None:
         memberships = sorted(set(memberships))
         if not memberships:
             return ""
         values = "VALUES ?m { " + " ".join(f"<{m}>" for m in memberships) + " }"
+        # the derived graph's subjects of a membership, by IRI: a VALUES the engine can use
+        # as it is (joined with a pattern over the graph it took 30 times longer)
+        subjects = " ".join(f"<{m}{suffix}>" for m in memberships
+                            for suffix in ("", "/during", "/during/beginning", "/during/end"))
+        derived = f"VALUES ?s {{ {subjects} }} ?s ?p ?o"
     else:
         values = ""
-    graph = f"<{DERIVED_GRAPH}>"
+        derived = "?s ?p ?o"
     return (
-        # the old interval leaves the derived graph and the default graph
-        f"DELETE {{ GRAPH {graph} {{ ?m <{ORG.memberDuring}> ?i . ?i ?ip ?io . ?x ?xp ?xo }}\n"
-        f"  ?m <{ORG.memberDuring}> ?i . ?i ?ip ?io . ?x ?xp ?xo }}\n"
-        f"WHERE {{ {values} GRAPH {graph} {{ ?m <{ORG.memberDuring}> ?i . ?i ?ip ?io .\n"
-        f"  OPTIONAL {{ ?i <{TIME.hasBeginning}>|<{TIME.hasEnd}> ?x . ?x ?xp ?xo }} }} }} ;\n"
+        # the old interval leaves the derived graph and the default graph (no article graph
+        # asserts any of these triples)
+        f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} ?s ?p ?o }}\n"
+        f"WHERE {{ GRAPH {graph} {{ {derived} }} }} ;\n"
         # the new one is computed from the attestations (aggregates over bound dates only:
         # Oxigraph's MIN of a group holding an unbound value is unbound)
         f"INSERT {{ GRAPH {graph} {{ {_INTERVAL} }}\n  {_INTERVAL} }}\n"
