@@ -10,8 +10,9 @@ store by ``lookup_queries/names.rq``) is cached in a file keyed by the store's f
 (``kg.workers.store_signature``): any write to the store changes them, so the next
 lookup rebuilds it, and an unchanged store loads it without a query.
 
-Profiles are SPARQL too (``lookup_queries/*.rq``), the entity's IRI bound as a
-substitution, never spliced into the text.
+Profiles are SPARQL too (``lookup_queries/*.rq``). What the user types never reaches
+SPARQL: it is matched here, in Python; the queries get the matched entity's IRI, from
+the store's own index, as a VALUES clause (see ``_with_this`` for why not a substitution).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError, UsageError
-from kg.queries import NamedQuery, list_queries, run
-from kg.store import KGStore
+from kg.queries import NamedQuery, list_queries, prepare, run
+from kg.store import KGStore, sparql_code
 from kg.workers import store_signature
 
 LOOKUP_QUERIES = Path(__file__).resolve().parent / "lookup_queries"
@@ -277,9 +278,28 @@ def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Any:
     return term.value
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _with_this(named: NamedQuery, iri: str) -> str:
+    """The query with ``?this`` bound by a VALUES clause at the top of its WHERE.
+
+    Not a substitution: pyoxigraph plans a substituted variable as unbound and binds it
+    late, which measured 13 times slower for a person's events (25 ms against 1.9 ms on a
+    1,000-article store, and growing with the store). The IRI is an ``ox.NamedNode`` (it
+    comes from the store's index, never from what the user typed) written in its
+    N-Triples form, which cannot close the brackets around it.
+    """
+    sparql = prepare(named.sparql)
+    match = _WHERE.search(sparql_code(sparql, keep_offsets=True))
+    if match is None:
+        raise KGError(f"lookup query {named.name} has no WHERE clause", "reinstall newskg")
+    term = str(ox.NamedNode(iri))
+    return f"{sparql[:match.end()]} VALUES ?this {{ {term} }}{sparql[match.end():]}"
+
+
 def _rows(store: KGStore, query: str, iri: str) -> list[dict[str, Any]]:
-    named = _query(query)
-    results = run(store, named, {"this": iri})
+    results = store.query(_with_this(_query(query), iri))
     names = [v.value for v in results.variables if v.value != "this"]
     return [{name: _value(solution[name]) for name in names} for solution in results]
 
