@@ -364,7 +364,7 @@ def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[s
     """Run a SPARQL query on the merged knowledge (the default graph).
 
     The store is opened read-only, so this works while an ingest is writing.
-    The prefixes rdf rdfs owl xsd skos org schema prov nif kgo are predeclared.
+    The prefixes rdf rdfs owl xsd skos org schema prov nif kgo time are predeclared.
     Use GRAPH ?g { ... } for per-article answers.
 
     \b

@@ -266,3 +266,26 @@ def test_a_sparql_update_through_the_store_keeps_intervals_in_step(
         kg.update("DELETE WHERE { GRAPH ?g { ?m <https://w3id.org/newskg/ontology#attestedOn>"
                   ' "2024-06-01"^^<http://www.w3.org/2001/XMLSchema#date> } }')
     assert intervals(store) == [("anna-berg", "2024-01-10", "2024-01-10", "")]
+
+
+def test_order_reingest_and_remove_with_the_blank_pipeline(tmp_path: Path) -> None:
+    """The same three properties through the real CLI and spaCy's blank pipeline."""
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.*"))
+    assert len(examples) >= 3
+    forward, backward, fewer = tmp_path / "forward", tmp_path / "backward", tmp_path / "fewer"
+
+    def kg_ingest(store: Path, *paths: Path) -> None:
+        result = run_kg("ingest", *map(str, paths), "--model", "blank:en", "--store", str(store))
+        assert result.exit_code == 0, result.stderr
+
+    for path in examples:
+        kg_ingest(forward, path)
+    for path in reversed(examples):
+        kg_ingest(backward, path)
+    assert dump(forward) == dump(backward)
+    before = dump(forward)
+    kg_ingest(forward, *examples)
+    assert dump(forward) == before
+    kg_ingest(fewer, *examples[1:])
+    assert run_kg("remove", str(examples[0]), "--store", str(forward)).exit_code == 0
+    assert dump(forward) == dump(fewer)
