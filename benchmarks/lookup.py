@@ -55,9 +55,11 @@ PLACES = [f"{a}{b}" for a in ["Ast", "Bish", "Dush", "Tash", "Mosk", "Min", "Yer
 def names(rng: random.Random, count: int) -> list[str]:
     """``count`` distinct person names."""
     out: set[str] = set()
+    double = count > 5000  # one surname gives 14,400 names: more need a second one
     while len(out) < count:
         out.add(f"{rng.choice(GIVEN)} {rng.choice(STEMS)}{rng.choice(ENDINGS)}"
-                + (f" {rng.choice(STEMS)}{rng.choice(ENDINGS)}" if len(out) > 30000 else ""))
+                + (f"-{rng.choice(STEMS)}{rng.choice(ENDINGS)}" if double and rng.random() < 0.5
+                   else ""))
     return sorted(out)
 
 
