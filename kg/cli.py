@@ -360,7 +360,7 @@ def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[s
     """Run a SPARQL query on the merged knowledge (the default graph).
 
     The store is opened read-only, so this works while an ingest is writing.
-    The prefixes rdf rdfs owl xsd skos org schema prov nif kgo are predeclared.
+    The prefixes rdf rdfs owl xsd skos org schema prov nif kgo time are predeclared.
     Use GRAPH ?g { ... } for per-article answers.
 
     \b
@@ -416,6 +416,151 @@ def list_named_queries(fmt: str) -> None:
             click.echo(f"{'':{width}}    --param {p.name}=...  ({need}{kind}) {p.description}")
     if not found:
         click.echo("no named queries found", err=True)
+
+
+# ---------------------------------------------------------------- lookup
+
+LOOKUP_KINDS = ("person", "organization", "mission", "place")  # kg.lookup.KINDS
+
+# (section, title, columns as (key, heading)) of each kind's profile, in print order
+_PROFILE_TABLES: dict[str, list[tuple[str, str, list[tuple[str, str]]]]] = {
+    "person": [
+        ("posts", "Posts", [("post", "post"), ("organizationLabel", "body"),
+                            ("heldFrom", "attested from"), ("heldUntil", "to"),
+                            ("endedBefore", "ended before"), ("former", "former")]),
+        ("events", "Meetings and visits", [("date", "date"), ("kind", "kind"),
+                                           ("placeLabel", "place"),
+                                           ("counterparts", "counterparts")]),
+    ],
+    "organization": [
+        ("officials", "Officials", [("post", "post"), ("personLabel", "person"),
+                                    ("unitLabel", "in"), ("heldFrom", "attested from"),
+                                    ("heldUntil", "to"), ("endedBefore", "ended before")]),
+        ("bodies", "Sub-bodies and missions", [("label", "name"), ("kind", "kind"),
+                                               ("places", "works in")]),
+        ("events", "Meetings and visits", [("date", "date"), ("kind", "kind"),
+                                           ("placeLabel", "place"),
+                                           ("counterparts", "counterparts")]),
+    ],
+    "mission": [
+        ("mission", "Run by and where", [("runByLabel", "run by"), ("places", "works in")]),
+        ("heads", "Heads and officials", [("post", "post"), ("personLabel", "person"),
+                                          ("heldFrom", "attested from"), ("heldUntil", "to"),
+                                          ("endedBefore", "ended before")]),
+        ("events", "Meetings and visits", [("date", "date"), ("kind", "kind"),
+                                           ("placeLabel", "place"),
+                                           ("counterparts", "counterparts")]),
+    ],
+    "place": [
+        ("events", "Meetings and visits here", [("date", "date"), ("kind", "kind"),
+                                                ("parties", "parties")]),
+        ("missions", "Missions working here", [("label", "mission"),
+                                               ("runByLabel", "run by")]),
+    ],
+}
+_ARTICLES_SHOWN = 10
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return str(value)
+
+
+def _print_profile(console: Any, profile: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    names = ", ".join(profile["other_names"])
+    console.print(f"[bold]{profile['label']}[/bold]  ({profile['kind']}; "
+                  f"{', '.join(profile['types'])})", highlight=False)
+    console.print(profile["iri"], highlight=False)
+    if names:
+        console.print(f"also: {names}", highlight=False)
+    for section, title, columns in _PROFILE_TABLES[profile["kind"]]:
+        rows = profile.get(section) or []
+        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+        for _, heading in columns:
+            table.add_column(heading)
+        for row in rows:
+            table.add_row(*(_cell(row.get(k)) for k, _ in columns))
+        console.print(table)
+    articles = profile.get("sources") or []
+    noun = "article" if len(articles) == 1 else "articles"
+    table = Table(title=f"Sources ({len(articles)} {noun})", title_justify="left")
+    for heading in ("published", "headline", "url"):
+        table.add_column(heading)
+    for row in articles[:_ARTICLES_SHOWN]:
+        table.add_row(_cell(row.get("published")), _cell(row.get("headline")),
+                      _cell(row.get("url")))
+    if len(articles) > _ARTICLES_SHOWN:
+        table.caption = f"{len(articles) - _ARTICLES_SHOWN} more; --json lists them all"
+    console.print(table)
+
+
+def _print_candidates(console: Any, title: str, candidates: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for heading in ("name", "kind", "type", "other names", "posts", "articles", "score",
+                    "IRI"):
+        table.add_column(heading)
+    for c in candidates:
+        table.add_row(c["label"], c["kind"], ", ".join(c["types"]),
+                      ", ".join(c["other_names"][:4]), "; ".join(c.get("posts", [])),
+                      str(c["articles"]), str(c["score"]), c["iri"])
+    console.print(table)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--type", "kind", type=click.Choice(LOOKUP_KINDS, case_sensitive=False),
+              default=None, help="Only entities of this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@store_option
+@click.pass_context
+def lookup(ctx: click.Context, name: str, kind: str | None, as_json: bool,
+           store_path: Path) -> None:
+    """Find a person, body, mission or place by any of its names; print its profile.
+
+    Case, accents, spelling variants of transliterated names (Sergei/Sergey,
+    Dmitriy/Dmitry, Khalid/Halid) and small typos do not matter. A person's
+    profile lists posts with the time they are attested, meetings and visits and
+    source articles; a body's its officials, sub-bodies, missions and meetings; a
+    mission's body, places and heads; a place's events and missions.
+
+    Exit status: 0 with a profile; 1 when the name fits several entities equally
+    (they are listed with what tells them apart: narrow with --type or a fuller
+    name) or none (the nearest names are suggested).
+
+    \b
+    Example:
+      kg lookup 'Zhang Ming' --store /tmp/news.kg
+      kg lookup csto --type organization --json
+    """
+    from kg.pipeline import lookup as find
+
+    result = find(store_path, name, kind.lower() if kind else None)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        # piped output is not cut to 80 columns
+        console = Console(width=None if sys.stdout.isatty() else 200)
+        if result.status == "found":
+            _print_profile(console, result.profile or {})
+        elif result.status == "ambiguous":
+            _print_candidates(console, f"{name!r} fits {len(result.candidates)} entities; "
+                              "narrow with --type or a fuller name", result.candidates)
+        elif result.candidates:
+            _print_candidates(console, f"nothing is named {name!r}; the nearest names",
+                              result.candidates)
+        else:
+            console.print(f"nothing is named {name!r}", highlight=False)
+    if result.status != "found":
+        ctx.exit(EXIT_FAILURE)
 
 
 # ---------------------------------------------------------------- export

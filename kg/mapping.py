@@ -2,6 +2,12 @@
 
 ``to_triples`` turns a resolved extraction into the triples of the article's
 named graph; the store copies them into the default graph.
+
+A membership node is shared by every article reporting the post; each article adds
+its attestation: ``kgo:attestedOn`` its date when it reports the post as held,
+``kgo:endedBefore`` its date when it reports it as former. An undated article adds
+neither, so it cannot blank a post's dates. The store derives the post's
+``org:memberDuring`` interval from these (``KGStore`` keeps it in step).
 """
 
 from __future__ import annotations
@@ -87,6 +93,9 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
         yield node, _n(ORG.role), role
         if membership.former:
             yield node, _n(KGO.former), ox.Literal(True)
+        if doc.published:
+            when = KGO.endedBefore if membership.former else KGO.attestedOn
+            yield node, _n(when), _date(doc.published.isoformat())
         yield from _evidence(resolved, node, membership.evidence)
 
     for index, event in enumerate(ex.events):

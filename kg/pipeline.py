@@ -27,6 +27,7 @@ from kg.errors import KGError, NotAnArticle, QueryError, QueryUsageError, UsageE
 from kg.export import ExportResult, export_store
 from kg.extract import Extractor
 from kg.facts import ENTITY_KINDS, Document, Extraction
+from kg.lookup import LookupResult
 from kg.mapping import to_triples
 from kg.queries import (
     NamedQuery,
@@ -516,6 +517,14 @@ def stats(store_path: Path | str, *, graphs: bool = False) -> dict[str, object]:
                 {"graph": graph, "url": url} for graph, url in sorted(store.article_graphs())
             ]
     return result
+
+
+def lookup(store_path: Path | str, name: str, kind: str | None = None) -> LookupResult:
+    """Find an entity by any of its names and gather its profile (``kg.lookup``)."""
+    from kg.lookup import lookup as find
+
+    with _read_store(store_path) as store:
+        return find(store, name, kind)
 
 
 def validate(store_path: Path | str) -> ValidationReport:

@@ -2,8 +2,11 @@
 
 Entities that are the same real-world thing get the same IRI in every article:
 gazetteer entries by their gazetteer id, others by their kind and canonical
-name. Memberships, events and evidence belong to their article, so their IRIs
-include the article's URL.
+name. A membership (a person holding a post in a body) is one thing too: its IRI
+is made of the person's, the role's and the body's, so every article reporting the
+post asserts the same node (the reports' dates and evidence accumulate on it in the
+merged graph). Events and evidence belong to their article, so their IRIs include
+the article's URL.
 """
 
 from __future__ import annotations
@@ -52,13 +55,10 @@ class Resolved:
         return f"{self.base}role/{slug(label)}"
 
     def membership(self, membership: Membership) -> str:
+        """The same post of the same person in the same body, whichever article says so."""
         person = self.entities[membership.person]
         organization = self.entities[membership.organization]
-        return (
-            self.base
-            + "membership/"
-            + _hash(self.extraction.document.url, person, membership.role, organization)
-        )
+        return membership_iri(self.base, person, self.role(membership.role), organization)
 
     def event(self, event: Event, index: int) -> str:
         parts = sorted(self.entities[p] for p in event.participants)
@@ -79,6 +79,11 @@ class Resolved:
         """An RFC 5147 fragment of the article text (on the article IRI if the URL has one)."""
         url = self.extraction.document.url
         return f"{self.article if '#' in url else url}#char={start},{end}"
+
+
+def membership_iri(base: str, person: str, role: str, organization: str) -> str:
+    """A membership's IRI from the IRIs of its person, role and body (no article in it)."""
+    return f"{base}membership/{_hash(person, role, organization)}"
 
 
 def person_label(entity: Entity) -> str:

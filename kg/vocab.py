@@ -36,7 +36,8 @@ XSD = ClosedNamespace(
 SKOS = ClosedNamespace("http://www.w3.org/2004/02/skos/core#", "altLabel")
 ORG = ClosedNamespace(
     "http://www.w3.org/ns/org#",
-    "Organization OrganizationalUnit Membership Role member organization role subOrganizationOf",
+    "Organization OrganizationalUnit Membership Role member organization role subOrganizationOf"
+    " memberDuring",
 )
 SCHEMA = ClosedNamespace(
     "http://schema.org/",
@@ -51,13 +52,19 @@ NIF = ClosedNamespace(
 KGO = ClosedNamespace(
     "https://w3id.org/newskg/ontology#",
     "Mission PeacekeepingMission ObserverMission FieldMission Meeting Visit"
-    " confidence extractedBy former contentDigest",
+    " confidence extractedBy former contentDigest attestedOn endedBefore",
+)
+TIME = ClosedNamespace(
+    "http://www.w3.org/2006/time#", "Interval Instant hasBeginning hasEnd inXSDDate"
 )
 
 # The ontology's own IRI and the graph it is loaded into.
 ONTOLOGY = "https://w3id.org/newskg/ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/newskg/graph/ontology"
 GRAPH_BASE = "https://w3id.org/newskg/graph/"
+# What the store derives from the article graphs (posts' intervals): a graph of its own, so
+# the default graph stays the merge of named graphs and no article write loses it.
+DERIVED_GRAPH = GRAPH_BASE + "derived"
 DEFAULT_ID_BASE = "https://w3id.org/newskg/id/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -73,7 +80,8 @@ PREFIXES = {
     "prov": PROV.iri,
     "nif": NIF.iri,
     "kgo": KGO.iri,
+    "time": TIME.iri,
 }
 
 # Namespaces whose terms the ontology must declare (RDF, RDFS, OWL, XSD are built in).
-DECLARED = (SKOS, ORG, SCHEMA, PROV, NIF, KGO)
+DECLARED = (SKOS, ORG, SCHEMA, PROV, NIF, KGO, TIME)

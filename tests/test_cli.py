@@ -63,7 +63,7 @@ def test_ingest_prints_a_summary_and_stats_count(articles: Path, store_path: Pat
 
     stats = json.loads(run_kg("stats", "--store", str(store_path), "-f", "json").stdout)
     assert stats["articles"] == ARTICLE_COUNT
-    assert stats["graphs"] == ARTICLE_COUNT + 1
+    assert stats["graphs"] == ARTICLE_COUNT + 2  # the ontology and the derived graph
     assert stats["entities_by_class"]["http://schema.org/Person"] == 3
 
     table = run_kg("stats", "--store", str(store_path), "--graphs").stdout

@@ -20,11 +20,11 @@ LAYERS: dict[str, int] = {
     "sources": 2, "extract": 2, "resolve": 2, "mapping": 2, "explain": 2,
     "store": 3,
     "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,
-    "service": 4, "linked": 4,
+    "service": 4, "linked": 4, "lookup": 4,
     "pipeline": 5, "endpoint": 5,
     "cli": 6, "server": 6, "web": 6,
 }
-HEAVY = ("spacy", "pyshacl", "rdflib")
+HEAVY = ("spacy", "pyshacl", "rdflib", "rich", "rapidfuzz")
 
 
 def modules() -> dict[Path, str]:
@@ -139,7 +139,8 @@ for command in [None, *sorted(main.commands)]:
     with contextlib.redirect_stdout(out):
         code = main.main(args, prog_name="kg", standalone_mode=False)
     results[command or ""] = {"code": code, "help": out.getvalue()}
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "pyshacl", "rdflib"))
+heavy = sorted(m for m in sys.modules
+               if m.split(".")[0] in ("spacy", "pyshacl", "rdflib", "rich", "rapidfuzz"))
 print(json.dumps({"results": results, "heavy": heavy}))
 """
 
@@ -152,7 +153,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
     assert report["heavy"] == []
     results = report["results"]
     expected = {"", "ingest", "extract", "query", "queries", "export", "stats", "validate",
-                "remove", "serve"}
+                "remove", "serve", "lookup"}
     assert expected <= set(results)
     for command, result in results.items():
         assert result["code"] == 0, command
@@ -160,7 +161,7 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
 
 
 @pytest.mark.parametrize("command", ["", "ingest", "extract", "query", "queries", "export",
-                                     "stats", "validate", "remove", "serve"])
+                                     "stats", "validate", "remove", "serve", "lookup"])
 def test_help_in_a_real_process(command: str) -> None:
     args = [command, "--help"] if command else ["--help"]
     done = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,

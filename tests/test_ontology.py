@@ -31,6 +31,7 @@ DEFINED_BY = {
     vocab.PROV.iri: "http://www.w3.org/ns/prov-o#",
     vocab.NIF.iri: "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
     vocab.KGO.iri: vocab.ONTOLOGY,
+    vocab.TIME.iri: "http://www.w3.org/2006/time#",
 }
 DECLARED_TERMS = [iri for namespace in vocab.DECLARED for iri in namespace]
 
