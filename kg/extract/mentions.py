@@ -694,7 +694,7 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         text, start = _clean_span(ent.text, ent.start_char)
         kind = _ner_kind(doc, text, start, kind, gazetteer)
         if kind is not None:
-            found = _ner_mentions(doc, text, start, kind, mentions, out, gazetteer, known)
+            found = _ner_mentions(doc, text, start, kind, mentions, gazetteer, known)
             out += found
             for m in found:
                 known.add(m)
@@ -704,6 +704,36 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
         for m in out
         if m.kind != "person" or not TITLE_FOR.search(_text(doc)[max(0, m.start - 40) : m.start])
     ]
+
+
+def _people_in_a_body(
+    doc: Doc, text: str, start: int, mentions, gazetteer: Gazetteer, known: _SpanIndex
+) -> list[Mention] | None:
+    """A body's or a portfolio's name run into a person's by spaCy; None when it is not."""
+    head = BODY_THEN_NAME.match(text)
+    portfolio = PORTFOLIO_THEN_NAME.match(text)
+    if head and _looks_like_person(head.group("name"), gazetteer):
+        # "the National Assembly Ararat Mirzoyan", "to the Russian Federation Momcilo
+        # Babic": a body or country, then a person's name
+        offset, name = start + head.start("name"), head.group("name")
+        person = Mention(offset, offset + len(name), "person", name, "ner")
+        body = _ner_mentions(
+            doc, head.group("body"), start, "organization", mentions, gazetteer, known
+        )
+        if known.covers(person.start, person.end) or any(person.overlaps(m) for m in body):
+            return body
+        return [*body, person]
+    if (
+        portfolio
+        and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
+        and _looks_like_person(portfolio.group("name"), gazetteer)
+    ):
+        # "Minister of International Relations and Cooperation Naledi Pandor": the
+        # portfolio is no organization, the name after it is a person
+        offset = start + portfolio.start("name")
+        name = portfolio.group("name")
+        return [Mention(offset, offset + len(name), "person", name, "ner")]
+    return None
 
 
 def _ner_kind(doc: Doc, text: str, start: int, kind: str, gazetteer: Gazetteer) -> str | None:
@@ -791,45 +821,18 @@ def _demonym_plural(word: str, gazetteer: Gazetteer) -> bool:
 
 
 def _ner_mentions(
-    doc: Doc,
-    text: str,
-    start: int,
-    kind: str,
-    mentions,
-    out,
-    gazetteer: Gazetteer,
-    known: _SpanIndex,
+    doc: Doc, text: str, start: int, kind: str, mentions, gazetteer: Gazetteer, known: _SpanIndex
 ) -> list[Mention]:
     """The mentions one entity of spaCy's gives, beside those already found (``known``
-    indexes ``mentions`` and ``out``)."""
+    indexes them all; ``mentions`` are those found before spaCy's)."""
     verb = GERUND_BEFORE_THE.match(text) if kind == "organization" else None
     if verb:  # "Briefing the Security Council": a participle opening the sentence
         text, start = text[verb.end() :], start + verb.end()
     end = start + len(text)
     if kind == "organization" and gazetteer.lookup(text) is None:
-        head = BODY_THEN_NAME.match(text)
-        portfolio = PORTFOLIO_THEN_NAME.match(text)
-        if head and _looks_like_person(head.group("name"), gazetteer):
-            # "the National Assembly Ararat Mirzoyan", "to the Russian Federation Momcilo
-            # Babic": a body or country, then a person's name
-            offset, name = start + head.start("name"), head.group("name")
-            person = Mention(offset, offset + len(name), "person", name, "ner")
-            body = _ner_mentions(
-                doc, head.group("body"), start, kind, mentions, out, gazetteer, known
-            )
-            if known.covers(person.start, person.end) or any(person.overlaps(m) for m in body):
-                return body
-            return [*body, person]
-        elif (
-            portfolio
-            and MINISTER_OF.search(_text(doc)[max(0, start - 20) : start])
-            and _looks_like_person(portfolio.group("name"), gazetteer)
-        ):
-            # "Minister of International Relations and Cooperation Naledi Pandor": the
-            # portfolio is no organization, the name after it is a person
-            offset = start + portfolio.start("name")
-            name = portfolio.group("name")
-            return [Mention(offset, offset + len(name), "person", name, "ner")]
+        people = _people_in_a_body(doc, text, start, mentions, gazetteer, known)
+        if people is not None:
+            return people
     entry = gazetteer.lookup(text)
     if entry is not None:
         kind = entry.kind
