@@ -37,7 +37,7 @@ def values(text, reference=REFERENCE, anchor=None):
         ("The next summit is planned in December.", "2023-12", None),
         ("The council will meet again in 2024.", "2024-01-01", "2024-12-31"),
         ("Earlier that day, the envoys met.", "2023-03-15", None),
-        ("Earlier this week, the envoy briefed the Council.", "2023-03-13", "2023-03-15"),
+        ("Earlier this week, the envoy briefed the Council.", "2023-03-13", "2023-03-14"),
         ("The council meets later this week.", "2023-03-15", "2023-03-19"),
         ("The council met on Monday and Tuesday.", "2023-03-13", "2023-03-14"),
         ("The next session is set for spring 2024.", "2024-03-01", "2024-05-31"),

@@ -288,10 +288,11 @@ def _offset(m: re.Match, reference: date, anchor: date | None) -> DateValue:
 
 
 def _part_week(m: re.Match, reference: date, _anchor) -> DateValue:
-    """ "earlier this week": from Monday to the news day; "later this week": to Sunday."""
+    """ "earlier this week": from Monday to the day before the news (on a Monday, that
+    Monday); "later this week": from the news day to Sunday."""
     monday = reference - timedelta(days=reference.weekday())
     if m.group("which").lower() == "earlier":
-        return DateValue(monday.isoformat(), reference.isoformat())
+        return DateValue(monday.isoformat(), max(monday, reference - timedelta(days=1)).isoformat())
     return DateValue(reference.isoformat(), (monday + timedelta(days=6)).isoformat())
 
 
