@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.extract import Extractor
 from kg.pipeline import ingest
 from kg.store import KGStore
 from kg.vocab import ORG, RDF, RDFS, SCHEMA, SKOS
@@ -181,10 +182,11 @@ def load_gold(folder: Path) -> dict[str, dict]:
             for p in sorted(folder.glob("*.json")) if p.with_suffix(".txt").exists()}
 
 
-def count(folder: Path, store_path: Path) -> dict[str, object]:
+def count(folder: Path, store_path: Path, extractor: Extractor | None = None) -> dict[str, object]:
     """Ingest ``folder`` into ``store_path`` and count its split entities."""
     gold = load_gold(folder)
-    report = ingest([str(folder / f"{name}.txt") for name in gold], store_path)
+    report = ingest([str(folder / f"{name}.txt") for name in gold], store_path,
+                    extractor=extractor)
     if report.failed:
         raise SystemExit(f"{folder}: {report.summary()}")
     entities = group(gold_mentions(gold))
