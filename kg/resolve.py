@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.names import split_name
 from kg.facts import Entity, Event, Extraction, Membership
@@ -86,14 +86,39 @@ def membership_iri(base: str, person: str, role: str, organization: str) -> str:
     return f"{base}membership/{_hash(person, role, organization)}"
 
 
+# Spellings of one transliterated given name, folded to one readable form, applied in
+# order to the lower-case word: Sergei/Sergej -> Sergey, Nikolai -> Nikolay, Dmitriy/
+# Dmitrii -> Dmitry, Aleksandr/Alexandr -> Alexander, Aleksei -> Alexey, Maksim -> Maxim.
+_GIVEN_FOLDS = [
+    (re.compile(r"ks"), "x"),
+    (re.compile(r"xandr$"), "xander"),
+    (re.compile(r"(?<=.{3}[ae])[ij]$"), "y"),
+    (re.compile(r"(?<=.{2}[^aeiouy])(?:ii|iy|ij)$"), "y"),
+]
+
+
+def given_name(word: str) -> str:
+    """One spelling of a transliterated given name ("Sergei" -> "Sergey"); others as they are.
+
+    A function of the word alone, so every article's spelling gives the same IRI and
+    label whatever order the articles come in; the article's own spelling stays an
+    ``skos:altLabel``.
+    """
+    folded = word.lower()
+    for pattern, replacement in _GIVEN_FOLDS:
+        folded = pattern.sub(replacement, folded)
+    return word if folded == word.lower() else word[:1] + folded[1:]
+
+
 def person_label(entity: Entity) -> str:
     """One label per person across articles: given name and surname, in that order.
 
     "Zas Stanislav Vasilyevich", "Stanislav Zas" and "Helga Maria Schmid" / "Helga
-    Schmid" each name one person; the fuller forms stay as ``skos:altLabel``.
+    Schmid" each name one person; the fuller forms stay as ``skos:altLabel``. The
+    given name's transliteration is folded: "Sergei Lebedev" is "Sergey Lebedev".
     """
     surname, given = split_name(entity.name)
-    return f"{given} {surname}" if given else entity.name
+    return f"{given_name(given)} {surname}" if given else entity.name
 
 
 def canonical_label(entity: Entity) -> str:
@@ -106,7 +131,69 @@ def entity_iri(entity: Entity, base: str) -> str:
     return f"{base}{entity.kind}/{slug(canonical_label(entity))}"
 
 
+def _one_word_persons(extraction: Extraction) -> dict[str, str]:
+    """key of a one-word person -> key of the one fuller person of the article it is part of.
+
+    "Xi" beside "Xi Jinping" (family name first) or "Tasmagambetov" beside "Imangali
+    Tasmagambetov" left unlinked by extraction; a word that two fuller names of the article
+    share ("Aliyev" beside "Ilham Aliyev" and "Heydar Aliyev") stays a person of its own.
+    """
+    people = [e for e in extraction.entities.values() if e.kind == "person"]
+    out = {}
+    for short in people:
+        if len(short.name.split()) != 1:
+            continue
+        word = short.name.casefold()
+        fuller = [e.key for e in people if len(e.name.split()) > 1
+                  and any(word in {f.split()[0].casefold(), f.split()[-1].casefold()}
+                          for f in e.forms() if f.strip())]
+        if len(fuller) == 1:
+            out[short.key] = fuller[0]
+    return out
+
+
+def merge_name_parts(extraction: Extraction) -> Extraction:
+    """The extraction with each one-word person taken into the fuller person it is part of
+    in the same article (see ``_one_word_persons``): its name an alias, its facts theirs.
+
+    Within one article only, so ingest order cannot change the result.
+    """
+    into = _one_word_persons(extraction)
+    if not into:
+        return extraction
+    entities = {}
+    for key, entity in extraction.entities.items():
+        if key in into:
+            continue
+        merged = [extraction.entities[k] for k, v in into.items() if v == key]
+        if merged:
+            entity = replace(entity, aliases=entity.aliases | {e.name for e in merged}
+                             | {a for e in merged for a in e.aliases},
+                             mentions=sorted([*entity.mentions,
+                                              *(m for e in merged for m in e.mentions)],
+                                             key=lambda m: (m.start, m.end)))
+        entities[key] = entity
+
+    def key(k: str) -> str:
+        return into.get(k, k)
+
+    def keys(ks: list[str]) -> list[str]:
+        return list(dict.fromkeys(key(k) for k in ks))
+
+    return replace(
+        extraction,
+        entities=entities,
+        memberships=[replace(m, person=key(m.person), organization=key(m.organization))
+                     for m in extraction.memberships],
+        events=[replace(e, participants=keys(e.participants),
+                        place=e.place and key(e.place), organizer=e.organizer and key(e.organizer))
+                for e in extraction.events],
+    )
+
+
 def resolve(extraction: Extraction, base: str) -> Resolved:
+    """IRIs for an article's facts (one-word persons taken into the fuller one first)."""
+    extraction = merge_name_parts(extraction)
     url = extraction.document.url
     return Resolved(
         extraction=extraction,
