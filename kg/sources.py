@@ -585,8 +585,13 @@ def _json_object(source: str, line: bytes) -> dict[str, Any]:
         record = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as err:
         raise InputError(
-            f"{source}: bad JSON: {err.msg} at column {err.colno}",
+            # "Unterminated string starting at" already ends in "at"
+            f"{source}: bad JSON: {err.msg.removesuffix(' at')} at column {err.colno}",
             "each line must be one JSON object",
+        ) from None
+    except RecursionError:  # "[[[[...": Python's parser gives up on deep nesting
+        raise InputError(
+            f"{source}: bad JSON: nested too deeply", "each line must be one JSON object"
         ) from None
     if not isinstance(record, dict):
         raise InputError(
@@ -626,10 +631,17 @@ def _record_document(source: str, record: dict[str, Any], url: str | None) -> Do
     )
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _string_field(source: str, record: dict[str, Any], name: str) -> str | None:
     value = record.get(name)
-    if value is None or isinstance(value, str):
-        return value or None
+    if isinstance(value, str):
+        # JSON may escape lone surrogates ("\\ud800"), which are no text: U+FFFD, as for
+        # bad bytes in UTF-8
+        return _LONE_SURROGATE.sub("\ufffd", value) or None
+    if value is None:
+        return None
     raise InputError(
         f'{source}: "{name}" must be a string, not {_json_type(value)}', "fix the line"
     )
