@@ -118,8 +118,8 @@ def dateline(line: str, reference: date | None = None) -> date | None:
 
 # a year the text names, to settle a dateline written without one
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DAY_NAMED = re.compile(r"\b(?:on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
-_WEEKDAYS = ["mon", "tues", "wednes", "thurs", "fri", "satur", "sun"]
+_DAY_NAMED = re.compile(r"\b(?:on\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)day)\b", re.I)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # by their first three letters
 
 
 def dateline_by_weekday(line: str, text: str) -> date | None:
@@ -138,7 +138,7 @@ def dateline_by_weekday(line: str, text: str) -> date | None:
     years = {int(y) for y in _YEAR.findall(text)}
     if weekday is None or month is None or not years:
         return None
-    wanted = _WEEKDAYS.index(weekday.group(1).lower())
+    wanted = _WEEKDAYS.index(weekday.group(1).lower()[:3])
     fitting = []
     for year in range(min(years) - 2, max(years) + 1):
         with contextlib.suppress(ValueError):
@@ -190,7 +190,7 @@ def _weekday_says(weekday: str | None, year: str | None, month: int, day: int) -
     """Whether the weekday written before a date fits it read the other way round only."""
     if not weekday or not year:
         return False
-    index = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(weekday.lower()[:3])
+    index = _WEEKDAYS.index(weekday.lower()[:3])
     try:
         as_written = date(int(year), month, day).weekday() == index
         swapped = date(int(year), day, month).weekday() == index

@@ -410,8 +410,9 @@ def _headline(top: list[str]) -> str | None:
 
 def _yearless_dateline(top: list[str], text: str) -> date | None:
     """ "ASTANA, July 4 (Kazinform) - ... on Thursday": the year the weekday settles."""
+    head = text[:20000]  # the years a story names are near its top
     for line in top:
-        found = dateline_by_weekday(line, text[:20000])
+        found = dateline_by_weekday(line, head)
         if found:
             return found
     return None

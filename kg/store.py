@@ -94,6 +94,11 @@ def _ntriples(triples: Iterable[Triple]) -> str:
     return "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
 
 
+def _insert(graph: str, body: str) -> str:
+    """The update putting N-Triples ``body`` into ``graph`` and into the default graph."""
+    return f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
+
+
 def _retract(graph: str) -> str:
     """Update operations dropping ``graph`` and what only it said from the default graph."""
     return (
@@ -273,8 +278,7 @@ class KGStore:
         triples = list(triples)
         body = _ntriples(triples)
         touched = self._memberships([graph], triples)
-        self._update(f"{_retract(graph)} ;\nINSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
-                     f"{self._then_rederive(touched)}")
+        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}")
 
     def _memberships(self, graphs: Iterable[str], triples: Iterable[Triple] = ()) -> set[str]:
         """The memberships ``graphs`` hold now and ``triples`` hold: those whose interval a
@@ -319,8 +323,7 @@ class KGStore:
         created = not self.has_graph(graph)
         touched = self._memberships([graph], triples)
         self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
-                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
-                     f"{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
         return created
 
     def add_to_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
@@ -334,8 +337,7 @@ class KGStore:
         created = not self.has_graph(graph)
         touched = self._memberships([], triples)
         self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
-                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
-                     f"{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
         return created
 
     def drop_graph(self, graph: str | None) -> bool:

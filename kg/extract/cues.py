@@ -347,3 +347,14 @@ TAKING_UP = re.compile(
     r"(?:new\s+)?(?:duties|post|position|functions|assignment|office)\b",
     re.IGNORECASE,
 )
+
+# a live blog's time stamp opening an entry: "09:40 —", "14.05 -", "9:40 a.m.:"
+TIMESTAMPED = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?:[—–-]|:)\s", re.I)
+# "X regularly meets Y": a habit, not the day's news
+HABIT = re.compile(
+    r"\b(?:regularly|usually|often|always|every|each|annually|traditionally)\b", re.I
+)
+# "a four-day visit that began on 12 August": the day it started, not ended
+STARTED = re.compile(r"\b(?:began|begun|begins|started|starts|starting|beginning)\b", re.I)
+# "President X received Y": a trigger whose subject is the host
+HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)

@@ -59,9 +59,11 @@ from kg.extract.cues import (
     EXPLICIT,
     FUTURE,
     GATHERING,
+    HABIT,
     HELD,
     HOLDING,
     HOST_PLACE,
+    HOSTING,
     JOINED,
     JOURNALISTS,
     LASTING,
@@ -95,11 +97,13 @@ from kg.extract.cues import (
     SPEAKER,
     SPEAKER_LABEL,
     SPEECH_VERBS,
+    STARTED,
     STOPS,
     TAKING_UP,
     THE_DELEGATION,
     THE_TWO,
     THEY,
+    TIMESTAMPED,
     TITLE_BEFORE,
     TITLE_OF,
     TOGETHER,
@@ -263,13 +267,6 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
     )
 
 
-# a live blog's time stamp opening an entry: "09:40 —", "14.05 -", "9:40 a.m.:"
-TIMESTAMPED = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s*(?:[—–-]|:)\s", re.I)
-HABIT = re.compile(
-    r"\b(?:regularly|usually|often|always|every|each|annually|traditionally)\b", re.I
-)
-STARTED = re.compile(r"\b(?:began|begun|begins|started|starts|starting|beginning)\b", re.I)
-HOSTING = re.compile(r"(?:received|receives|welcomed|welcomes|hosted|hosts|greeted)$", re.I)
 
 
 def _protagonist(sentence: Sentence, events: list[FoundEvent], main: str | None) -> str | None:

@@ -184,7 +184,7 @@ class MentionFinder:
                 )
         # of overlapping matches keep the longest; equal spans keep the first entry
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        kept = _SpanIndex()
+        kept = SpanIndex()
         for m in found:
             near = kept.overlapping(m.start, m.end)
             if any(m.start == k.start and m.end == k.end for k in near):
@@ -195,7 +195,7 @@ class MentionFinder:
         return kept.mentions
 
 
-class _SpanIndex:
+class SpanIndex:
     """Mentions by where they start, to find those overlapping a span without reading
     them all (a long article has thousands)."""
 
@@ -209,6 +209,9 @@ class _SpanIndex:
         self._starts.insert(at, m.start)
         self.mentions.insert(at, m)
         self._longest = max(self._longest, m.end - m.start)
+
+    def starting_in(self, start: int, end: int) -> list[Mention]:
+        return self.mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
     def overlapping(self, start: int, end: int) -> list[Mention]:
         first = bisect_left(self._starts, start - self._longest)
@@ -265,7 +268,7 @@ def _acronym_definitions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         )
     # later uses of a defined acronym
     defined = {m.text: m for m in out}
-    known = _SpanIndex(mentions + out)
+    known = SpanIndex(mentions + out)
     for acronym, definition in defined.items():
         for m in re.finditer(rf"\b{re.escape(acronym)}\b", _text(doc)):
             if not known.covers(m.start(), m.end()):
@@ -686,7 +689,7 @@ VENUE_AFTER = re.compile(
 def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy's entities where they add to what the gazetteer and rules found."""
     out: list[Mention] = []
-    known = _SpanIndex(mentions)
+    known = SpanIndex(mentions)
     for ent in doc.ents:
         kind = NER_KINDS.get(ent.label_)
         if kind is None:
@@ -707,7 +710,7 @@ def _ner(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mentio
 
 
 def _people_in_a_body(
-    doc: Doc, text: str, start: int, mentions, gazetteer: Gazetteer, known: _SpanIndex
+    doc: Doc, text: str, start: int, mentions, gazetteer: Gazetteer, known: SpanIndex
 ) -> list[Mention] | None:
     """A body's or a portfolio's name run into a person's by spaCy; None when it is not."""
     head = BODY_THEN_NAME.match(text)
@@ -821,7 +824,7 @@ def _demonym_plural(word: str, gazetteer: Gazetteer) -> bool:
 
 
 def _ner_mentions(
-    doc: Doc, text: str, start: int, kind: str, mentions, gazetteer: Gazetteer, known: _SpanIndex
+    doc: Doc, text: str, start: int, kind: str, mentions, gazetteer: Gazetteer, known: SpanIndex
 ) -> list[Mention]:
     """The mentions one entity of spaCy's gives, beside those already found (``known``
     indexes them all; ``mentions`` are those found before spaCy's)."""
@@ -1013,7 +1016,7 @@ _TITLED = re.compile(
 def _titled_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Names right after a title or rank that spaCy missed ("Colonel General Anatoly Sidorov")."""
     out = []
-    known = _SpanIndex(mentions)
+    known = SpanIndex(mentions)
     for m in _TITLED.finditer(_text(doc)):
         start, end = m.start(1), m.end(1)
         words = m.group(1).split()
@@ -1342,7 +1345,7 @@ def _named_again(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     if not names:
         return out
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    known = _SpanIndex(mentions)
+    known = SpanIndex(mentions)
     for found in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
         name, first = found.group(0), names[found.group(0)]
         if not known.covers(found.start(), found.end()):
@@ -1354,7 +1357,7 @@ def _named_again(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 def _short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Short forms of bodies named in full: "the Joint Staff" after "CSTO Joint Staff"."""
     out: list[Mention] = []
-    known = _SpanIndex(mentions)
+    known = SpanIndex(mentions)
     sought: set[str] = set()
     starts = {m.start: m for m in mentions}
     bodies_at: dict[int, list[Mention]] = {}
@@ -1471,7 +1474,7 @@ def _mark_nested(mentions: list[Mention]) -> list[Mention]:
         reach = max(reach, mentions[i].end)
         i = j
     # "Africa" in "North Africa", "Donetsk" in "Donetsk region": part of a place's name
-    places = _SpanIndex(m for m in mentions if m.kind == "place")
+    places = SpanIndex(m for m in mentions if m.kind == "place")
     mentions = [
         m
         for m in mentions

@@ -13,6 +13,7 @@ from datetime import date
 from itertools import chain
 
 from kg.datelines import NUMBERED_ITEM
+from kg.extract import cues
 from kg.extract import gazetteer as gazetteers
 from kg.extract.appointments import (
     find_posts,
@@ -24,7 +25,7 @@ from kg.extract.appointments import (
 from kg.extract.clauses import ClauseReader
 from kg.extract.dates import line_date
 from kg.extract.events import find_events, merge_events
-from kg.extract.mentions import Mention, MentionFinder, group, is_venue
+from kg.extract.mentions import Mention, MentionFinder, SpanIndex, group, is_venue
 from kg.extract.modality import Modality
 from kg.extract.names import BODY_HEADS
 from kg.extract.roles import (
@@ -37,12 +38,11 @@ from kg.extract.roles import (
     title_references,
     unnamed_bodies,
 )
-from kg.extract.sentences import MentionsByStart, Sentence, slotted
+from kg.extract.sentences import Sentence, slotted
 from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
 DATELINE_CITY = re.compile(rf"^\s*(?:{NUMBERED_ITEM})?(⟦L\d+⟧)\s*(?:,|—|–|-)")
-REMOTE = re.compile(r"\b(?:phone|telephone|video|videoconference|call|calls)\b", re.I)
 PLACE_RANK = {"city": 0, "region": 1, None: 1, "country": 2}
 MEDIA_WORDS = re.compile(
     r"\b(?:news|agency|telegraph|press|media|broadcast|television|radio|daily|times|herald|"
@@ -80,7 +80,7 @@ class Rules:
         # "the head of the CIS Executive Committee" names its holder for the event rules
         holders = _post_holders(document.text, sentences, posts)
         if holders:
-            every = MentionsByStart(slots + holders)
+            every = SpanIndex(slots + holders)
             sentences = [_reslotted(s, document.text, every, holders) for s in sentences]
         rank = PlaceRank(entities, self.gazetteer)
         _mission_places(sentences, references, entities, rank)
@@ -105,7 +105,7 @@ class Rules:
                 event.place is None
                 and event.start == day
                 and event.end is None
-                and not REMOTE.search(event.trigger)
+                and not cues.MEDIA_WORDS.search(event.trigger)
             ):
                 # "YEREVAN, June 21 – ...": the dateline city, for what happened there that
                 # day (a phone call or a video conference happened nowhere in particular)
@@ -145,7 +145,7 @@ class Rules:
         dateline = None
         reference = document.published
         date_lines, headed = 0, False
-        by_start = MentionsByStart(mentions)
+        by_start = SpanIndex(mentions)
         for sent in _joined(doc, mentions):
             line = sent.text.strip()
             if not line:
@@ -230,7 +230,7 @@ def _post_holders(text: str, sentences: list[Sentence], posts) -> list[Mention]:
     return out
 
 
-def _reslotted(sentence: Sentence, text: str, mentions: MentionsByStart, added) -> Sentence:
+def _reslotted(sentence: Sentence, text: str, mentions: SpanIndex, added) -> Sentence:
     """The sentence slotted again if any of the ``added`` mentions falls inside it."""
     if not any(sentence.start <= m.start < sentence.end for m in added):
         return sentence

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, SpanIndex
 
 SLOT_LETTER = {"person": "P", "organization": "O", "mission": "M", "place": "L"}
 SLOT = re.compile(r"⟦([POML])(\d+)⟧")
@@ -113,24 +113,12 @@ def clause_head(token):
     return node
 
 
-class MentionsByStart:
-    """Mentions sorted by where they start, to take one sentence's without reading all of
-    a long article's."""
-
-    def __init__(self, mentions: list[Mention]) -> None:
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-
-    def starting_in(self, start: int, end: int) -> list[Mention]:
-        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
-
-
 def slotted(
-    start: int, end: int, text: str, mentions: list[Mention] | MentionsByStart
+    start: int, end: int, text: str, mentions: list[Mention] | SpanIndex
 ) -> Sentence:
     """The sentence text[start:end] with each top-level mention inside it as a slot."""
-    if not isinstance(mentions, MentionsByStart):
-        mentions = MentionsByStart(mentions)
+    if not isinstance(mentions, SpanIndex):
+        mentions = SpanIndex(mentions)
     inside = sorted(
         (m for m in mentions.starting_in(start, end) if m.end <= end and not m.nested),
         key=lambda m: (m.start, -m.end),  # the longer of two mentions starting together
