@@ -735,7 +735,10 @@ def _read_token(token_file: Path | None) -> str | None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, metavar="SECONDS", help="Stop a query after SECONDS.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Query worker processes (queries running at once).")
+              help="Server processes, each answering up to --threads requests at once "
+              "(with --allow-writes: one server process and N query worker processes).")
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Requests one server process works on at once.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Most rows (or triples) one answer may hold.")
 @click.option("--max-body", type=click.IntRange(min=1), default=10 * 1024 * 1024,
@@ -748,8 +751,9 @@ def _read_token(token_file: Path | None) -> str | None:
               help="Path prefix a reverse proxy serves kg under (e.g. /kg), for the links "
               "in pages.")
 def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file: Path | None,
-          allow_federation: bool, timeout: float, workers: int, max_rows: int, max_body: int,
-          cors_origins: tuple[str, ...], base: str | None, root_path: str) -> None:
+          allow_federation: bool, timeout: float, workers: int, threads: int, max_rows: int,
+          max_body: int, cors_origins: tuple[str, ...], base: str | None, root_path: str
+          ) -> None:
     """Serve the store over HTTP: SPARQL, linked-data pages, search, named queries.
 
     /sparql answers queries (GET, POST form, POST application/sparql-query) on
@@ -768,7 +772,7 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
       KG_SERVE_TOKEN=secret kg serve --allow-writes --timeout 10
     """
     from kg.config import id_base
-    from kg.endpoint import Endpoint, Settings
+    from kg.endpoint import Settings
     from kg.server import HttpSettings
     from kg.server import serve as run
 
@@ -776,13 +780,11 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
     if allow_writes and token is None:
         raise UsageError("--allow-writes needs a token",
                          f"set {TOKEN_ENV} or pass --token-file PATH")
-    endpoint = Endpoint(Settings(store_path, allow_writes=allow_writes,
-                                 allow_federation=allow_federation, timeout=timeout,
-                                 max_rows=max_rows, workers=workers,
-                                 base=_with_slash(base) if base else id_base()))
-    click.echo(f"serving {store_path} on http://{host}:{port}/ "
-               f"({'writes allowed' if allow_writes else 'read-only'})", err=True)
-    run(endpoint, HttpSettings(token=token, cors_origins=cors_origins, max_body=max_body),
+    settings = Settings(store_path, allow_writes=allow_writes,
+                        allow_federation=allow_federation, timeout=timeout, max_rows=max_rows,
+                        workers=workers, base=_with_slash(base) if base else id_base())
+    run(settings, HttpSettings(token=token, cors_origins=cors_origins, max_body=max_body,
+                               threads=threads),
         host, port, root_path=root_path.rstrip("/"))
 
 

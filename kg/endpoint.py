@@ -1,7 +1,10 @@
 """The SPARQL endpoint's work, without HTTP (layer 5): what ``kg serve`` calls.
 
 Queries (and graph reads) run in a ``QueryPool`` of worker processes, so a runaway
-one is stopped after ``Settings.timeout`` seconds while the others keep answering.
+one is stopped after ``Settings.timeout`` seconds while the others keep answering; or,
+with ``Settings.in_process``, in the calling thread (``InlineRunner``), for a caller that
+enforces the time limit itself: ``kg serve``'s read-only processes, which replace
+themselves when a query overruns (``kg.server``).
 Writes (SPARQL Update and Graph Store writes, only with ``allow_writes``) run one at
 a time in this process on the store opened read-write, and keep the default graph in
 step with the named graphs as ``kg ingest`` does (``KGStore.update``, ``put_graph``).
@@ -39,7 +42,7 @@ from kg.service import service_description, void_description
 from kg.sparql import graphs_named, query_form, refuse_fetching, with_update_dataset
 from kg.store import KGStore, sparql_code
 from kg.vocab import DEFAULT_ID_BASE, PREFIXES
-from kg.workers import QueryPool, store_signature
+from kg.workers import InlineRunner, QueryPool, folder_signature, store_signature
 
 # name -> (format, Content-Type)
 GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -63,7 +66,8 @@ class Settings:
     allow_federation: bool = False
     timeout: float = 30.0
     max_rows: int | None = 100_000
-    workers: int = 2
+    workers: int = 2  # query worker processes (not in_process)
+    in_process: bool = False  # queries in the calling thread; the caller enforces timeout
     base: str = DEFAULT_ID_BASE  # instance IRIs under it are served as pages
     queries_dir: Path | None = None  # named queries; None: kg.resources.queries_dir()
     cache_bytes: int = 64 * 1024 * 1024  # answers kept until the store changes
@@ -108,6 +112,14 @@ _VOLATILE = re.compile(r"(?<![\w:?$-])(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IG
 _NOMINAL_SIZE = 16 * 1024  # what a cached page or search result is counted as
 
 
+def _query_key(sparql: str, formats: dict[str, str], dataset: Dataset,
+               base_iri: str | None) -> tuple | None:
+    """A query's key in the cache (None: never cached, its answer changes run to run)."""
+    if _VOLATILE.search(sparql_code(sparql)):
+        return None
+    return ("query", sparql, tuple(sorted(formats.items())), dataset, base_iri)
+
+
 class AnswerCache:
     """Answers of reads, kept while the store's files stay as they were.
 
@@ -125,20 +137,21 @@ class AnswerCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
+    def peek(self, key: tuple) -> Any:
+        """The cached answer for ``key``, or None."""
+        if self.limit <= 0:
+            return None
+        found = self._find(key, store_signature(self.store_path), count_miss=False)
+        return None if found is _MISSING else found
+
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """The cached answer for ``key``, or ``compute()``'s (then kept if small enough)."""
         if self.limit <= 0:
             return compute()
         signature = store_signature(self.store_path)
-        with self._lock:
-            if signature != self._signature:
-                self._items.clear()
-                self._size, self._signature = 0, signature
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key][0]
-            self.misses += 1
+        found = self._find(key, signature)
+        if found is not _MISSING:
+            return found
         value = compute()
         size = len(value.body) if isinstance(value, Answer) else _NOMINAL_SIZE
         if size <= self.limit // 16:
@@ -151,9 +164,25 @@ class AnswerCache:
                         self._size -= dropped
         return value
 
+    def _find(self, key: tuple, signature: tuple, count_miss: bool = True) -> Any:
+        with self._lock:
+            if signature != self._signature:
+                self._items.clear()
+                self._size, self._signature = 0, signature
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key][0]
+            self.misses += count_miss
+            return _MISSING
+
+
+_MISSING = object()  # what the cache holds no answer for
+
 
 class Endpoint:
-    """A store served over SPARQL: queries in workers, writes here, one at a time."""
+    """A store served over SPARQL: queries in workers (or in the calling thread), writes
+    here, one at a time."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -161,12 +190,14 @@ class Endpoint:
         if self._writer is None:
             KGStore(settings.store_path, read_only=True).close()  # fail early: no store
         self._write_lock = threading.Lock()
-        self.pool = QueryPool(settings.store_path, settings.workers)
+        self.runner: QueryPool | InlineRunner = (
+            InlineRunner(settings.store_path) if settings.in_process
+            else QueryPool(settings.store_path, settings.workers))
         self.cache = AnswerCache(Path(settings.store_path), settings.cache_bytes)
         self._named: tuple[tuple, dict[str, NamedQuery]] = ((), {})
 
     def close(self) -> None:
-        self.pool.close()
+        self.runner.close()
         if self._writer is not None:
             self._writer.close()
 
@@ -180,17 +211,22 @@ class Endpoint:
             refuse_fetching(sparql)
 
         def compute() -> Answer:
-            return self.pool.run(_query_job, sparql, formats, dataset, base_iri,
-                                 self.settings.max_rows, timeout=self.settings.timeout)
+            return self.runner.run(_query_job, sparql, formats, dataset, base_iri,
+                                   self.settings.max_rows, timeout=self.settings.timeout)
 
-        if _VOLATILE.search(sparql_code(sparql)):
-            return compute()
-        key = ("query", sparql, tuple(sorted(formats.items())), dataset, base_iri)
-        return self.cache.get(key, compute)
+        key = _query_key(sparql, formats, dataset, base_iri)
+        return compute() if key is None else self.cache.get(key, compute)
+
+    def cached_query(self, sparql: str, formats: dict[str, str], dataset: Dataset = Dataset(),
+                     base_iri: str | None = None) -> Answer | None:
+        """``query``'s answer if the cache holds it for the store as it is now, else None:
+        cheap enough for an event loop (a ``stat`` of a few files and a dictionary)."""
+        key = _query_key(sparql, formats, dataset, base_iri)
+        return None if key is None else self.cache.peek(key)
 
     def get_graph(self, graph: str | None, fmt: str) -> Answer:
         """A named graph (``None``: the default graph, the merged knowledge) in ``fmt``."""
-        return self.pool.run(_graph_job, graph, fmt, self.settings.max_rows,
+        return self.runner.run(_graph_job, graph, fmt, self.settings.max_rows,
                              timeout=self.settings.timeout)
 
     def describe_service(self, endpoint_url: str, fmt: str) -> Answer:
@@ -199,7 +235,7 @@ class Endpoint:
         return _graph_answer(triples, fmt, None)
 
     def void(self, dataset_url: str, endpoint_url: str, fmt: str) -> Answer:
-        stats = self.pool.run(_stats_job, timeout=self.settings.timeout)
+        stats = self.runner.run(_stats_job, timeout=self.settings.timeout)
         modified = _last_write(self.settings.store_path)
         return _graph_answer(void_description(dataset_url, endpoint_url, stats, modified),
                              fmt, None)
@@ -209,7 +245,7 @@ class Endpoint:
     def named_queries(self) -> list[NamedQuery]:
         """The named queries, read again only when their folder's files change."""
         folder = self.settings.queries_dir or resources.queries_dir()
-        signature = (str(folder), *store_signature(folder))
+        signature = (str(folder), *folder_signature(folder))
         if signature != self._named[0]:
             self._named = (signature, {q.name: q for q in list_queries(folder)})
         return list(self._named[1].values())
@@ -233,7 +269,7 @@ class Endpoint:
                                 "accept e.g. application/sparql-results+json or text/csv")
         key = ("named", name, named.sparql, tuple(sorted(values.items())),
                tuple(sorted(formats.items())))
-        return self.cache.get(key, lambda: self.pool.run(
+        return self.cache.get(key, lambda: self.runner.run(
             _named_job, named, dict(values), formats, self.settings.max_rows,
             timeout=self.settings.timeout))
 
@@ -241,17 +277,17 @@ class Endpoint:
 
     def page(self, iri: str) -> Page | None:
         """What the page about ``iri`` shows (None: the store knows nothing of it)."""
-        return self.cache.get(("page", iri), lambda: self.pool.run(
+        return self.cache.get(("page", iri), lambda: self.runner.run(
             _page_job, iri, timeout=self.settings.timeout))
 
     def describe(self, iri: str, fmt: str) -> Answer | None:
         """The triples about ``iri`` in ``fmt`` (None: the store knows nothing of it)."""
-        return self.cache.get(("describe", iri, fmt), lambda: self.pool.run(
+        return self.cache.get(("describe", iri, fmt), lambda: self.runner.run(
             _describe_job, iri, fmt, self.settings.max_rows, timeout=self.settings.timeout))
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Resources one of whose names contains ``text``, case-insensitive."""
-        return self.cache.get(("search", text, limit), lambda: self.pool.run(
+        return self.cache.get(("search", text, limit), lambda: self.runner.run(
             _search_job, text, limit, timeout=self.settings.timeout))
 
     # ---------------------------------------------------------------- writes
@@ -402,4 +438,5 @@ def _parse(parts: list[tuple[bytes, str]], base_iri: str | None) -> list:
 def _last_write(store_path: Path) -> float:
     """When the store last changed (its newest file), as a Unix time."""
     signature = store_signature(store_path)
-    return max((mtime for _, _, mtime in signature), default=time.time_ns()) / 1e9
+    return max((entry[2] for entry in signature if len(entry) == 3),
+               default=time.time_ns()) / 1e9

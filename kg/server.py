@@ -4,18 +4,38 @@ This module only reads requests (SPARQL 1.1 Protocol and Graph Store HTTP Protoc
 negotiates formats, checks the write token, and turns a KGError into a status through
 one table (``STATUS``). What a query, an update or a graph write does is
 ``kg.endpoint``'s business.
+
+How it runs (``serve``). Read-only, uvicorn's supervisor keeps ``workers`` processes
+answering on one socket, each running queries in its own threads on a read-only store:
+no hand-over to another process, and every core busy. A thread cannot be stopped, so
+when a query overruns ``--timeout`` the process answers 503, stops taking requests,
+finishes the others and exits, and the supervisor starts a fresh one; the other
+processes keep answering meanwhile. With ``--allow-writes`` one process holds the store
+read-write and runs queries in a pool of worker processes (``kg.workers.QueryPool``),
+which kills an overrunning one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import email.parser
 import email.policy
+import functools
 import hmac
+import json
 import logging
+import os
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -29,7 +49,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import errors
-from kg.endpoint import Answer, Dataset, Endpoint, kind_of
+from kg.endpoint import Answer, Dataset, Endpoint, Settings, kind_of
+from kg.workers import timeout_error
 
 log = logging.getLogger("kg.server")
 
@@ -77,6 +98,7 @@ class HttpSettings:
     cors_origins: tuple[str, ...] = ()
     max_body: int = 10 * 1024 * 1024
     store_path: str = "/store"
+    threads: int = 4  # requests one process works on at once
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -100,9 +122,11 @@ def _accept_ranges(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
+@functools.lru_cache(maxsize=1024)
 def negotiate(header: str | None, offers: tuple[tuple[str, str], ...]) -> str | None:
     """The offer's format name the Accept header likes best (q-values, the most specific
-    range deciding); ties go to the earlier offer. None when nothing is acceptable."""
+    range deciding); ties go to the earlier offer. None when nothing is acceptable.
+    (Remembered: clients send the same few headers again and again.)"""
     if not header or not header.strip():
         return offers[0][1]
     ranges = _accept_ranges(header)
@@ -259,6 +283,32 @@ def endpoint_of(request: Request) -> Endpoint:
     return request.app.state.endpoint
 
 
+T = TypeVar("T")
+
+
+async def call(request: Request, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``method(*args, **kwargs)`` (an ``Endpoint`` read) in one of this process's threads.
+
+    When queries run in this process, the time limit is kept here: past it the client
+    gets 503 and, if the query is still running, the process retires (a thread cannot be
+    stopped; see the module's docstring). A request still waiting for a free thread at
+    the limit is dropped without retiring. A ``QueryPool`` keeps the limit itself.
+    """
+    state = request.app.state
+    future = state.executor.submit(partial(method, *args, **kwargs))
+    settings = endpoint_of(request).settings
+    if not settings.in_process:
+        return await asyncio.wrap_future(future)
+    try:
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                      settings.timeout)
+    except asyncio.TimeoutError:
+        if future.cancel():
+            raise timeout_error(settings.timeout, busy=True) from None
+        state.retire()
+        raise timeout_error(settings.timeout) from None
+
+
 def _require_writes(request: Request) -> None:
     if not endpoint_of(request).settings.allow_writes:
         raise errors.Refused("this endpoint is read-only",
@@ -295,8 +345,9 @@ async def _query(request: Request, operation: Operation) -> Response:
         raise errors.NotAcceptable(f"none of the accepted formats ({accept}) can carry "
                                    f"{kind} results", _offers_hint(kind))
     dataset = Dataset(operation.values("default-graph-uri"), operation.values("named-graph-uri"))
-    answer = await run_in_threadpool(endpoint_of(request).query, sparql_text, formats,
-                                     dataset, _base(request))
+    endpoint, base = endpoint_of(request), _base(request)
+    answer = (endpoint.cached_query(sparql_text, formats, dataset, base)
+              or await call(request, endpoint.query, sparql_text, formats, dataset, base))
     return answer_response(answer)
 
 
@@ -375,8 +426,8 @@ async def graph_store(request: Request) -> Response:
     method = request.method
     if method in ("GET", "HEAD"):
         graph = target_graph(request)
-        answer = await run_in_threadpool(endpoint_of(request).get_graph, graph,
-                                         _graph_format(request))
+        answer = await call(request, endpoint_of(request).get_graph, graph,
+                            _graph_format(request))
         return answer_response(answer, head=method == "HEAD")
     _require_writes(request)
     if method == "DELETE":
@@ -407,8 +458,8 @@ async def _create_graph(request: Request) -> Response:
 @handles_errors
 async def void(request: Request) -> Response:
     sparql_url = str(request.url_for("sparql"))
-    answer = await run_in_threadpool(endpoint_of(request).void, _base(request), sparql_url,
-                                     _graph_format(request))
+    answer = await call(request, endpoint_of(request).void, _base(request), sparql_url,
+                        _graph_format(request))
     return answer_response(answer, head=request.method == "HEAD")
 
 
@@ -444,9 +495,12 @@ class AccessLog:
                      seen["status"], seen["bytes"], (time.perf_counter() - start) * 1000)
 
 
-def create_app(endpoint: Endpoint, http: HttpSettings) -> Starlette:
+def create_app(endpoint: Endpoint, http: HttpSettings,
+               retire: Callable[[], None] | None = None) -> Starlette:
     """The ASGI app over ``endpoint``; CORS only for the origins the operator lists.
-    The protocol's routes are here, the pages' in ``kg.web``."""
+    ``retire`` is called when a query overran in this process's threads (a process of
+    ``serve``'s read-only mode: it ends the process). The protocol's routes are here,
+    the pages' in ``kg.web``."""
     from kg import web
 
     middleware = [Middleware(AccessLog)]
@@ -465,24 +519,92 @@ def create_app(endpoint: Endpoint, http: HttpSettings) -> Starlette:
         Route("/.well-known/void", void, methods=["GET", "HEAD"]),
         *web.routes(),
     ]
+    executor = ThreadPoolExecutor(http.threads, thread_name_prefix="kg-request")
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         endpoint.close()
+        if _retiring:  # a query thread that overran is still running: end it with us
+            logging.shutdown()
+            os._exit(0)
+        executor.shutdown(wait=False, cancel_futures=True)
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.endpoint = endpoint
     app.state.http = http
+    app.state.executor = executor
+    app.state.retire = retire or (lambda: None)
     app.state.site = web.Site(endpoint.settings.base)
     return app
 
 
-def serve(endpoint: Endpoint, http: HttpSettings, host: str, port: int,
-          root_path: str = "") -> None:
-    """Run the app with uvicorn until interrupted; the access log goes to stderr.
-    ``root_path`` is the path prefix a reverse proxy serves the app under."""
-    import uvicorn
+# ---------------------------------------------------------------- running it
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    uvicorn.run(create_app(endpoint, http), host=host, port=port, access_log=False,
-                log_level="info", root_path=root_path, proxy_headers=True)
+SETTINGS_ENV = "KG_SERVE_SETTINGS"  # how the supervisor hands the settings to its processes
+_retiring: list[bool] = []  # set once this process has begun to retire
+
+
+def _retire() -> None:
+    """Stop taking requests, answer those under way, then exit (see ``create_app``): the
+    supervisor starts a fresh process in this one's place."""
+    if _retiring:
+        return
+    _retiring.append(True)
+    log.warning("a query overran the time limit in process %s; it will be replaced",
+                os.getpid())
+    os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
+
+
+def app_from_environment() -> Starlette:
+    """The app of one of ``serve``'s read-only processes: uvicorn's supervisor starts each
+    with this factory, the settings coming from the parent in ``KG_SERVE_SETTINGS``."""
+    fields = json.loads(os.environ[SETTINGS_ENV])
+    settings = Settings(**{**fields["endpoint"], "store_path": Path(fields["store_path"]),
+                           "in_process": True})
+    http = HttpSettings(**{**fields["http"], "cors_origins": tuple(fields["cors_origins"])})
+    _log_to_stderr()
+    return create_app(Endpoint(settings), http, retire=_retire)
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                        stream=sys.stderr)
+
+
+def _announce(settings: Settings, host: str, port: int) -> None:
+    mode = "writes allowed" if settings.allow_writes else "read-only"
+    print(f"serving {settings.store_path} on http://{host}:{port}/ ({mode}, "
+          f"{settings.workers} {'query workers' if settings.allow_writes else 'processes'})",
+          file=sys.stderr, flush=True)
+
+
+def serve(settings: Settings, http: HttpSettings, host: str, port: int,
+          root_path: str = "") -> None:
+    """Run ``kg serve`` until interrupted (see the module's docstring for how); the access
+    log goes to stderr. ``root_path`` is the path prefix a reverse proxy serves it under.
+    A store that cannot be opened fails here, before anything listens."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    _log_to_stderr()
+    options: dict[str, Any] = {"host": host, "port": port, "access_log": False,
+                               "log_level": "info", "root_path": root_path,
+                               "proxy_headers": True}
+    if settings.allow_writes:
+        endpoint = Endpoint(settings)
+        _announce(settings, host, port)
+        uvicorn.run(create_app(endpoint, http), **options)
+        return
+    Endpoint(dataclasses.replace(settings, in_process=True)).close()  # fail early: no store
+    _announce(settings, host, port)
+    endpoint_fields = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)
+                       if f.name not in ("store_path", "queries_dir", "in_process")}
+    os.environ[SETTINGS_ENV] = json.dumps({
+        "store_path": str(settings.store_path), "endpoint": endpoint_fields,
+        "http": {k: v for k, v in dataclasses.asdict(http).items() if k != "cors_origins"},
+        "cors_origins": list(http.cors_origins)})
+    config = uvicorn.Config("kg.server:app_from_environment", factory=True,
+                            workers=settings.workers,
+                            timeout_graceful_shutdown=int(settings.timeout) + 1, **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()

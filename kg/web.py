@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 import jinja2
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -26,7 +25,7 @@ from kg import errors
 from kg.endpoint import GRAPH_FORMATS, Endpoint, kind_of
 from kg.linked import Hit, Page, fallback_label
 from kg.queries import NamedQuery, example
-from kg.server import FORM, OFFERS, STATUS, handles_errors, negotiate, read_body
+from kg.server import FORM, OFFERS, STATUS, call, handles_errors, negotiate, read_body
 from kg.vocab import PREFIXES, WIKIDATA_ENTITY
 
 PACKAGE = Path(__file__).resolve().parent
@@ -157,13 +156,13 @@ async def resource(request: Request) -> Response:
     iri = site.iri_of(path)
     endpoint = endpoint_of(request)
     if fmt != "html":
-        answer = await run_in_threadpool(endpoint.describe, iri, fmt)
+        answer = await call(request, endpoint.describe, iri, fmt)
         if answer is None:
             raise errors.NotFoundError(f"nothing is known about {iri}",
                                        f"search for it at {_root(request)}/search?q=...")
         return Response(answer.body, media_type=answer.media_type,
                         headers={"Vary": "Accept", **_alternates(request, site, iri)})
-    page = await run_in_threadpool(endpoint.page, iri)
+    page = await call(request, endpoint.page, iri)
     if page is None:
         guess = re.sub(r"[-_/]+", " ", fallback_label(iri)).strip()
         return site.render(request, "notfound.html", status=404, iri=iri, guess=guess,
@@ -212,7 +211,7 @@ async def search(request: Request) -> Response:
         raise errors.RequestError(f"unknown format '{fmt}'", "use format=html or format=json")
     hits: list[Hit] = []
     if text:
-        hits = await run_in_threadpool(endpoint_of(request).search, text, SEARCH_LIMIT)
+        hits = await call(request, endpoint_of(request).search, text, SEARCH_LIMIT)
     if fmt == "json":
         return JSONResponse({"query": text, "results": [
             {**asdict(hit), "href": site.local(hit.iri, _root(request))} for hit in hits]},
@@ -224,7 +223,7 @@ async def search(request: Request) -> Response:
 
 
 async def named_list(request: Request) -> Response:
-    queries = await run_in_threadpool(endpoint_of(request).named_queries)
+    queries = await call(request, endpoint_of(request).named_queries)
     fmt = request.query_params.get("format") or _negotiate(request, JSON_OFFERS)
     if fmt == "json":
         return JSONResponse([_describe_named(q) for q in queries])
@@ -257,7 +256,7 @@ def _same_text(a: str, b: str) -> bool:
 async def named_run(request: Request) -> Response:
     endpoint = endpoint_of(request)
     site = site_of(request)
-    query = await run_in_threadpool(endpoint.named_query, request.path_params["name"])
+    query = await call(request, endpoint.named_query, request.path_params["name"])
     values: dict[str, str] = {}
     fmt = None
     for key, value in await _request_values(request):
@@ -279,7 +278,7 @@ async def named_run(request: Request) -> Response:
     if fmt == "html":
         return await _named_html(request, site, endpoint, query, values)
     formats = _formats_for(fmt, kind)
-    answer = await run_in_threadpool(endpoint.run_named, query.name, values, formats)
+    answer = await call(request, endpoint.run_named, query.name, values, formats)
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
 
@@ -299,7 +298,7 @@ async def _named_html(request: Request, site: Site, endpoint: Endpoint, query: N
         return site.render(request, "named.html", q=query, values=values, table=None,
                            error=None)
     try:
-        answer = await run_in_threadpool(endpoint.run_named, query.name, values,
+        answer = await call(request, endpoint.run_named, query.name, values,
                                          {"solutions": "json", "boolean": "json",
                                           "graph": "turtle"})
     except (errors.QueryError, errors.ResultTooLarge, errors.QueryTimeout) as error:
@@ -336,7 +335,7 @@ def _table(body: bytes, query: NamedQuery, site: Site, root: str) -> dict[str, A
 
 
 async def query_page(request: Request) -> Response:
-    queries = await run_in_threadpool(endpoint_of(request).named_queries)
+    queries = await call(request, endpoint_of(request).named_queries)
     base = str(request.base_url).rstrip("/")
     tabs = []
     for query in queries:

@@ -34,14 +34,35 @@ _POLL = 0.05  # seconds between checks for an answer, a deadline or Ctrl-C
 
 
 def store_signature(path: Path) -> tuple:
-    """Names, sizes and times of the store's files: it changes whenever a write lands.
-    (RocksDB's own LOG files are left out: opening a store writes to them.)"""
+    """What changes whenever a write lands in the store: its file names, and the sizes and
+    times of RocksDB's write-ahead logs (``*.log``, which every commit appends to) and
+    manifest (``MANIFEST-*``, which every flush, compaction or bulk load rewrites). The
+    other files are written once under new names, so the names tell of them; a request
+    pays for a listing and a few ``stat`` calls however large the store."""
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return ()
+    found: list[tuple] = []
+    for name in names:
+        if name.startswith("LOG"):  # RocksDB's own log: opening a store writes to it
+            continue
+        if not (name.endswith(".log") or name.startswith("MANIFEST")):
+            found.append((name,))
+            continue
+        with contextlib.suppress(OSError):  # deleted since the listing: the names differ
+            status = os.stat(os.path.join(path, name))
+            found.append((name, status.st_size, status.st_mtime_ns))
+    return tuple(found)
+
+
+def folder_signature(path: Path) -> tuple:
+    """Names, sizes and times of every file in a folder (the named queries)."""
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError:
         return ()
-    return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
-                 if not e.name.startswith("LOG"))
+    return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
 
 
 # RocksDB read-only opens beside a writer: compaction may delete a file the snapshot
@@ -56,20 +77,25 @@ def _transient(error: Exception) -> bool:
 
 
 class _Snapshot:
-    """The worker's read-only store, reopened when the files changed or a read failed."""
+    """A read-only store, reopened when the files changed or a read failed; the threads of
+    a process may share one."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.store: KGStore | None = None
         self.seen: tuple = ()
+        self._lock = threading.Lock()
 
     def get(self, fresh: bool = False) -> KGStore:
         signature = store_signature(self.path)
-        if fresh or self.store is None or signature != self.seen:
-            self.store = None
-            self.store = KGStore(self.path, read_only=True)
-            self.seen = signature
-        return self.store
+        store = self.store
+        if fresh or store is None or signature != self.seen:
+            with self._lock:
+                if fresh or self.store is None or signature != self.seen:
+                    self.store = KGStore(self.path, read_only=True)
+                    self.seen = signature
+                store = self.store
+        return store
 
     def run(self, func: Callable[..., Any], args: tuple) -> Any:
         attempt = 0
@@ -122,6 +148,32 @@ class _Worker:
         self.kill()
 
 
+class InlineRunner:
+    """Jobs run in the calling thread, on one read-only store that the threads of this
+    process share (pyoxigraph releases the GIL while a query runs, so threads use every
+    core). It saves the hand-over to a worker process, about 0.4 ms, which is most of a
+    cheap query's cost; but it cannot stop a job, so its caller must enforce the time
+    limit (``kg serve`` answers 503 and replaces the process, see ``kg.server``).
+    The same ``run`` as ``QueryPool``.
+    """
+
+    def __init__(self, store_path: Path | str) -> None:
+        self._snapshot = _Snapshot(Path(store_path))
+
+    def run(self, func: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+        """``func(store, *args)`` here and now; ``timeout`` is the caller's to enforce."""
+        try:
+            return self._snapshot.run(func, args)
+        except KGError:
+            raise
+        except Exception as error:
+            raise KGError(f"internal error in a query: {type(error).__name__}: {error}",
+                          "this is a bug in newskg; please report it") from None
+
+    def close(self) -> None:
+        self._snapshot.store = None
+
+
 class QueryPool:
     """``size`` worker processes over the store at ``store_path``.
 
@@ -165,14 +217,14 @@ class QueryPool:
             wait = None if deadline is None else max(deadline - time.monotonic(), 0)
             return self._idle.get(timeout=wait)
         except queue.Empty:
-            raise _timeout(timeout, busy=True) from None
+            raise timeout_error(timeout, busy=True) from None
 
     def _wait(self, worker: _Worker, deadline: float | None, timeout: float | None
               ) -> tuple[str, Any]:
         while True:
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
-                raise _timeout(timeout)
+                raise timeout_error(timeout)
             if worker.conn.poll(_POLL if left is None else min(_POLL, left)):
                 try:
                     return worker.conn.recv()
@@ -203,7 +255,8 @@ class QueryPool:
         self.close()
 
 
-def _timeout(timeout: float | None, busy: bool = False) -> QueryTimeout:
+def timeout_error(timeout: float | None, busy: bool = False) -> QueryTimeout:
+    """The error of a job stopped after ``timeout`` seconds (``busy``: it never started)."""
     if busy:
         return QueryTimeout(f"no query worker became free within {timeout:g} s",
                             "the server is busy; try again later")

@@ -3,6 +3,7 @@ pyoxigraph itself cannot cancel, for ``kg query`` as for ``kg serve``."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from conftest import kg_process
 
 from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.store import KGStore
-from kg.workers import QueryPool
+from kg.workers import InlineRunner, QueryPool, store_signature
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -76,3 +77,36 @@ def test_ctrl_c_stops_kg_query_within_a_second(store: Path) -> None:
     assert time.monotonic() - sent < 1
     assert process.returncode == 130
     assert b"error: interrupted" in err and b"Traceback" not in err
+
+
+def test_the_store_signature_changes_with_every_write_and_only_then(tmp_path: Path) -> None:
+    """What readers reopen on and the server's cache empties on (kg.workers.store_signature):
+    a commit that only appends to the write-ahead log must change it too, and a reader
+    opening the store must not."""
+    path = tmp_path / "store"
+    triple = (ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"))
+    with KGStore(path) as kg:
+        kg.replace_article("http://example.org/graph/0", [(*triple, ox.Literal("a"))])
+    before = store_signature(path)  # the writer closed: nothing is flushed behind our back
+    with contextlib.closing(KGStore(path, read_only=True)):
+        assert store_signature(path) == before
+    assert store_signature(path) == before
+    with KGStore(path) as kg:
+        seen = [store_signature(path)]
+        for value in ("b", "c", "d"):
+            kg.replace_article("http://example.org/graph/0", [(*triple, ox.Literal(value))])
+            assert store_signature(path) not in seen
+            seen.append(store_signature(path))
+
+
+def test_inline_runner_sees_each_write_and_passes_errors_on(store: Path) -> None:
+    runner = InlineRunner(store)
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert runner.run(count, sparql) == 60
+    with KGStore(store) as kg:
+        kg.replace_article("http://example.org/graph/new", [
+            (ox.NamedNode("http://example.org/x"), ox.NamedNode("http://example.org/p"),
+             ox.Literal("new"))])
+    assert runner.run(count, sparql) == 61  # reopened: the write is seen
+    with pytest.raises(QueryError):
+        runner.run(count, "SELECT nonsense")
