@@ -467,32 +467,45 @@ async def void(request: Request) -> Response:
 
 
 class AccessLog:
-    """One line per request: client, method, target, status, bytes, milliseconds."""
+    """One line per request on stderr: time, client, method, target, status, bytes,
+    milliseconds. Written directly, not through ``logging``, which cost a quarter of a
+    cached answer's time (its records and time formatting); the time stamp is formatted
+    once a second."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._second = -1
+        self._stamp = ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start, seen = time.perf_counter(), {"status": 500, "bytes": 0}
+        start, seen = time.perf_counter(), [500, 0]  # status, body bytes
 
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
-                seen["status"] = message["status"]
+                seen[0] = message["status"]
             elif message["type"] == "http.response.body":
-                seen["bytes"] += len(message.get("body", b""))
+                seen[1] += len(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, receive, record)
         finally:
             client = (scope.get("client") or ("-", 0))[0]
-            target = scope["path"] + (f"?{scope['query_string'].decode()}"
+            target = scope["path"] + (f"?{scope['query_string'].decode(errors='replace')}"
                                       if scope.get("query_string") else "")
-            log.info('%s "%s %s" %s %sB %.1fms', client, scope["method"], target[:300],
-                     seen["status"], seen["bytes"], (time.perf_counter() - start) * 1000)
+            sys.stderr.write(f'{self._now()} {client} "{scope["method"]} {target[:300]}" '
+                             f"{seen[0]} {seen[1]}B "
+                             f"{(time.perf_counter() - start) * 1000:.1f}ms\n")
+
+    def _now(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        return self._stamp
 
 
 def create_app(endpoint: Endpoint, http: HttpSettings,
