@@ -11,7 +11,10 @@ named query (``posts-of-person``; Oxigraph gets the same SPARQL with the value w
 in). "cold" makes every request's text unique (a LIMIT that changes nothing), so no
 cache can answer; "warm" repeats one request, which kg serve answers from its cache
 (Oxigraph has none). Printed: requests/s and p50/p99 latency, and kg's figures as
-ratios to Oxigraph's (throughput: higher is better; latency: lower is better).
+ratios to Oxigraph's (throughput: higher is better; latency: lower is better), and the
+CPU time each server (its processes together) spent per request: on a machine shared
+with other work, throughput moves with the load while CPU per request stays put, so its
+ratio (Oxigraph's CPU over kg's: higher is better) is the steadier comparison.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import shutil
 import statistics
@@ -183,17 +187,37 @@ def _client(args: tuple[str, float, int, int]) -> tuple[list[float], int]:
     return times, failures
 
 
-def load(url: str, request: Request, concurrency: int, seconds: float) -> dict[str, float]:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) the process ``pid`` and its children have used so far
+    (Linux ``/proc``; children that have exited are not counted)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+def load(url: str, request: Request, concurrency: int, seconds: float, server: int
+         ) -> dict[str, float]:
     _REQUEST[:] = [request]
     _client((url, 0.3, 10**6, 1))  # warm the connection path and the server
+    cpu = tree_cpu(server)
     with multiprocessing.get_context("fork").Pool(concurrency) as pool:
         results = pool.map(_client, [(url, seconds, c, concurrency)
                                      for c in range(concurrency)])
+    cpu = tree_cpu(server) - cpu
     times = [t for ts, _ in results for t in ts]
     failures = sum(f for _, f in results)
     cuts = statistics.quantiles(times, n=100)
     return {"rps": len(times) / seconds, "p50": statistics.median(times), "p99": cuts[98],
-            "failures": failures}
+            "failures": failures, "cpu": cpu / len(times) * 1e6}
 
 
 def oxigraph_server(location: Path) -> tuple[subprocess.Popen, str]:
@@ -244,14 +268,18 @@ def main() -> None:
                     same = rows(kg.url, kg_request(3)), rows(oxigraph_url, ox_request(3))
                     assert same[0] == same[1], f"{name}: {same[0]} rows against {same[1]}"
                     for concurrency in (1, 8):
-                        a = load(kg.url, kg_request, concurrency, options.seconds)
-                        b = load(oxigraph_url, ox_request, concurrency, options.seconds)
+                        a = load(kg.url, kg_request, concurrency, options.seconds,
+                                 kg.process.pid)
+                        b = load(oxigraph_url, ox_request, concurrency, options.seconds,
+                                 oxigraph.pid)
                         print(f"{mode:<4} {name:<11} c={concurrency}  "
                               f"kg {a['rps']:7.0f}/s p50 {a['p50']:6.2f} p99 {a['p99']:7.2f} ms"
                               f"  | oxigraph {b['rps']:7.0f}/s p50 {b['p50']:6.2f} "
                               f"p99 {b['p99']:7.2f} ms  | ratio: throughput "
                               f"{a['rps'] / b['rps']:5.2f}x p50 {a['p50'] / b['p50']:5.2f}x "
-                              f"p99 {a['p99'] / b['p99']:5.2f}x  ({same[0]} rows"
+                              f"p99 {a['p99'] / b['p99']:5.2f}x  | CPU per request kg "
+                              f"{a['cpu']:.0f} us, oxigraph {b['cpu']:.0f} us: "
+                              f"{b['cpu'] / a['cpu']:4.2f}x  ({same[0]} rows"
                               + (f", failures {a['failures']}/{b['failures']}"
                                  if a["failures"] or b["failures"] else "") + ")",
                               flush=True)

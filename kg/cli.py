@@ -238,10 +238,14 @@ class _StatusLine:
               help="Processes parsing articles (about 1.5x faster with 2).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Articles handed to spaCy at a time.")
+@click.option("--cluster", metavar="SPEC", envvar="KG_CLUSTER",
+              help="Parse on a Dask cluster instead: local:N starts N worker processes "
+              "here, tcp://HOST:8786 uses a running scheduler (pip install "
+              "'newskg[dask]'). The store is written by this process either way.")
 @base_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: str | None,
-           jobs: int, batch_size: int, base: str | None) -> None:
+           jobs: int, batch_size: int, cluster: str | None, base: str | None) -> None:
     """Read articles into the store, skipping those stored unchanged.
 
     PATH is a .txt, .md, .html or .jsonl file (one JSON object per line, with
@@ -254,6 +258,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     Example:
       kg ingest news/ press-releases.jsonl --store /tmp/news.kg --jobs 2
       curl -s https://example.org/news/item | kg ingest -
+      kg ingest archive/ --store /tmp/news.kg --cluster tcp://10.0.0.5:8786
     """
     from kg.pipeline import ingest as run
 
@@ -266,7 +271,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     status = _StatusLine(live=live, total=total)
     try:
         report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
-                     base=base, progress=status, stdin=_stdin())
+                     base=base, progress=status, stdin=_stdin(), cluster=cluster)
     except KeyboardInterrupt:
         status.clear()
         if status.report is not None:

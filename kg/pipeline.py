@@ -11,6 +11,7 @@ keeps every article finished so far (run it again: those are skipped).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import re
@@ -23,6 +24,7 @@ from typing import IO, BinaryIO, TextIO
 import pyoxigraph as ox
 
 from kg import config, resources
+from kg.cluster import Cluster, open_cluster, parse_spec
 from kg.errors import KGError, NotAnArticle, QueryError, QueryUsageError, UsageError
 from kg.export import ExportResult, export_store
 from kg.extract import Extractor
@@ -183,11 +185,18 @@ class _Ingest:
             self._queued[graph] = fingerprint
             yield item
 
-    def run(self, documents: Iterator[Document], *, batch_size: int, jobs: int) -> None:
+    def run(self, documents: Iterator[Document], *, batch_size: int, jobs: int,
+            cluster: Cluster | None = None) -> None:
         feed = _Feed(documents)
         while True:
+            if cluster is not None:
+                extractions = self.extractor.pipe(feed, batch_size=batch_size,
+                                                  executor=cluster.executor,
+                                                  in_flight=2 * cluster.workers)
+            else:
+                extractions = self.extractor.pipe(feed, batch_size=batch_size, n_process=jobs)
             try:
-                for extraction in self.extractor.pipe(feed, batch_size=batch_size, n_process=jobs):
+                for extraction in extractions:
                     feed.done(extraction.document)
                     self.put(extraction)
                 return
@@ -249,17 +258,25 @@ def ingest(
     base: str | None = None,
     progress: ProgressCallback | None = None,
     stdin: TextIO | BinaryIO | None = None,
+    cluster: str | None = None,
 ) -> IngestReport:
     """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
 
     The store is opened (and created) only once a first article has been read,
     so a run whose inputs are all bad leaves no store behind. Failures of single
     inputs or articles are recorded in the report; only what stops the whole
-    run (the store locked, the model missing) raises.
+    run (the store locked, the model missing) raises. ``cluster`` (``local:N`` or a
+    Dask scheduler's address) parses on a Dask cluster instead of ``jobs`` local
+    processes (``kg.cluster``); the store is written here either way.
     """
     if not paths:
         raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
     _check_batching(jobs, batch_size)
+    if cluster is not None:
+        if jobs > 1:
+            raise UsageError("--jobs and --cluster both say where to parse",
+                             "give one: --cluster local:2 starts two worker processes")
+        parse_spec(cluster)  # a malformed spec fails before anything is read
     report = IngestReport(store=Path(store_path))
     items = read_sources(list(paths), stdin)
     head: list[Document | KGError] = []
@@ -279,11 +296,13 @@ def ingest(
     extractor = extractor or Extractor(model)
     if hasattr(extractor, "check"):
         extractor.check()  # a missing model fails before the store is created or touched
-    with KGStore(store_path) as store:
+    with contextlib.ExitStack() as stack:
+        workers = stack.enter_context(open_cluster(cluster)) if cluster is not None else None
+        store = stack.enter_context(KGStore(store_path))
         run_ = _Ingest(store, extractor, base or config.id_base(), report, progress)
         report.ontology_loaded = store.ensure_ontology(ontology)
         documents = run_.changed(_chain(head, items))
-        run_.run(documents, batch_size=batch_size, jobs=jobs)
+        run_.run(documents, batch_size=batch_size, jobs=jobs, cluster=workers)
     return report
 
 

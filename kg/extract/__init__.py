@@ -8,6 +8,7 @@ processes); the rules in ``kg.extract.rules`` read the parsed documents.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from itertools import groupby
 
 from kg.errors import ExtractionError
@@ -124,16 +125,29 @@ class Extractor:
         return next(self.pipe([document]))
 
     def pipe(
-        self, documents: Iterable[Document], *, batch_size: int = 16, n_process: int = 1
+        self, documents: Iterable[Document], *, batch_size: int = 16, n_process: int = 1,
+        executor: Executor | None = None, in_flight: int = 2,
     ) -> Iterator[Extraction]:
-        """Extract from documents in order, in ``n_process`` processes.
+        """Extract from documents in order, in ``n_process`` processes, or in batches on
+        ``executor`` (any ``concurrent.futures.Executor``, such as a Dask cluster's: see
+        ``kg.cluster``), ``in_flight`` batches at a time.
 
         With several processes each worker loads the pipeline once and runs parse and
         rules both, so the rules run in parallel too and only small Extractions travel
         back (spaCy's own ``n_process`` would send whole parsed Docs to this process).
         """
+        if executor is not None:
+            if self._given_nlp:
+                raise ValueError("an executor's workers load the pipeline by name: give a "
+                                 "model name, not an nlp object")
+            yield from _batches_on(executor, self.model, documents, batch_size, in_flight)
+            return
         if n_process > 1 and not self._given_nlp:
-            yield from _pool_pipe(self.model, documents, batch_size, n_process)
+            from concurrent.futures import ProcessPoolExecutor
+
+            # the platform's default start method, as spaCy's own n_process uses
+            with ProcessPoolExecutor(n_process) as pool:
+                yield from _batches_on(pool, self.model, documents, batch_size, 2 * n_process)
             return
         version, nlp, rules = self.version, self.nlp, self.rules
         for long, group in groupby(documents, key=lambda d: len(d.text) > PIECE):
@@ -178,36 +192,31 @@ def split_text(text: str, size: int) -> list[str]:
     return parts
 
 
-_WORKER: Extractor | None = None
+_WORKERS: dict[str, Extractor] = {}  # in a worker process: model name -> its Extractor
 
 
-def _start_worker(model: str) -> None:
-    global _WORKER
-    _WORKER = Extractor(model)
-    _ = _WORKER.nlp, _WORKER.rules
+def _extract_batch(model: str, documents: list[Document]) -> list[Extraction]:
+    """One batch in a worker process (local or a Dask worker), which loads the pipeline
+    and the rules on its first batch and keeps them."""
+    if model not in _WORKERS:
+        _WORKERS[model] = Extractor(model)
+    return list(_WORKERS[model].pipe(documents))
 
 
-def _extract_batch(documents: list[Document]) -> list[Extraction]:
-    assert _WORKER is not None
-    return list(_WORKER.pipe(documents))
-
-
-def _pool_pipe(
-    model: str, documents: Iterable[Document], batch_size: int, n_process: int
+def _batches_on(
+    executor: Executor, model: str, documents: Iterable[Document], batch_size: int,
+    in_flight: int,
 ) -> Iterator[Extraction]:
-    """Batches to a pool of worker processes, at most two per worker in flight, in order."""
+    """Batches to ``executor``, at most ``in_flight`` of them at a time, results in order."""
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
     from itertools import islice
 
     remaining = iter(documents)
     batches = iter(lambda: list(islice(remaining, batch_size)), [])
-    # the platform's default start method, as spaCy's own n_process uses
-    with ProcessPoolExecutor(n_process, initializer=_start_worker, initargs=(model,)) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.submit(_extract_batch, batch))
-            if len(pending) >= 2 * n_process:
-                yield from pending.popleft().result()
-        while pending:
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(executor.submit(_extract_batch, model, batch))
+        if len(pending) >= max(in_flight, 1):
             yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
