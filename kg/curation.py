@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
+from kg.errors import CurationError, CurationUsageError
 from kg.facts import ENTITY_KINDS
 from kg.mapping import curation_triples
 from kg.resolve import membership_iri, role_iri
@@ -54,11 +54,6 @@ from kg.vocab import (
     SCHEMA,
     SKOS,
 )
-
-
-class CurationError(KGError):
-    """The curation file cannot be read, or a statement in it makes no sense."""
-
 
 # verb -> what its arguments are; "kind?" may be left out
 VERBS: dict[str, tuple[str, ...]] = {
@@ -144,7 +139,10 @@ def statement(verb: str, *args: str) -> Statement:
     shapes = VERBS[verb]
     terms = tuple(term_of(a, s.rstrip("?")) for a, s in zip(args, shapes, strict=False))
     made = Statement(verb, terms)
-    _check(made, "the command line", 0)
+    try:
+        _check(made, "the command line", 0)
+    except CurationError as error:
+        raise CurationUsageError(error.message, error.hint) from None
     return made
 
 
@@ -294,9 +292,10 @@ def _check(made: Statement, where: str, number: int) -> None:
                       "date": "a day as YYYY-MM-DD"}[shape]
             raise CurationError(f"{where}: argument {position} of {made.verb} must be "
                                 f"{wanted}, not {term.text()}", hint)
-        if term.kind == "iri" and not term.value:
-            raise CurationError(f"{where}: argument {position} of {made.verb} is an empty IRI",
-                                hint)
+        if term.kind == "iri" and not _is_iri(term.value):
+            raise CurationError(f"{where}: argument {position} of {made.verb} is no IRI: "
+                                f"{term.text()}", hint + " (IRIs have no spaces, quotes or "
+                                "brackets; person/anna-berg is relative to the base)")
         if term.kind == "name" and not _norm(term.value):
             raise CurationError(f"{where}: argument {position} of {made.verb} is an empty name",
                                 hint)
@@ -306,6 +305,16 @@ def _count(required: list[str], shapes: tuple[str, ...]) -> str:
     if len(required) == len(shapes):
         return f"{len(shapes)} argument{'s' if len(shapes) > 1 else ''}"
     return f"{len(required)} or {len(shapes)} arguments"
+
+
+def _is_iri(text: str) -> bool:
+    if not text or re.search(r'[<>"{}|^`\\\s]', text):
+        return False
+    try:
+        ox.NamedNode(text if _SCHEME.match(text) else "https://example.invalid/" + text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_date(text: str) -> bool:
@@ -372,11 +381,11 @@ class Rules:
             if made.verb == "merge":
                 old, new = rules.iri(terms[0]), rules.iri(terms[1])
                 if old == new:
-                    raise CurationError(f"{where}:{entry.line}: merges {old} into itself",
+                    raise CurationError(f"{_at(where, entry.line)}: merges {old} into itself",
                                         "name two different IRIs")
                 if old in rules.replaced and rules.replaced[old] != new:
                     raise CurationError(
-                        f"{where}:{entry.line}: {old} is merged into {new} here and into "
+                        f"{_at(where, entry.line)}: {old} is merged into {new} here and into "
                         f"{rules.replaced[old]} on line {merged_at[old]}",
                         "keep one of the two lines")
                 rules.replaced[old], merged_at[old] = new, entry.line
@@ -384,7 +393,7 @@ class Rules:
                 name, iri = _norm(terms[0].value), rules.iri(terms[1])
                 if name in rules.aliases and rules.aliases[name] != iri:
                     raise CurationError(
-                        f"{where}:{entry.line}: {terms[0].text()} is another name of {iri} "
+                        f"{_at(where, entry.line)}: {terms[0].text()} is another name of {iri} "
                         f"here and of {rules.aliases[name]} on line {aliased_at[name]}",
                         "keep one of the two lines")
                 rules.aliases[name], aliased_at[name] = iri, entry.line
@@ -406,7 +415,7 @@ class Rules:
                                             role_iri(base, post.value),
                                             rules.final(rules.iri(body)))
                 if membership in rules.ended and rules.ended[membership] != day.value:
-                    raise CurationError(f"{where}:{entry.line}: a second day this post ended",
+                    raise CurationError(f"{_at(where, entry.line)}: a second day this post ended",
                                         "keep one of the two lines")
                 rules.ended[membership] = day.value
         canonical = sorted(e.statement.text() for e in entries)
@@ -425,7 +434,8 @@ class Rules:
         while iri in self.replaced:
             iri = self.replaced[iri]
             if iri in seen:
-                lines = ", ".join(str(merged_at[i]) for i in seen)
+                lines = ", ".join(str(merged_at[i]) if merged_at[i] else "the new one"
+                                  for i in seen)
                 raise CurationError(f"{where}: the merges on lines {lines} go round in a circle",
                                     "merge each IRI into the one that stays, once")
             seen.append(iri)
@@ -491,6 +501,8 @@ class Rules:
         """``curate``, plus what was extracted on the article (``kgo:uncurated``) when the
         curation changed anything, so that a later file can be applied to it again."""
         triples = list(triples)
+        if self.empty:
+            return triples
         curated = self.curate(triples)
         if set(curated) == set(triples):
             return triples
@@ -535,6 +547,11 @@ class Rules:
                 if new != node.value:
                     moved[node] = ox.NamedNode(new)
         return moved
+
+
+def _at(path: str, line: int) -> str:
+    """Where a statement is: ``FILE:LINE``, or the one a command is adding."""
+    return f"{path}:{line}" if line else f"{path}, the statement added"
 
 
 def _reject(table: dict[str, frozenset[str] | None], key: str,

@@ -19,7 +19,8 @@ import pytest
 from conftest import LiveServer, read_quads, run_kg
 
 from kg import pipeline
-from kg.curation import CurationError, CurationFile
+from kg.curation import CurationFile
+from kg.errors import CurationError
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 from kg.queries import prepare
 from kg.resolve import slug
@@ -268,6 +269,7 @@ def test_curation_survives_a_full_reingest(news: Path, tmp_path: Path) -> None:
     ingest([news], store, curation)
     assert read_quads(store) == curated
     assert "A. Berg" not in persons(store)
+    assert pipeline.validate(store).conforms
 
 
 def test_order_independence_idempotence_and_remove_with_curation(news: Path, tmp_path: Path
@@ -435,6 +437,12 @@ def test_a_merged_iri_page_redirects_to_the_new_one(news: Path, tmp_path: Path) 
         with urllib.request.urlopen(server.url + "/id/person/a-berg", timeout=30) as page:
             assert page.url.endswith("/id/person/anna-berg")
             assert "Anna Berg" in page.read().decode("utf-8")
+        # a curated article's page leaves out its record of what was extracted
+        article = next(iter(select(store, "SELECT ?a WHERE { ?a kgo:uncurated ?x }")))[0]
+        with urllib.request.urlopen(server.url + "/id/" + article[len(ID):], timeout=30) as page:
+            html = page.read().decode("utf-8")
+        assert "Lake Council chief in Port Amber" in html
+        assert "uncurated" not in html and "rdf-syntax-ns#type&gt;" not in html
     finally:
         server.stop()
     with KGStore(store, read_only=True) as kg:
@@ -442,3 +450,28 @@ def test_a_merged_iri_page_redirects_to_the_new_one(news: Path, tmp_path: Path) 
                        ox.NamedNode("http://purl.org/dc/terms/isReplacedBy"),
                        ox.NamedNode(ID + "person/anna-berg"),
                        ox.NamedNode(CURATION_GRAPH)) in kg.raw
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["merge", "Anna Berg", "person/anna-berg"], "argument 1 of merge is no IRI: <Anna Berg>"),
+    (["curate", "ended", "person/a", "Chair", "organization/b", "31.05.2024"],
+     "argument 4 of ended must be a day as YYYY-MM-DD"),
+    (["reject", "X", "--type", "planet"], "Invalid value for '--type'"),
+])
+def test_a_malformed_command_is_a_usage_error_and_writes_nothing(
+        tmp_path: Path, args: list[str], message: str) -> None:
+    curation = tmp_path / "lakes.curation"
+    result = run_kg(*args, "--store", str(tmp_path / "store"), "--curation", str(curation))
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    assert not curation.exists() and not (tmp_path / "store").exists()
+
+
+def test_a_merge_that_would_go_round_in_a_circle_is_refused(tmp_path: Path) -> None:
+    curation = tmp_path / "lakes.curation"
+    common = ["--store", str(tmp_path / "store"), "--curation", str(curation)]
+    assert run_kg("merge", "person/a", "person/b", *common).exit_code == 0
+    result = run_kg("merge", "person/b", "person/a", *common)
+    assert result.exit_code == 1
+    assert "go round in a circle" in result.stderr
+    assert curation.read_text(encoding="utf-8") == "merge <person/a> <person/b>\n"
