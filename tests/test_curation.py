@@ -475,3 +475,38 @@ def test_a_merge_that_would_go_round_in_a_circle_is_refused(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "go round in a circle" in result.stderr
     assert curation.read_text(encoding="utf-8") == "merge <person/a> <person/b>\n"
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_the_real_extractor_through_the_cli_survives_a_full_reingest(tmp_path: Path) -> None:
+    """The shipped examples through `kg` with spaCy's blank English pipeline (rules alone)."""
+    store, curation = tmp_path / "store", tmp_path / "examples.curation"
+    common = ["--store", str(store), "--curation", str(curation)]
+    ingest_ = ["ingest", str(EXAMPLES), "--model", "blank:en", *common]
+    assert run_kg(*ingest_).exit_code == 0
+
+    def holders() -> set[tuple[str, ...]]:
+        return select(store, """SELECT ?who ?role ?body WHERE { ?m org:member/rdfs:label ?who ;
+            org:role/rdfs:label ?role ; org:organization/rdfs:label ?body }""")
+
+    assert ("Lucia Ferrante", "Head", "OSCE Programme Office in Bishkek") in holders()
+    assert run_kg("merge", "organization/osce-po-bishkek", "organization/osce",
+                  *common).exit_code == 0
+    assert run_kg("reject", "Tomas Lindqvist", "--type", "person", *common).exit_code == 0
+    assert run_kg("reject", "Tomas Lindqvist", "--type", "place", *common).exit_code == 0
+    answered = holders()
+    assert ("Lucia Ferrante", "Head", "Organization for Security and Co-operation in Europe"
+            ) in answered
+    assert not [h for h in answered if h[0] == "Tomas Lindqvist"]
+    assert not [h for h in answered if h[2] == "OSCE Programme Office in Bishkek"]
+    curated = read_quads(store)
+    assert run_kg("validate", "--store", str(store)).exit_code == 0
+
+    shutil.rmtree(store)
+    result = run_kg(*ingest_)
+    assert result.exit_code == 0, result.stderr
+    assert read_quads(store) == curated
+    assert run_kg(*ingest_).stdout.startswith("read 3, stored 0, skipped 3")
+    assert read_quads(store) == curated
