@@ -341,6 +341,7 @@ _ROLE = ox.NamedNode(ORG.role)
 _ORGANIZATION = ox.NamedNode(ORG.organization)
 _REPLACED = ox.NamedNode(DCTERMS.isReplacedBy)
 _UNCURATED = ox.NamedNode(KGO.uncurated)
+_ATTENDEE = ox.NamedNode(SCHEMA.attendee)
 _STRING = ox.NamedNode(NIF.String)
 _ARTICLE = ox.NamedNode(SCHEMA.NewsArticle)
 _EVENT_CLASSES = {KGO.Meeting, KGO.Visit}
@@ -478,8 +479,13 @@ class Rules:
             elif target != node.value:
                 rename[node] = ox.NamedNode(target)
         entities = set(kinds)
-        dropped |= {node for node, classes in types.items()
-                    if classes & _EVENT_CLASSES and node.value in self.no_events}
+        attendees: dict[ox.NamedNode, set] = defaultdict(set)
+        for s, p, o in triples:
+            if p == _ATTENDEE:
+                attendees[s].add(o)
+        # an event goes when the file says it did not happen, or nobody is left to attend it
+        dropped |= {node for node, classes in types.items() if classes & _EVENT_CLASSES and (
+            node.value in self.no_events or (attendees[node] and attendees[node] <= dropped))}
         if not rename and not dropped:
             return list(triples)
         rename.update(self._memberships(triples, rename, dropped))

@@ -221,6 +221,15 @@ def test_a_rejected_name_of_another_kind_stays(news: Path, tmp_path: Path) -> No
     assert not select(store, "SELECT ?e WHERE { ?e schema:location ?p . ?p rdfs:label 'Lakeside' }")
 
 
+def test_an_event_whose_every_attendee_is_rejected_goes(news: Path, tmp_path: Path) -> None:
+    store, curation = tmp_path / "store", tmp_path / "lakes.curation"
+    curation.write_text('reject "Amber Bay"\nreject <person/tomas-reyes>\n', encoding="utf-8")
+    ingest([news], store, curation)
+    assert meetings(store) == {("2024-04-02", "A. Berg+Lina Okafor"),
+                               ("2024-03-14", "Anna Berg"), ("2024-06-01", "Lina Okafor")}
+    assert pipeline.validate(store).conforms
+
+
 def test_ended_on_a_day_ends_the_answers_of_post_holder(news: Path, tmp_path: Path) -> None:
     store, curation = tmp_path / "store", tmp_path / "lakes.curation"
     ingest([news], store, curation)
