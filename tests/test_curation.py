@@ -426,6 +426,19 @@ def test_the_default_file_sits_beside_the_store(news: Path, tmp_path: Path,
     assert len(CurationFile.load(tmp_path / "news.kg.curation").statements) == 3
 
 
+def test_kg_curation_names_the_file(news: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "review" / "lakes.curation"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(CURATION, encoding="utf-8")
+    (tmp_path / "store.curation").write_text("", encoding="utf-8")  # beside: not used
+    monkeypatch.setenv("KG_CURATION", str(elsewhere))
+    assert pipeline.ingest([str(news)], tmp_path / "store", extractor=LakesExtractor()).ok
+    assert "A. Berg" not in persons(tmp_path / "store")
+    result = run_kg("curate", "list")
+    assert result.exit_code == 0 and str(elsewhere) in result.stderr
+
+
 def test_a_merged_iri_page_redirects_to_the_new_one(news: Path, tmp_path: Path) -> None:
     store, curation = tmp_path / "store", tmp_path / "lakes.curation"
     curation.write_text(CURATION, encoding="utf-8")
