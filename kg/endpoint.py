@@ -280,6 +280,11 @@ class Endpoint:
         return self.cache.get(("page", iri), lambda: self.runner.run(
             _page_job, iri, timeout=self.settings.timeout))
 
+    def replacement(self, iri: str) -> str | None:
+        """The IRI ``iri`` was merged into by a curation (None: it stands for itself)."""
+        return self.cache.get(("replacement", iri), lambda: self.pool.run(
+            _replacement_job, iri, timeout=self.settings.timeout))
+
     def describe(self, iri: str, fmt: str) -> Answer | None:
         """The triples about ``iri`` in ``fmt`` (None: the store knows nothing of it)."""
         return self.cache.get(("describe", iri, fmt), lambda: self.runner.run(
@@ -365,6 +370,10 @@ def _named_job(store: KGStore, named: NamedQuery, values: dict[str, str],
 
 def _page_job(store: KGStore, iri: str) -> Page | None:
     return linked.page(store, iri)
+
+
+def _replacement_job(store: KGStore, iri: str) -> str | None:
+    return linked.replacement(store, iri)
 
 
 def _describe_job(store: KGStore, iri: str, fmt: str, max_rows: int | None) -> Answer | None:

@@ -89,3 +89,12 @@ class Forbidden(KGError):
 
 class BodyTooLarge(KGError):
     """A request body is larger than the endpoint accepts."""
+
+
+class CurationError(KGError):
+    """The curation file cannot be read, or a statement in it makes no sense (the message
+    names the file and line)."""
+
+
+class CurationUsageError(CurationError, UsageError):
+    """A curation statement given on the command line is malformed (exit code 2)."""

@@ -377,6 +377,12 @@ def search(store: KGStore, text: str, limit: int = 50) -> list[Hit]:
             for r in rows[:limit]]
 
 
+def replacement(store: KGStore, iri: str) -> str | None:
+    """The IRI a curation merged ``iri`` into, if it was (its page moved there)."""
+    rows = _select(store, "replaced-by", {"this": iri})
+    return rows[0]["new"].value if rows else None
+
+
 def describe(store: KGStore, iri: str) -> list[ox.Triple]:
     """The triples a machine gets for ``iri`` (empty when the store knows nothing of it)."""
     return list(run(store.raw, _queries()["describe"], {"this": iri}))

@@ -12,13 +12,26 @@ neither, so it cannot blank a post's dates. The store derives the post's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.facts import Entity, Evidence
 from kg.resolve import Resolved, canonical_label
-from kg.vocab import KGO, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WIKIDATA_ENTITY, XSD
+from kg.vocab import (
+    DCTERMS,
+    KGO,
+    NIF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WIKIDATA_ENTITY,
+    XSD,
+)
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
@@ -136,3 +149,15 @@ def _evidence(resolved: Resolved, node: ox.NamedNode, evidence: Evidence) -> Ite
     )
     yield sentence, _n(NIF.endIndex), ox.Literal(str(span.end), datatype=_n(XSD.nonNegativeInteger))
     yield sentence, _n(NIF.referenceContext), _n(resolved.article)
+
+
+def curation_triples(graph: str, replaced: Iterable[tuple[str, str]],
+                     ended: Iterable[tuple[str, str]], digest: str) -> Iterator[Triple]:
+    """What a curation file asserts itself, for its graph: each merged IRI's
+    ``dcterms:isReplacedBy`` (so saved links keep resolving), each post's ``kgo:endedOn``
+    day, and the digest of the file as applied (to tell when it changed)."""
+    for old, new in replaced:
+        yield _n(old), _n(DCTERMS.isReplacedBy), _n(new)
+    for membership, day in ended:
+        yield _n(membership), _n(KGO.endedOn), _date(day)
+    yield _n(graph), _n(KGO.contentDigest), ox.Literal(digest)

@@ -23,7 +23,7 @@ from typing import IO, BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from kg import config, resources
+from kg import config, curation, resources
 from kg.cluster import Cluster, open_cluster, parse_spec
 from kg.errors import KGError, NotAnArticle, QueryError, QueryUsageError, UsageError
 from kg.export import ExportResult, export_store
@@ -79,6 +79,7 @@ class IngestReport:
     ignored: list[Failure] = field(default_factory=list)  # files of no kind kg reads
     facts: Counter[str] = field(default_factory=Counter)
     ontology_loaded: bool = False
+    curated: int = 0  # stored articles a changed curation file was applied to again
 
     @property
     def ok(self) -> bool:
@@ -143,8 +144,9 @@ class _Ingest:
     """One run of ``ingest``: the open store, the extractor and the running report."""
 
     def __init__(self, store: KGStore, extractor: Extractor, base: str, report: IngestReport,
-                 progress: ProgressCallback | None) -> None:
+                 progress: ProgressCallback | None, rules: curation.Rules) -> None:
         self.store = store
+        self.rules = rules
         self.extractor = extractor
         self.base = base
         self.report = report
@@ -227,7 +229,8 @@ class _Ingest:
         try:
             extraction.fingerprint = extraction.document.fingerprint(self.version)
             resolved = resolve(extraction, self.base)
-            self.store.replace_article(resolved.graph, list(to_triples(resolved)))
+            triples = self.rules.curate_article(list(to_triples(resolved)))
+            self.store.replace_article(resolved.graph, triples)
         except KGError as error:
             self.fail(source, f"{source}: {error.message}", error.hint)
         except Exception as error:
@@ -259,8 +262,12 @@ def ingest(
     progress: ProgressCallback | None = None,
     stdin: TextIO | BinaryIO | None = None,
     cluster: str | None = None,
+    curation_file: Path | str | None = None,
 ) -> IngestReport:
     """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
+
+    The curation file (``curation_file``, else ``config.curation_path``) is applied to
+    each new article, and first to the stored ones when it changed since the last write.
 
     The store is opened (and created) only once a first article has been read,
     so a run whose inputs are all bad leaves no store behind. Failures of single
@@ -277,6 +284,9 @@ def ingest(
             raise UsageError("--jobs and --cluster both say where to parse",
                              "give one: --cluster local:2 starts two worker processes")
         parse_spec(cluster)  # a malformed spec fails before anything is read
+    base = base or config.id_base()
+    corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
+    rules = corrections.rules(base)  # a bad file fails before anything is read or stored
     report = IngestReport(store=Path(store_path))
     items = read_sources(list(paths), stdin)
     head: list[Document | KGError] = []
@@ -299,8 +309,10 @@ def ingest(
     with contextlib.ExitStack() as stack:
         workers = stack.enter_context(open_cluster(cluster)) if cluster is not None else None
         store = stack.enter_context(KGStore(store_path))
-        run_ = _Ingest(store, extractor, base or config.id_base(), report, progress)
+        run_ = _Ingest(store, extractor, base, report, progress, rules)
         report.ontology_loaded = store.ensure_ontology(ontology)
+        report.curated = curation.apply(store, rules, exists=corrections.exists,
+                                        path=corrections.path).articles
         documents = run_.changed(_chain(head, items))
         run_.run(documents, batch_size=batch_size, jobs=jobs, cluster=workers)
     return report
@@ -560,3 +572,66 @@ def export(
     """Export the store (see ``kg.export.export_store``)."""
     return export_store(Path(store_path), fmt=fmt, graph=graph, output=output, stream=stream)
 
+
+
+# ---------------------------------------------------------------- curation
+
+
+@dataclass
+class Curated:
+    """What a curation command did: to the file, and to the store."""
+
+    path: Path  # the curation file
+    statement: str | None = None  # the line added, if any
+    added: bool = False  # False: the file held that statement already
+    applied: bool = False  # False: no store yet, or it held this curation already
+    articles: int = 0  # stored articles whose triples changed
+
+
+def curate(verb: str, args: Sequence[str], store_path: Path | str, *,
+           curation_file: Path | str | None = None, base: str | None = None) -> Curated:
+    """Add one statement (``merge``, ``alias``, ``reject``, ``ended``, ``no-event``) to the
+    curation file, sorted in, and apply the file to the store if there is one."""
+    if verb not in curation.VERBS:
+        raise UsageError(f"unknown curation statement {verb!r}",
+                         "use one of: " + ", ".join(curation.VERBS))
+    made = curation.statement(verb, *args)
+    corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
+    added = corrections.add(made)
+    base = base or config.id_base()
+    corrections.rules(base)  # a merge that would go round in a circle fails before writing
+    if added:
+        corrections.save()
+    result = Curated(corrections.path, made.text(), added)
+    if (Path(store_path) / "CURRENT").exists():
+        try:
+            applied = _apply_curation(store_path, corrections, base)
+        except KGError as error:
+            saved = (f"the curation file {corrections.path} holds the statement: kg curate "
+                     "apply (or the next kg ingest) applies it")
+            raise KGError(error.message, f"{error.hint}; {saved}" if error.hint else saved
+                          ) from None
+        result.applied, result.articles = applied.changed, applied.articles
+    return result
+
+
+def curate_apply(store_path: Path | str, *, curation_file: Path | str | None = None,
+                 base: str | None = None) -> Curated:
+    """Apply the curation file to every stored article it concerns, as an ingest would."""
+    corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
+    applied = _apply_curation(store_path, corrections, base or config.id_base(), force=True)
+    return Curated(corrections.path, applied=applied.changed, articles=applied.articles)
+
+
+def curation_list(store_path: Path | str, *, curation_file: Path | str | None = None
+                  ) -> curation.CurationFile:
+    """The curation file's statements (checked as an ingest would check them)."""
+    return curation.CurationFile.load(config.curation_path(store_path, curation_file))
+
+
+def _apply_curation(store_path: Path | str, corrections: curation.CurationFile, base: str, *,
+                    force: bool = False) -> curation.Applied:
+    rules = corrections.rules(base)
+    with KGStore(store_path, create=False) as store:
+        return curation.apply(store, rules, exists=corrections.exists, path=corrections.path,
+                              force=force)

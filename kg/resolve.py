@@ -52,7 +52,7 @@ class Resolved:
     entities: dict[str, str]  # entity key -> IRI
 
     def role(self, label: str) -> str:
-        return f"{self.base}role/{slug(label)}"
+        return role_iri(self.base, label)
 
     def membership(self, membership: Membership) -> str:
         """The same post of the same person in the same body, whichever article says so."""
@@ -79,6 +79,11 @@ class Resolved:
         """An RFC 5147 fragment of the article text (on the article IRI if the URL has one)."""
         url = self.extraction.document.url
         return f"{self.article if '#' in url else url}#char={start},{end}"
+
+
+def role_iri(base: str, label: str) -> str:
+    """A post's IRI from its name alone ("Secretary General"), the same in every body."""
+    return f"{base}role/{slug(label)}"
 
 
 def membership_iri(base: str, person: str, role: str, organization: str) -> str:

@@ -307,6 +307,16 @@ class KGStore:
             self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched))
         return held
 
+    def replace_graphs(self, graphs: dict[str, list[Triple]]) -> None:
+        """Replace several named graphs' triples at once (a curation applied again), keeping
+        the default graph and the posts' intervals in step. One transaction."""
+        if not graphs:
+            return
+        touched = self._memberships(graphs, [t for ts in graphs.values() for t in ts])
+        self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, _ntriples(ts))}"
+                                 if ts else _retract(g) for g, ts in graphs.items())
+                     + self._then_rederive(touched))
+
     # ---------------------------------------------------------------- graph store writes
 
     def has_graph(self, graph: str) -> bool:
@@ -415,6 +425,50 @@ class KGStore:
             ) from None
         except OSError as error:
             raise QueryError(f"the query failed: {error}", "") from None
+
+    @staticmethod
+    def canonical(triples: Iterable[Triple]) -> set[str]:
+        """Triples as N-Triples lines in the form the store gives them back (Oxigraph keeps
+        values, not spellings: "0.90"^^xsd:decimal comes back "0.9", xsd:nonNegativeInteger
+        as xsd:integer), to compare what is stored with what would be."""
+        memory = ox.Store()
+        memory.extend(ox.Quad(s, p, o) for s, p, o in triples)
+        return {f"{q.subject} {q.predicate} {q.object} ." for q in memory}
+
+    def graph_triples(self, graph: str) -> list[Triple]:
+        """Every triple of a named graph."""
+        return [(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+
+    def graph_value(self, graph: str, predicate: str) -> str | None:
+        """The value of ``predicate`` on the graph's own IRI, inside that graph."""
+        node = ox.NamedNode(graph)
+        for quad in self._store.quads_for_pattern(node, ox.NamedNode(predicate), None, node):
+            return str(quad.object.value)
+        return None
+
+    def graphs_with(self, *, iris: Iterable[str] = (), predicate: str | None = None) -> set[str]:
+        """The named graphs naming any of ``iris`` (as subject or value), or using
+        ``predicate``."""
+        patterns = [(ox.NamedNode(i), None, None) for i in iris]
+        patterns += [(None, None, ox.NamedNode(i)) for i in iris]
+        if predicate is not None:
+            patterns.append((None, ox.NamedNode(predicate), None))
+        return {q.graph_name.value for s, p, o in patterns
+                for q in self._store.quads_for_pattern(s, p, o, None)
+                if isinstance(q.graph_name, ox.NamedNode)}
+
+    def graphs_labelled(self, names: Iterable[str]) -> set[str]:
+        """The named graphs giving some node an ``rdfs:label`` that is one of ``names``
+        (lower case; compared with the label in lower case)."""
+        found: set[str] = set()
+        sparql = (f"SELECT DISTINCT ?g ?name WHERE {{ GRAPH ?g {{ ?x <{RDFS.label}> ?label }}"
+                  f" FILTER(LCASE(STR(?label)) = ?name) }}")
+        for name in sorted(set(names)):
+            for row in self._store.query(sparql, substitutions={
+                    ox.Variable("name"): ox.Literal(name)}):
+                found.add(row["g"].value)
+        return found
 
     def article_graphs(self) -> Iterator[tuple[str, str]]:
         """(graph IRI, schema:url) of every article in the store."""

@@ -52,8 +52,9 @@ NIF = ClosedNamespace(
 KGO = ClosedNamespace(
     "https://w3id.org/newskg/ontology#",
     "Mission PeacekeepingMission ObserverMission FieldMission Meeting Visit"
-    " confidence extractedBy former contentDigest attestedOn endedBefore",
+    " confidence extractedBy former contentDigest attestedOn endedBefore endedOn uncurated",
 )
+DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", "isReplacedBy")
 TIME = ClosedNamespace(
     "http://www.w3.org/2006/time#", "Interval Instant hasBeginning hasEnd inXSDDate"
 )
@@ -65,6 +66,9 @@ GRAPH_BASE = "https://w3id.org/newskg/graph/"
 # What the store derives from the article graphs (posts' intervals): a graph of its own, so
 # the default graph stays the merge of named graphs and no article write loses it.
 DERIVED_GRAPH = GRAPH_BASE + "derived"
+# What the user's curation file asserts (merged IRIs, posts' ended-on days): a named graph,
+# so its triples are merged into the default graph and replaced as a whole on a change.
+CURATION_GRAPH = GRAPH_BASE + "curation"
 DEFAULT_ID_BASE = "https://w3id.org/newskg/id/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -81,7 +85,8 @@ PREFIXES = {
     "nif": NIF.iri,
     "kgo": KGO.iri,
     "time": TIME.iri,
+    "dcterms": DCTERMS.iri,
 }
 
 # Namespaces whose terms the ontology must declare (RDF, RDFS, OWL, XSD are built in).
-DECLARED = (SKOS, ORG, SCHEMA, PROV, NIF, KGO, TIME)
+DECLARED = (SKOS, ORG, SCHEMA, PROV, NIF, KGO, TIME, DCTERMS)

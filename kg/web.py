@@ -155,6 +155,11 @@ async def resource(request: Request) -> Response:
         fmt = _negotiate(request, HTML_OFFERS + RDF_OFFERS)
     iri = site.iri_of(path)
     endpoint = endpoint_of(request)
+    moved = await call(request, endpoint.replacement, iri)
+    if moved is not None and site.local(moved, _root(request)):
+        # merged away by a curation: saved links follow to the IRI that stands for it now
+        return RedirectResponse(site.local(moved, _root(request)) + (suffix or ""),
+                                status_code=301, headers={"Vary": "Accept"})
     if fmt != "html":
         answer = await call(request, endpoint.describe, iri, fmt)
         if answer is None:

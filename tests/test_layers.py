@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "store": 3,
     "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,
     "cluster": 4,
-    "service": 4, "linked": 4, "lookup": 4,
+    "service": 4, "linked": 4, "lookup": 4, "curation": 4,
     "pipeline": 5, "endpoint": 5,
     "cli": 6, "server": 6, "web": 6,
 }
@@ -134,8 +134,11 @@ HELP_CHECK = """
 import contextlib, io, json, sys
 from kg.cli import main
 results = {}
-for command in [None, *sorted(main.commands)]:
-    args = ["--help"] if command is None else [command, "--help"]
+commands = [None, *sorted(main.commands)]
+commands += [f"{name} {sub}" for name, group in sorted(main.commands.items())
+             if hasattr(group, "commands") for sub in sorted(group.commands)]
+for command in commands:
+    args = ["--help"] if command is None else [*command.split(), "--help"]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main.main(args, prog_name="kg", standalone_mode=False)
@@ -154,7 +157,8 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
     assert report["heavy"] == []
     results = report["results"]
     expected = {"", "ingest", "extract", "query", "queries", "export", "stats", "validate",
-                "remove", "serve", "lookup"}
+                "remove", "serve", "lookup", "merge", "alias", "reject", "curate",
+                "curate list", "curate apply", "curate ended", "curate no-event"}
     assert expected <= set(results)
     for command, result in results.items():
         assert result["code"] == 0, command
@@ -162,9 +166,10 @@ def test_help_of_every_command_has_an_example_and_loads_no_heavy_library() -> No
 
 
 @pytest.mark.parametrize("command", ["", "ingest", "extract", "query", "queries", "export",
-                                     "stats", "validate", "remove", "serve", "lookup"])
+                                     "stats", "validate", "remove", "serve", "lookup", "merge",
+                                     "alias", "reject", "curate", "curate apply"])
 def test_help_in_a_real_process(command: str) -> None:
-    args = [command, "--help"] if command else ["--help"]
+    args = [*command.split(), "--help"]
     done = subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr

@@ -32,6 +32,7 @@ DEFINED_BY = {
     vocab.NIF.iri: "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
     vocab.KGO.iri: vocab.ONTOLOGY,
     vocab.TIME.iri: "http://www.w3.org/2006/time#",
+    vocab.DCTERMS.iri: "http://purl.org/dc/terms/",
 }
 DECLARED_TERMS = [iri for namespace in vocab.DECLARED for iri in namespace]
 
