@@ -282,7 +282,7 @@ class Endpoint:
 
     def replacement(self, iri: str) -> str | None:
         """The IRI ``iri`` was merged into by a curation (None: it stands for itself)."""
-        return self.cache.get(("replacement", iri), lambda: self.pool.run(
+        return self.cache.get(("replacement", iri), lambda: self.runner.run(
             _replacement_job, iri, timeout=self.settings.timeout))
 
     def describe(self, iri: str, fmt: str) -> Answer | None:
