@@ -15,10 +15,12 @@ files; they need newskg and the spaCy pipeline installed (the same versions).
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Any
 
 from kg.errors import UsageError
 
@@ -28,11 +30,12 @@ _LOCAL = re.compile(r"local:(\d+)")
 
 @dataclass(frozen=True)
 class Cluster:
-    """An open cluster: the executor to send batches to, and how many workers it has."""
+    """An open cluster: the executor to send batches to, how many workers it has, and
+    Dask's client (for what an executor cannot do, e.g. run a function on every worker)."""
 
     executor: Executor
     workers: int
-    dashboard: str | None
+    client: Any
 
 
 def parse_spec(spec: str) -> int | str:
@@ -66,7 +69,7 @@ def open_cluster(spec: str) -> Iterator[Cluster]:
         if isinstance(target, int):
             local = stack.enter_context(LocalCluster(
                 n_workers=target, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=True))
+                dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(local))
         else:
             try:
@@ -76,5 +79,4 @@ def open_cluster(spec: str) -> Iterator[Cluster]:
                                  "check the address and that dask-scheduler runs there"
                                  ) from None
         workers = len(client.scheduler_info().get("workers", {})) or 1
-        yield Cluster(client.get_executor(retries=RETRIES, pure=False), workers,
-                      client.dashboard_link if not isinstance(target, int) else None)
+        yield Cluster(client.get_executor(retries=RETRIES, pure=False), workers, client)

@@ -261,7 +261,7 @@ def ingest(
     base: str | None = None,
     progress: ProgressCallback | None = None,
     stdin: TextIO | BinaryIO | None = None,
-    cluster: str | None = None,
+    cluster: str | Cluster | None = None,
     curation_file: Path | str | None = None,
 ) -> IngestReport:
     """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
@@ -272,9 +272,9 @@ def ingest(
     The store is opened (and created) only once a first article has been read,
     so a run whose inputs are all bad leaves no store behind. Failures of single
     inputs or articles are recorded in the report; only what stops the whole
-    run (the store locked, the model missing) raises. ``cluster`` (``local:N`` or a
-    Dask scheduler's address) parses on a Dask cluster instead of ``jobs`` local
-    processes (``kg.cluster``); the store is written here either way.
+    run (the store locked, the model missing) raises. ``cluster`` (``local:N``, a
+    Dask scheduler's address, or a ``kg.cluster.Cluster`` already open) parses on a
+    Dask cluster instead of ``jobs`` local processes; the store is written here either way.
     """
     if not paths:
         raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
@@ -283,7 +283,8 @@ def ingest(
         if jobs > 1:
             raise UsageError("--jobs and --cluster both say where to parse",
                              "give one: --cluster local:2 starts two worker processes")
-        parse_spec(cluster)  # a malformed spec fails before anything is read
+        if isinstance(cluster, str):
+            parse_spec(cluster)  # a malformed spec fails before anything is read
     base = base or config.id_base()
     corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
     rules = corrections.rules(base)  # a bad file fails before anything is read or stored
@@ -307,7 +308,8 @@ def ingest(
     if hasattr(extractor, "check"):
         extractor.check()  # a missing model fails before the store is created or touched
     with contextlib.ExitStack() as stack:
-        workers = stack.enter_context(open_cluster(cluster)) if cluster is not None else None
+        workers = (stack.enter_context(open_cluster(cluster)) if isinstance(cluster, str)
+                   else cluster)
         store = stack.enter_context(KGStore(store_path))
         run_ = _Ingest(store, extractor, base, report, progress, rules)
         report.ontology_loaded = store.ensure_ontology(ontology)
