@@ -26,7 +26,11 @@ _DATE_FORMS = (
     rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>[a-z]{{3,9}})\.?,?(?:\s+(?P<year>\d{{4}}))?",
     rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?",
 )
-_LABEL = r"(?:(?:published|posted|date)\s*:?\s*)?"
+# "Published: ", "Last updated on ", "Issued "
+_LABEL = (
+    r"(?:(?:(?:last\s+)?(?:updated|revised|modified)|published|posted|issued|released|date)"
+    r"(?:\s+on)?\s*:?\s*)?"
+)
 _WEEKDAY = r"(?:(?P<wd>mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+)?"
 _TIME = (
     r"(?:(?:,?\s+|\s+[-–|]\s+|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
@@ -34,15 +38,22 @@ _TIME = (
 )
 # "MOSCOW, " or "UPDATE, " before a date alone on its line; ", Moscow" after it
 _LEAD = (
+    # "3/9 · ": a post of a numbered thread
+    r"(?:\d{1,3}\s*/\s*\d{1,3}\s*[·•|:-]\s*)?"
+    # "Reference sheet, last updated ...": words before a comma and a label that follows
+    r"(?:(?-i:[A-Z][a-z]+)(?:\s+[a-z]+){0,3},\s+"
+    r"(?=(?:last\s+)?(?:updated|revised|modified|published|posted|issued|released)\b))?"
     r"(?:(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,)(?-i:[A-Z][A-Z .'-]+),\s*)?"
     r"(?:(?:UPDATE|UPDATED)\s*,\s*)?"
     # "Newsletter – 23 June 2025", "Press release — 3 May 2024": a label, a dash, the date
     r"(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}\s+[–—-]\s+)?"
 )
-_TRAIL = r"(?:\s*,\s*(?-i:[A-Z])[\w .'-]{1,30})?\s*[.:]?"
-# "MOSCOW, ", "UNITED NATIONS, New York, ": a place, perhaps a second one, before the date
+# ", Moscow" after the date, or a note in brackets: "(summary)", "(updated)"
+_TRAIL = r"(?:\s*,\s*(?-i:[A-Z])[\w .'-]{1,30})?(?:\s*\([\w .'-]{1,30}\))?\s*[.:]?"
+# a place, perhaps a second one, before the date: "MOSCOW, ", "UNITED NATIONS, New York, ",
+# "Vienna/Tehran, "
 _PLACE = (
-    r"(?P<place>[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
+    r"(?P<place>[^\W\d_]+(?:[ .'’/-]+[^\W\d_]+){0,4}\.?)\s*(?:\([^)]{1,40}\))?\s*,\s*"
     r"(?:[^\W\d_]+(?:[ .'’-]+[^\W\d_]+){0,3}\s*,\s*)?"
 )
 _DATE_LINES = tuple(
@@ -126,7 +137,7 @@ def dateline_by_weekday(line: str, text: str) -> date | None:
     """A wire dateline without a year ("ASTANA, July 4 (Kazinform) - ... on Thursday"): the
     year near those the text names in which that day falls on the weekday the line tells
     of; none when the line names no weekday or no year fits."""
-    head = _NUMBERED.sub("", line[:200], count=1)
+    head = _NUMBERED.sub("", line[:600], count=1)  # the weekday may come a sentence on
     for pattern in _DATELINES:
         found = pattern.match(head)
         if found and not found.group("year") and found.group("place").isupper():
@@ -144,6 +155,11 @@ def dateline_by_weekday(line: str, text: str) -> date | None:
         with contextlib.suppress(ValueError):
             if date(year, month, int(found.group("day"))).weekday() == wanted:
                 fitting.append(date(year, month, int(found.group("day"))))
+    # a story names years to come and years long past; the day it tells of is near the
+    # latest it names
+    near = [day for day in fitting if day.year >= max(years) - 1]
+    if len(near) == 1:
+        return near[0]
     return fitting[-1] if len(fitting) == 1 else None
 
 

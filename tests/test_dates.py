@@ -111,6 +111,17 @@ def test_no_date_is_invented():
         ("The Council's work (2024)", None),
         ("On Monday, 14 August 2023, he was received in Ashgabat.", None),
         ("In Astana, 3 May 2024, the leaders met.", None),
+        # a weekday line with a note in brackets; labels of a page that is kept up to date
+        ("Tuesday, 7 May 2024 (transcript)", date(2024, 5, 7)),
+        ("Fact file, last updated 12 January 2024", date(2024, 1, 12)),
+        ("Revised on 2 February 2024", date(2024, 2, 2)),
+        ("Released: 9 April 2024", date(2024, 4, 9)),
+        ("Fact file, compiled by our desk", None),
+        # the posts of a numbered thread
+        ("4/12 · 9 May 2023, 10:15", date(2023, 5, 9)),
+        ("5/12 · 9 May, 11:02", date(2023, 5, 9)),
+        # two places joined by a slash
+        ("Geneva/Bern, 14 March 2023 - The two delegations", date(2023, 3, 14)),
     ],
 )
 def test_date_lines(line, expected):
@@ -152,6 +163,11 @@ def test_an_undated_page_takes_the_year_from_the_story():
         ("ASTANA, July 4 (Kazinform) - The leaders met.", "in 2025", None),  # no weekday
         ("ASTANA, July 4 (Kazinform) - The leaders met on Thursday.", "no year", None),
         ("ASTANA, July 4 (Kazinform) - The leaders met on Friday.", "in 2024", None),  # no fit
+        # 12 September fell on a Tuesday in 2023 and in 2017; the story's years run to 2024
+        ("BEIJING, Sept. 12 (Xinhua) -- The foreign ministers, who had come from the "
+         "capitals of all the member states for two days of talks about trade, transport and "
+         "the common fight against terrorism, met on Tuesday in the Great Hall.",
+         "The body was founded in 2001 and will meet again in 2024.", date(2023, 9, 12)),
     ],
 )
 def test_a_wire_dateline_without_a_year_takes_the_year_its_weekday_fits(line, text, expected):
