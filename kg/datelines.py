@@ -17,14 +17,18 @@ import re
 from datetime import date, timedelta
 
 _ORDINAL = r"(?:st|nd|rd|th)?"
+_TO_DAY = r"(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d))?"
 _DATE_FORMS = (
     r"(?P<day>\d{1,2})\.(?P<num>\d{1,2})\.(?P<year>\d{4})",
     r"(?P<year>\d{4})-(?P<num>\d{1,2})-(?P<day>\d{1,2})",
     # "09/25/2023" as US sites write it; "25/09/2023" read the other way round (and the
     # weekday before it, if any, settles "03/08/2024")
     r"(?P<num>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})",
-    rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+(?P<month>[a-z]{{3,9}})\.?,?(?:\s+(?P<year>\d{{4}}))?",
-    rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?",
+    # "9 May", "9-10 May", "May 9", "May 9-10" (a range is dated by its first day)
+    rf"(?P<day>\d{{1,2}}){_ORDINAL}{_TO_DAY}\s+(?P<month>[a-z]{{3,9}})\.?,?"
+    rf"(?:\s+(?P<year>\d{{4}}))?",
+    rf"(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}{_TO_DAY}"
+    rf"(?:,?\s+(?P<year>\d{{4}}))?",
 )
 # "Published: ", "Last updated on ", "Issued "
 _LABEL = (
@@ -174,13 +178,17 @@ def trailing_date(line: str) -> date | None:
 
 
 def year_for(month: int, day: int, reference: date) -> int:
-    """The year of a day written without one, told on ``reference``."""
+    """The year of a day written without one, told on ``reference``: the reference's, or
+    the year before for a day more than eight months ahead, or the year after for one
+    more than eleven months back ("January 9" told on 30 December is the coming one)."""
     try:
         candidate = date(reference.year, month, day)
     except ValueError:
         return reference.year
     if candidate - reference > timedelta(days=240):
         return reference.year - 1
+    if reference - candidate > timedelta(days=335):
+        return reference.year + 1
     return reference.year
 
 

@@ -869,3 +869,27 @@ def test_a_ticker_item_in_the_present_is_of_its_day(extractor: Extractor) -> Non
     dated = {frozenset(x.entities[p].name for p in e.participants): e.start for e in x.events}
     assert dated[frozenset({"Karl Brandt", "Ivo Kalns"})] == "2024-05-03", dated
     assert dated.get(frozenset({"Karl Brandt", "Anna Weiss"})) != "2024-05-03", dated
+
+
+def test_a_period_since_a_date_does_not_date_the_gathering(extractor: Extractor) -> None:
+    """ "met for the first time since July 2019": the date where a period began is not the
+    meeting's; "since 17 March, when the Council met" is the date of the meeting told."""
+    x = extract(extractor, "News\n\nBERN, 20 May 2024 – The joint commission met in Bern "
+                           "for the first time since July 2019, chaired by Karl Brandt.")
+    assert [e.start for e in x.events] == ["2024-05-20"]
+    x = extract(extractor, "News\n\nBERN, 20 May 2024 – The office has run under new rules "
+                           "since 17 March, when Karl Brandt met Anna Weiss in Geneva.")
+    assert [e.start for e in x.events] == ["2024-03-17"]
+
+
+def test_a_timeline_s_section_dates_its_items(extractor: Extractor) -> None:
+    """Sections headed "PLACE - Month D-D" under a story dated in the new year: each item
+    takes its section's day, in the story's year, not the year of an item before it."""
+    x = extract(extractor, "TIMELINE - Talks on the river\n\n3 February 2023\n\n"
+                           "BEFORE - December 28, 2022\nKarl Brandt and Anna Weiss spoke by "
+                           "telephone.\n\nLINZ - January 5-6\nKarl Brandt met Ilya Moroz in "
+                           "Linz and they signed a protocol.\n")
+    found = sorted((e.start, frozenset(x.entities[k].name for k in e.participants))
+                   for e in x.events)
+    assert found == [("2022-12-28", frozenset({"Karl Brandt", "Anna Weiss"})),
+                     ("2023-01-05", frozenset({"Karl Brandt", "Ilya Moroz"}))]

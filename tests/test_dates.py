@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kg.datelines import dateline_by_weekday
+from kg.datelines import dateline_by_weekday, year_for
 from kg.extract.dates import find_dates, line_date
 
 REFERENCE = date(2023, 3, 15)  # a Wednesday
@@ -122,6 +122,9 @@ def test_no_date_is_invented():
         ("5/12 · 9 May, 11:02", date(2023, 5, 9)),
         # two places joined by a slash
         ("Geneva/Bern, 14 March 2023 - The two delegations", date(2023, 3, 14)),
+        # a section of a timeline: a place, a dash, days (the first day counts)
+        ("LINZ - March 5-6", date(2023, 3, 5)),
+        ("11–12 May 2023", date(2023, 5, 11)),
     ],
 )
 def test_date_lines(line, expected):
@@ -172,3 +175,12 @@ def test_an_undated_page_takes_the_year_from_the_story():
 )
 def test_a_wire_dateline_without_a_year_takes_the_year_its_weekday_fits(line, text, expected):
     assert dateline_by_weekday(line, line + " " + text) == expected
+
+
+def test_a_day_without_a_year_is_the_nearest_one() -> None:
+    """Told on 30 December, "January 9" is the coming one; "February 15" told on 20 December
+    is the one that year (a look back), and "December 3" told in June the last one."""
+    assert year_for(1, 9, date(2021, 12, 30)) == 2022
+    assert year_for(2, 15, date(2024, 12, 20)) == 2024
+    assert year_for(12, 3, date(2024, 3, 1)) == 2023
+    assert year_for(7, 1, date(2024, 6, 25)) == 2024

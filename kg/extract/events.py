@@ -482,16 +482,29 @@ def _arrival_told(trigger: re.Match, text: str, context: Context) -> bool:
     )
 
 
+# "met for the first time since July 2019": where a period begins, not when this happened
+# (but "since 17 March, when the Council met": the date of the gathering told after it)
+SINCE = re.compile(r"\bsince\s+(?:(?:the\s+)?(?:start|end|beginning|middle)\s+of\s+)?$",
+                   re.IGNORECASE)
+
+
+def _since(text: str, found_date) -> bool:
+    start = found_date.start
+    return text[start : start + 6].lower().startswith("since") or bool(
+        SINCE.search(text[max(0, start - 40) : start]))
+
+
 def _free_dates(sentence: Sentence, triggers: list[re.Match], dates) -> list:
     """ "the talks ... focused on the upcoming meetings of the CSTO bodies in November": a
     date nearer a later "meetings of <body>" is that gathering's; a date in another clause
-    is not the trigger's."""
+    is not the trigger's, nor one a period runs "since"."""
     bodies = [t for t in triggers[1:] if OF_BODY.match(sentence.text[t.end() :])]
     free = [
         d
         for d in dates
         if not any(_distance(d, b) < _distance(d, triggers[0]) for b in bodies)
         and not _in_other_clause(sentence, triggers[0], d)
+        and not (d.start > triggers[0].end() and _since(sentence.text, d))
     ]
     # "MINSK, 14 May 2024 – Talks ... took place on Monday": the dateline's day is the
     # news's, the event's only when the sentence gives no other
