@@ -13,10 +13,21 @@ MODEL_ENV = "KG_MODEL"
 BASE_ENV = "KG_BASE"
 
 
-def default_store_path() -> Path:
+def is_remote(location: Path | str) -> bool:
+    """A store given as an ``http(s)://`` URL is a SPARQL endpoint (``kg.remote``)."""
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
+def store_location(value: str) -> Path | str:
+    """What ``--store`` names: a SPARQL endpoint's URL, kept as it is (a Path would fold its
+    ``//``), or a store directory."""
+    return value if is_remote(value) else Path(value)
+
+
+def default_store_path() -> Path | str:
     """``$KG_STORE``, else ``$XDG_DATA_HOME/newskg/store`` (``~/.local/share``)."""
     if os.environ.get(STORE_ENV):
-        return Path(os.environ[STORE_ENV])
+        return store_location(os.environ[STORE_ENV])
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "newskg" / "store"
 

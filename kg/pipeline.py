@@ -39,6 +39,7 @@ from kg.queries import (
     run,
     undeclared_prefixes,
 )
+from kg.remote import open_store
 from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import read_sources
 from kg.sparql import is_update
@@ -69,7 +70,7 @@ class Failure:
 class IngestReport:
     """What an ingest did: counts, failures with their messages, facts by kind."""
 
-    store: Path
+    store: Path | str  # a directory, or a SPARQL endpoint's URL
     read: int = 0  # articles and unreadable inputs seen
     stored: int = 0
     skipped: int = 0  # unchanged since the last ingest (same text, same extractor)
@@ -260,7 +261,7 @@ def ingest(
     if not paths:
         raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
     _check_batching(jobs, batch_size)
-    report = IngestReport(store=Path(store_path))
+    report = IngestReport(store=store_path)
     items = read_sources(list(paths), stdin)
     head: list[Document | KGError] = []
     for item in items:
@@ -279,7 +280,7 @@ def ingest(
     extractor = extractor or Extractor(model)
     if hasattr(extractor, "check"):
         extractor.check()  # a missing model fails before the store is created or touched
-    with KGStore(store_path) as store:
+    with open_store(store_path) as store:
         run_ = _Ingest(store, extractor, base or config.id_base(), report, progress)
         report.ontology_loaded = store.ensure_ontology(ontology)
         documents = run_.changed(_chain(head, items))
@@ -373,7 +374,7 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
     """
     if not sources:
         raise UsageError("nothing to remove", "name a path, URL or graph IRI of an article")
-    with KGStore(store_path, create=False) as store:
+    with open_store(store_path, create=False) as store:
         articles = list(store.article_graphs())
         plan: list[Removed] = []
         for source in sources:
@@ -398,8 +399,9 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
 
 
 def _read_store(store_path: Path | str) -> KGStore:
-    """A read-only snapshot: works while another process writes to the store."""
-    return KGStore(store_path, read_only=True)
+    """A read-only snapshot (works while another process writes to the store), or a
+    SPARQL endpoint."""
+    return open_store(store_path, read_only=True)
 
 
 def query(
@@ -458,6 +460,11 @@ def query(
 
 def _in_worker(store_path: Path | str, job: Callable[..., bytes], *args: object,
                timeout: float | None) -> bytes:
+    if config.is_remote(store_path):
+        # the endpoint does the work: the request's timeout stops the wait, and Ctrl-C
+        # interrupts it here
+        with open_store(store_path, read_only=True, timeout=timeout) as store:
+            return job(store, *args)
     if not (Path(store_path) / "CURRENT").exists():
         _read_store(store_path)  # raises the usual "no store" error
     start = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -539,5 +546,5 @@ def export(
     output: Path | None = None, stream: IO[bytes] | None = None,
 ) -> ExportResult:
     """Export the store (see ``kg.export.export_store``)."""
-    return export_store(Path(store_path), fmt=fmt, graph=graph, output=output, stream=stream)
+    return export_store(store_path, fmt=fmt, graph=graph, output=output, stream=stream)
 

@@ -473,3 +473,16 @@ class KGStore:
             "default_graph_triples": int(default),
             "entities_by_class": classes,
         }
+
+
+def graph_results(data: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:
+    """CONSTRUCT or DESCRIBE results read back from a serialization (a remote endpoint's
+    answer) as the ``QueryTriples`` an embedded store gives, so one renderer serves both:
+    the triples go into an in-memory store that hands them back."""
+    scratch = ox.Store()
+    try:
+        scratch.load(data, format=rdf_format)
+    except SyntaxError as error:
+        raise StoreError(f"the endpoint's RDF answer does not parse: {error}",
+                         "check that --store names a SPARQL endpoint") from None
+    return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
