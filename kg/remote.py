@@ -288,7 +288,14 @@ class SparqlClient:
         media = _media_type(response)
         try:
             if media in _RESULTS:
-                return ox.parse_query_results(response.content, _RESULTS[media])
+                results = ox.parse_query_results(response.content, _RESULTS[media])
+                if isinstance(results, ox.QuerySolutions):
+                    # the parser is lazy: read the answer through once, so a malformed one
+                    # fails here and not halfway through printing it
+                    for _ in results:
+                        pass
+                    results = ox.parse_query_results(response.content, _RESULTS[media])
+                return results
         except SyntaxError as error:
             raise StoreError(f"{url} answered malformed SPARQL results: {error}",
                              "check that --store names a SPARQL query endpoint") from None

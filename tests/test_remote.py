@@ -365,6 +365,18 @@ def test_an_answer_that_is_not_sparql(fake: ThreadingHTTPServer) -> None:
     assert result.stderr.splitlines()[1].startswith("hint: pass the query endpoint's URL")
 
 
+@pytest.mark.parametrize("body", [b"not json", b'{"head": {"vars": ["a"]}, '
+                                  b'"results": {"bindings": [{"a": 12}]}}'])
+@pytest.mark.parametrize("command", [["query", "SELECT * WHERE { ?s ?p ?o }"], ["stats"],
+                                     ["export"], ["lookup", "Anna"]])
+def test_malformed_sparql_results(fake: ThreadingHTTPServer, body: bytes,
+                                  command: list[str]) -> None:
+    fake.answer = (200, "application/sparql-results+json", body)  # type: ignore
+    result = run_kg(*command, "--store", _url(fake))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {_url(fake)} answered malformed SPARQL results")
+
+
 def test_credentials_come_from_the_environment(fake: ThreadingHTTPServer) -> None:
     fake.answer = (401, "text/plain", b"who are you?")  # type: ignore[attr-defined]
     result = run_kg("query", "ASK {}", "--store", _url(fake),
