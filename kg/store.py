@@ -183,7 +183,11 @@ _SUBCLASS = ox.NamedNode(RDFS.subClassOf)
 class KGStore:
     """An Oxigraph store holding the newskg graph layout.
 
-    ``path=None`` gives an in-memory store (tests, ``kg extract``).
+    ``path=None`` gives an in-memory store (tests, ``kg extract``). ``kg.remote.RemoteStore``
+    runs these same methods over a SPARQL endpoint: its ``_store`` is an HTTP client that
+    answers ``update``, ``query``, ``quads_for_pattern``, ``contains_named_graph``,
+    ``named_graphs``, ``in``, ``len``, ``dump``, ``remove`` and ``flush`` as pyoxigraph
+    does, so a write built from those works on both (tests/test_remote.py checks).
     """
 
     def __init__(
