@@ -134,7 +134,8 @@ def update_url_for(query_url: str) -> str:
 
 # ---------------------------------------------------------------- binding parameters
 
-_GROUP_START = re.compile(r"\bWHERE\s*\{|\b(?:SELECT|ASK)\b", re.IGNORECASE)
+# the keywords, not variables such as ?where or $ask
+_GROUP_START = re.compile(r"(?<![?$\w])(?:WHERE\s*\{|(?:SELECT|ASK)\b)", re.IGNORECASE)
 
 
 def with_values(sparql: str, substitutions: Mapping[ox.Variable, Any] | None) -> str:

@@ -283,6 +283,9 @@ def test_values_are_bound_in_every_where_group() -> None:
     assert bound.count('VALUES (?name) { ("a \\"quoted\\" } value") }') == 2
     assert "'WHERE {'" in bound  # a string is no group
     assert with_values(sparql, {}) == sparql
+    variables = "SELECT ?ask ?where WHERE { ?ask ?p ?where { ?where ?p ?o } }"
+    assert with_values(variables, {ox.Variable("p"): ox.NamedNode("http://x/p")}).count(
+        "VALUES") == 1
     assert with_values("ASK { ?s ?p ?o }", {ox.Variable("s"): ox.NamedNode("http://x/a")}) == (
         "ASK { VALUES (?s) { (<http://x/a>) }  ?s ?p ?o }")
 
