@@ -38,7 +38,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import LiveServer, free_port  # noqa: E402
+from conftest import LiveServer, OxigraphServer  # noqa: E402
 
 from kg import resources  # noqa: E402
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span  # noqa: E402
@@ -221,22 +221,8 @@ def load(url: str, request: Request, concurrency: int, seconds: float, server: i
 
 
 def oxigraph_server(location: Path) -> tuple[subprocess.Popen, str]:
-    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/query?" + urlencode({"query": "ASK {}"}))
-            if connection.getresponse().status == 200:
-                return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("oxigraph serve did not start")
+    server = OxigraphServer(location)
+    return server.process, server.root
 
 
 def rows(url: str, path: str) -> int:

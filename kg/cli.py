@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kg.config import BASE_ENV, CURATION_ENV, MODEL_ENV, STORE_ENV, default_store_path
+from kg.config import (
+    BASE_ENV,
+    CURATION_ENV,
+    MODEL_ENV,
+    STORE_ENV,
+    default_store_path,
+    is_remote,
+    store_location,
+)
 from kg.errors import KGError, UsageError
 
 if TYPE_CHECKING:
@@ -108,15 +116,31 @@ class KGGroup(click.Group):
 # ---------------------------------------------------------------- shared options
 
 
+class StoreLocation(click.ParamType):
+    """A store directory (a Path) or a SPARQL endpoint's ``http(s)://`` URL (kept a str)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Path | str:
+        if isinstance(value, Path):
+            return value
+        location = store_location(str(value))
+        if isinstance(location, Path) and location.is_file():
+            self.fail(f"{location} is a file, not a store directory", param, ctx)
+        return location
+
+
 def store_option(command: F) -> F:
-    """``--store``: the store directory, from ``$KG_STORE`` or the per-user default."""
+    """``--store``: the store directory or endpoint, from ``$KG_STORE`` or the default."""
     return click.option(
         "--store", "store_path",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=StoreLocation(),
         envvar=STORE_ENV,
         default=default_store_path,
         show_default=f"${STORE_ENV}, else $XDG_DATA_HOME/newskg/store",
-        help="Directory of the Oxigraph store.",
+        help="Directory of the Oxigraph store, or the URL of a SPARQL 1.1 query endpoint "
+             "(credentials from $KG_STORE_TOKEN or $KG_STORE_USER/$KG_STORE_PASSWORD).",
     )(command)
 
 
@@ -254,7 +278,7 @@ class _StatusLine:
 @base_option
 @curation_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: str | None,
+def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path | str, model: str | None,
            jobs: int, batch_size: int, cluster: str | None, base: str | None,
            curation_file: Path | None) -> None:
     """Read articles into the store, skipping those stored unchanged.
@@ -378,7 +402,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
               "Ctrl-C stops it at any time).")
 @store_option
 def query(sparql: str | None, query_file: Any, name: str | None, params: tuple[str, ...],
-          fmt: str, timeout: float | None, store_path: Path) -> None:
+          fmt: str, timeout: float | None, store_path: Path | str) -> None:
     """Run a SPARQL query on the merged knowledge (the default graph).
 
     The store is opened read-only, so this works while an ingest is writing.
@@ -543,7 +567,7 @@ def _print_candidates(console: Any, title: str, candidates: list[dict[str, Any]]
 @store_option
 @click.pass_context
 def lookup(ctx: click.Context, name: str, kind: str | None, as_json: bool,
-           store_path: Path) -> None:
+           store_path: Path | str) -> None:
     """Find a person, body, mission or place by any of its names; print its profile.
 
     Case, accents, spelling variants of transliterated names (Sergei/Sergey,
@@ -598,7 +622,8 @@ def lookup(ctx: click.Context, name: str, kind: str | None, as_json: bool,
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write to FILE (complete or not at all) instead of standard output.")
 @store_option
-def export(graph: str | None, fmt: str | None, output: Path | None, store_path: Path) -> None:
+def export(graph: str | None, fmt: str | None, output: Path | None,
+           store_path: Path | str) -> None:
     """Export the store as RDF: every graph, or one.
 
     The store is opened read-only and streamed, so big stores export fine
@@ -653,7 +678,7 @@ def _stats_table(stats: dict[str, Any]) -> str:
 @format_option(("table", "json"), "table", "Output format.")
 @click.option("--graphs", is_flag=True, help="Also list every article graph and its URL.")
 @store_option
-def stats(fmt: str, graphs: bool, store_path: Path) -> None:
+def stats(fmt: str, graphs: bool, store_path: Path | str) -> None:
     """Count articles, graphs, quads and entities by class.
 
     \b
@@ -676,7 +701,7 @@ def stats(fmt: str, graphs: bool, store_path: Path) -> None:
 @main.command()
 @store_option
 @click.pass_context
-def validate(ctx: click.Context, store_path: Path) -> None:
+def validate(ctx: click.Context, store_path: Path | str) -> None:
     """Check the merged knowledge against the SHACL shapes.
 
     The shapes and the ontology come from ontology/ (or $KG_ONTOLOGY_DIR).
@@ -704,7 +729,7 @@ def validate(ctx: click.Context, store_path: Path) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @store_option
-def remove(sources: tuple[str, ...], store_path: Path) -> None:
+def remove(sources: tuple[str, ...], store_path: Path | str) -> None:
     """Retract articles: drop their graphs and what only they said.
 
     SOURCE is the path an article was ingested from (a folder or .jsonl file
@@ -956,7 +981,7 @@ def _read_token(token_file: Path | None) -> str | None:
 @click.option("--root-path", default="", metavar="PATH",
               help="Path prefix a reverse proxy serves kg under (e.g. /kg), for the links "
               "in pages.")
-def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file: Path | None,
+def serve(store_path: Path | str, host: str, port: int, allow_writes: bool, token_file: Path | None,
           allow_federation: bool, timeout: float, workers: int, threads: int, max_rows: int,
           max_body: int, cors_origins: tuple[str, ...], base: str | None, root_path: str
           ) -> None:
@@ -982,6 +1007,9 @@ def serve(store_path: Path, host: str, port: int, allow_writes: bool, token_file
     from kg.server import HttpSettings
     from kg.server import serve as run
 
+    if is_remote(store_path):
+        raise UsageError("kg serve serves a store directory, not a remote SPARQL endpoint",
+                         "query the endpoint itself, or serve a local store with --store PATH")
     token = _read_token(token_file)
     if allow_writes and token is None:
         raise UsageError("--allow-writes needs a token",

@@ -20,6 +20,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import KGError, StoreError, UsageError
+from kg.remote import open_store
 from kg.store import KGStore
 from kg.vocab import PREFIXES
 
@@ -131,12 +132,13 @@ def _find_graph(store: KGStore, graph: str) -> str:
 
 
 def export_store(
-    store_path: Path, *, fmt: str | None = None, graph: str | None = None,
+    store_path: Path | str, *, fmt: str | None = None, graph: str | None = None,
     output: Path | None = None, stream: IO[bytes] | None = None,
 ) -> ExportResult:
-    """Export from the store at ``store_path`` (opened read-only) to a file or ``stream``."""
+    """Export from the store at ``store_path`` (opened read-only; a directory or a SPARQL
+    endpoint's URL) to a file or ``stream``."""
     name = resolve_format(fmt, output)
-    with KGStore(store_path, read_only=True) as store:
+    with open_store(store_path, read_only=True) as store:
         if output is None:
             if stream is None:
                 raise UsageError("nothing to export to", "pass -o FILE or a stream")

@@ -41,6 +41,7 @@ from kg.queries import (
     run,
     undeclared_prefixes,
 )
+from kg.remote import open_store
 from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import read_sources
 from kg.sparql import is_update
@@ -71,7 +72,7 @@ class Failure:
 class IngestReport:
     """What an ingest did: counts, failures with their messages, facts by kind."""
 
-    store: Path
+    store: Path | str  # a directory, or a SPARQL endpoint's URL
     read: int = 0  # articles and unreadable inputs seen
     stored: int = 0
     skipped: int = 0  # unchanged since the last ingest (same text, same extractor)
@@ -288,7 +289,7 @@ def ingest(
     base = base or config.id_base()
     corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
     rules = corrections.rules(base)  # a bad file fails before anything is read or stored
-    report = IngestReport(store=Path(store_path))
+    report = IngestReport(store=store_path)
     items = read_sources(list(paths), stdin)
     head: list[Document | KGError] = []
     for item in items:
@@ -310,7 +311,7 @@ def ingest(
     with contextlib.ExitStack() as stack:
         workers = (stack.enter_context(open_cluster(cluster)) if isinstance(cluster, str)
                    else cluster)
-        store = stack.enter_context(KGStore(store_path))
+        store = stack.enter_context(open_store(store_path))
         run_ = _Ingest(store, extractor, base, report, progress, rules)
         report.ontology_loaded = store.ensure_ontology(ontology)
         report.curated = curation.apply(store, rules, exists=corrections.exists,
@@ -406,7 +407,7 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
     """
     if not sources:
         raise UsageError("nothing to remove", "name a path, URL or graph IRI of an article")
-    with KGStore(store_path, create=False) as store:
+    with open_store(store_path, create=False) as store:
         articles = list(store.article_graphs())
         plan: list[Removed] = []
         for source in sources:
@@ -431,8 +432,9 @@ def remove(sources: Sequence[str], store_path: Path | str) -> list[Removed]:
 
 
 def _read_store(store_path: Path | str) -> KGStore:
-    """A read-only snapshot: works while another process writes to the store."""
-    return KGStore(store_path, read_only=True)
+    """A read-only snapshot (works while another process writes to the store), or a
+    SPARQL endpoint."""
+    return open_store(store_path, read_only=True)
 
 
 def query(
@@ -491,6 +493,11 @@ def query(
 
 def _in_worker(store_path: Path | str, job: Callable[..., bytes], *args: object,
                timeout: float | None) -> bytes:
+    if config.is_remote(store_path):
+        # the endpoint does the work: the request's timeout stops the wait, and Ctrl-C
+        # interrupts it here
+        with open_store(store_path, read_only=True, timeout=timeout) as store:
+            return job(store, *args)
     if not (Path(store_path) / "CURRENT").exists():
         _read_store(store_path)  # raises the usual "no store" error
     start = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -572,7 +579,7 @@ def export(
     output: Path | None = None, stream: IO[bytes] | None = None,
 ) -> ExportResult:
     """Export the store (see ``kg.export.export_store``)."""
-    return export_store(Path(store_path), fmt=fmt, graph=graph, output=output, stream=stream)
+    return export_store(store_path, fmt=fmt, graph=graph, output=output, stream=stream)
 
 
 
@@ -634,6 +641,6 @@ def curation_list(store_path: Path | str, *, curation_file: Path | str | None = 
 def _apply_curation(store_path: Path | str, corrections: curation.CurationFile, base: str, *,
                     force: bool = False) -> curation.Applied:
     rules = corrections.rules(base)
-    with KGStore(store_path, create=False) as store:
+    with open_store(store_path, create=False) as store:
         return curation.apply(store, rules, exists=corrections.exists, path=corrections.path,
                               force=force)

@@ -183,7 +183,11 @@ _SUBCLASS = ox.NamedNode(RDFS.subClassOf)
 class KGStore:
     """An Oxigraph store holding the newskg graph layout.
 
-    ``path=None`` gives an in-memory store (tests, ``kg extract``).
+    ``path=None`` gives an in-memory store (tests, ``kg extract``). ``kg.remote.RemoteStore``
+    runs these same methods over a SPARQL endpoint: its ``_store`` is an HTTP client that
+    answers ``update``, ``query``, ``quads_for_pattern``, ``contains_named_graph``,
+    ``named_graphs``, ``in``, ``len``, ``dump``, ``remove`` and ``flush`` as pyoxigraph
+    does, so a write built from those works on both (tests/test_remote.py checks).
     """
 
     def __init__(
@@ -527,3 +531,16 @@ class KGStore:
             "default_graph_triples": int(default),
             "entities_by_class": classes,
         }
+
+
+def graph_results(data: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:
+    """CONSTRUCT or DESCRIBE results read back from a serialization (a remote endpoint's
+    answer) as the ``QueryTriples`` an embedded store gives, so one renderer serves both:
+    the triples go into an in-memory store that hands them back."""
+    scratch = ox.Store()
+    try:
+        scratch.load(data, format=rdf_format)
+    except SyntaxError as error:
+        raise StoreError(f"the endpoint's RDF answer does not parse: {error}",
+                         "check that --store names a SPARQL endpoint") from None
+    return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")

@@ -263,3 +263,47 @@ class LiveServer:
             self.process.kill()
             self.process.wait()
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+class OxigraphServer:
+    """``oxigraph serve`` (the PyPI package ``oxigraph``, in the test extra) in a real
+    process on a free port, over a store directory of its own; ``url`` is its query
+    endpoint (``/query``; updates go to ``/update``, the Graph Store to ``/store``)."""
+
+    def __init__(self, location: Path, *, read_only: bool = False) -> None:
+        import http.client
+        import shutil
+        import time
+        from urllib.parse import urlencode
+
+        binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+        self.port = free_port()
+        self.root = f"http://127.0.0.1:{self.port}"
+        self.url = self.root + "/query"
+        command = "serve-read-only" if read_only else "serve"
+        self.log = Path(location).with_name(f"oxigraph-{self.port}.log")
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [binary, command, "--location", str(location), "--bind",
+                 f"127.0.0.1:{self.port}"], stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph {command} exited: {self.log.read_text()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/query?" + urlencode({"query": "ASK {}"}))
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"oxigraph {command} did not start within 30 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
