@@ -893,3 +893,13 @@ def test_a_timeline_s_section_dates_its_items(extractor: Extractor) -> None:
                    for e in x.events)
     assert found == [("2022-12-28", frozenset({"Karl Brandt", "Anna Weiss"})),
                      ("2023-01-05", frozenset({"Karl Brandt", "Ilya Moroz"}))]
+
+
+def test_a_title_under_the_un_secretary_general_keeps_its_whole_label(
+        extractor: Extractor) -> None:
+    """ "Special Representative of the UN Secretary-General for Yemen": the UN's post, the
+    label the same as without "UN" (one post, however a story spells it)."""
+    x = extract(extractor, "News\n\nKarl Weber is the Special Envoy of the UN "
+                           "Secretary-General for Syria.")
+    assert [(m.role, x.entities[m.organization].name) for m in x.memberships] == [
+        ("Special Envoy of the Secretary General for Syria", "United Nations")]

@@ -37,7 +37,8 @@ _NOT_A_TOPIC = (  # "Secretary General on January 1": a date, not what the post 
 )
 _COMPLEMENT = (
     # "Special Representative of the Secretary-General in the Democratic Republic of the Congo"
-    r"(?:\s+of\s+the\s+Secretary[- ]General\s+(?:in|for|on)\s+(?:the\s+)?⟦L\d+⟧"
+    # (or "... of the UN Secretary-General for Yemen": the body named before the title)
+    r"(?:\s+of\s+the\s+(?:⟦O\d+⟧\s+)?Secretary[- ]General\s+(?:in|for|on)\s+(?:the\s+)?⟦L\d+⟧"
     r"|\s+(?:for|on|of)\s+(?:the\s+)?(?!⟦)" + _NOT_A_TOPIC
     + r"(?:[A-Z][\w'’-]*)(?:\s+(?:and\s+)?(?!⟦)[A-Z][\w'’-]*)*"
     r"|\s+(?:for|on)\s+(?:the\s+)?⟦L\d+⟧"
@@ -433,6 +434,7 @@ def posts_of(
     complement ("Special Representative for Sudan and Head of X") is in ``own_body`` if
     given, else left out."""
     for label, former, own in post_labels(sentence.plain(roles), keep_own=own_body is not None):
+        label = UN_BOSS.sub("of the Secretary General", label)
         owner = UN if OF_THE_BOSS.search(label) else (own_body if own else body)
         yield FoundRole(person, label, owner, former, rule, sentence, confidence)
 
@@ -442,6 +444,8 @@ UN = "gaz:un"
 # of the person who named them
 UNNAMED = "?"
 OF_THE_BOSS = re.compile(r"\bof the Secretary General\b")
+# "Special Representative of the UN Secretary-General for Yemen": the UN's, named once
+UN_BOSS = re.compile(r"\bof the (?:UN|U\.N\.|United Nations) Secretary[- ]General\b")
 # "El-Ghassim Wane, the Secretary-General's Special Representative for Mali"
 BOSS_POSSESSIVE = re.compile(
     rf"{PERSON}\s*,\s*(?:the\s+)?(?:⟦O\d+⟧\s+)?Secretary[- ]General['’]s\s+{ROLES_ANY}"
