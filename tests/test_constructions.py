@@ -903,3 +903,11 @@ def test_a_title_under_the_un_secretary_general_keeps_its_whole_label(
                            "Secretary-General for Syria.")
     assert [(m.role, x.entities[m.organization].name) for m in x.memberships] == [
         ("Special Envoy of the Secretary General for Syria", "United Nations")]
+
+
+def test_titles_of_heads_of_government_and_malay_honorifics_are_no_part_of_a_name(
+        extractor: Extractor) -> None:
+    x = extract(extractor, "News\n\nBERLIN, 3 May 2024 - Chancellor Olaf Brandt met Premier "
+                           "Wen Lu and Speaker Anna Roth. Dato Lim Kee Hock also attended.")
+    assert sorted(e.name for e in x.entities.values() if e.kind == "person") == [
+        "Anna Roth", "Lim Kee Hock", "Olaf Brandt", "Wen Lu"]
