@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import derive
 from kg.errors import QueryError, StoreError
 from kg.facts import Document
 from kg.resolve import article_graph
@@ -43,6 +44,13 @@ _ARTICLE = ox.NamedNode(SCHEMA.NewsArticle)
 _URL = ox.NamedNode(SCHEMA.url)
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_GRAPH)
 _MEMBERSHIP = ox.NamedNode(ORG.Membership)
+_POST_REFERENCE = ox.NamedNode(KGO.PostReference)
+_GATHERING = ox.NamedNode(KGO.gathering)
+_DERIVED = ox.NamedNode(DERIVED_GRAPH)
+_EVENTS = (ox.NamedNode(KGO.Meeting), ox.NamedNode(KGO.Visit))
+# what names a post: a membership's role and body, a post reference's
+_POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
+_POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
 
 
 # Strings, IRIs and comments of a SPARQL text: what to blank out before looking at keywords.
@@ -278,7 +286,9 @@ class KGStore:
         triples = list(triples)
         body = _ntriples(triples)
         touched = self._memberships([graph], triples)
-        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}")
+        derived = self._then_derive([graph], graph, triples)
+        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}"
+                     f"{derived}")
 
     def _memberships(self, graphs: Iterable[str], triples: Iterable[Triple] = ()) -> set[str]:
         """The memberships ``graphs`` hold now and ``triples`` hold: those whose interval a
@@ -295,6 +305,94 @@ class KGStore:
         operations = _rederive(memberships)
         return f" ;\n{operations}" if operations else ""
 
+    def _then_derive(self, leave_out: list[str], graph: str | None = None,
+                     triples: list[Triple] | None = None) -> str:
+        """Update operations recomputing the gatherings and the post holders a write may
+        change: one replacing the graphs ``leave_out`` by ``graph`` holding ``triples`` (or
+        removing them, without ``graph``). Read before the write, run inside it."""
+        operations = [self._holders_touched(leave_out, triples or []),
+                      self._gatherings_touched(leave_out, graph, triples or [])]
+        return "".join(f" ;\n{op}" for op in operations if op)
+
+    def _holders_touched(self, leave_out: list[str], triples: list[Triple]) -> str:
+        """The post references of the written graphs and those of every post whose holders
+        the write may change (a membership or a reference of it in the graphs)."""
+        roles: dict[object, ox.NamedNode] = {}
+        bodies: dict[object, ox.NamedNode] = {}
+        references = set()
+        quads = [(q.subject, q.predicate, q.object) for g in leave_out
+                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        for s, p, o in [*quads, *triples]:
+            if p in _POST_ROLE:
+                roles[s] = o
+            elif p in _POST_BODY:
+                bodies[s] = o
+            elif p == _TYPE and o == _POST_REFERENCE:
+                references.add(s.value)
+        posts = {(roles[s], bodies[s]) for s in roles if s in bodies}
+        if posts:
+            values = " ".join(f"({role} {body})" for role, body in sorted(posts, key=str))
+            references.update(row["h"].value for row in self._store.query(
+                f"SELECT DISTINCT ?h WHERE {{ VALUES (?role ?org) {{ {values} }}"
+                f" ?h <{KGO.referencedRole}> ?role ; <{KGO.referencedOrganization}> ?org }}"))
+        return derive.rederive_holders(references)
+
+    def _reports(self, leave_out: Iterable[str] = (), **which) -> dict[str, derive.Report]:
+        """Event reports of the article graphs (``derive.reports_query`` picks which)."""
+        return derive.read_reports(self._store.query(
+            derive.reports_query(leave_out=leave_out, **which)))
+
+    def _gatherings_touched(self, leave_out: list[str], graph: str | None,
+                            triples: list[Triple]) -> str:
+        """Recompute the gatherings of every report the write touches: those of the graphs
+        it replaces and writes, the other reports of their gatherings, those that may have
+        been of one gathering with a report going away, and every report that may be of one
+        gathering with any of these, and so on (whole connected sets, so the result is what
+        gathering every report of the store would give)."""
+        new: dict[str, derive.Report] = {}
+        if graph is not None and triples:
+            scratch = ox.Store()  # in memory: the written graph, read as the store reads
+            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in triples)
+            new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
+        gone = {q.subject.value for g in leave_out for cls in _EVENTS
+                for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))}
+        touched = gone | set(new)
+        if not touched:
+            return ""
+        linked = self._gathered_with(touched)
+        known = dict(new)
+        missing = linked - set(known) - gone
+        if missing:
+            known.update(self._reports(leave_out, iris=missing))
+        if gone:  # the reports that the ones going away may have held apart or together
+            was = list(self._reports(iris=gone).values())
+            days = {day for report in was for day in report.window()}
+            known.update((i, r) for i, r in self._reports(leave_out, dates=days).items()
+                         if any(derive.same_gathering(r, g) for g in was))
+        frontier = list(known.values())
+        while frontier:
+            days = {day for report in frontier for day in report.window()}
+            near = self._reports(leave_out, dates=days)
+            near.update({i: r for i, r in new.items() if r.start in days})
+            frontier = [r for i, r in near.items() if i not in known
+                        and any(derive.same_gathering(r, f) for f in frontier)]
+            known.update((r.iri, r) for r in frontier)
+        events = touched | set(known)
+        old = {q.object.value for e in events
+               for q in self._store.quads_for_pattern(ox.NamedNode(e), _GATHERING, None, _DERIVED)}
+        groups = derive.gather(known.values())
+        operations = [derive.drop_derived(old | events),
+                      derive.insert_derived(t for g in groups for t in derive.gathering_triples(g))]
+        return " ;\n".join(op for op in operations if op)
+
+    def _gathered_with(self, events: set[str]) -> set[str]:
+        """Every report of the gatherings ``events`` belong to now."""
+        gatherings = {q.object for e in events
+                      for q in self._store.quads_for_pattern(ox.NamedNode(e), _GATHERING, None,
+                                                             _DERIVED)}
+        return {q.subject.value for g in gatherings
+                for q in self._store.quads_for_pattern(None, _GATHERING, g, _DERIVED)}
+
     def remove_articles(self, graphs: Iterable[str]) -> list[str]:
         """Retract several articles in one transaction: all of them or, on failure, none.
         Returns the graphs the store held (the others are ignored)."""
@@ -304,7 +402,9 @@ class KGStore:
         if held:
             # one request, run in order: a triple two of them assert leaves with the last
             touched = self._memberships(held)
-            self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched))
+            derived = self._then_derive(held)
+            self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched)
+                         + derived)
         return held
 
     # ---------------------------------------------------------------- graph store writes
@@ -322,8 +422,9 @@ class KGStore:
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([graph], triples)
+        derived = self._then_derive([graph], graph, triples)
         self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
 
     def add_to_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
@@ -336,8 +437,11 @@ class KGStore:
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([], triples)
+        held = [(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        derived = self._then_derive([graph], graph, held + triples)
         self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -391,8 +495,13 @@ class KGStore:
         for triple in removed:
             if not self._asserted(triple):
                 self._store.remove(ox.Quad(*triple, ox.DefaultGraph()))
-        # an update may change any attestation: every interval is recomputed (one request)
-        self._update(f"{_REMERGE} ;\n{_rederive(None)}")
+        # an update may change any attestation, event or post reference: everything derived
+        # is recomputed (one request; recomputing the intervals empties the derived graph)
+        gatherings = derive.insert_derived(
+            t for group in derive.gather(self._reports(every=True).values())
+            for t in derive.gathering_triples(group))
+        self._update(f"{_REMERGE} ;\n{_rederive(None)} ;\n{derive.rederive_holders(None)}"
+                     + (f" ;\n{gatherings}" if gatherings else ""))
 
     # ---------------------------------------------------------------- reads
 
