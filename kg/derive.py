@@ -145,6 +145,8 @@ def same_gathering(a: Report, b: Report) -> bool:
     """Whether two reports may tell of one gathering (see the module's docstring)."""
     if a.graph == b.graph or a.kind != b.kind:
         return False
+    if (a.end - a.start).days > MAX_DAYS or (b.end - b.start).days > MAX_DAYS:
+        return False
     if a.start > b.end + timedelta(days=1) or b.start > a.end + timedelta(days=1):
         return False
     if a.place and b.place and a.place != b.place:

@@ -28,6 +28,10 @@ from kg.vocab import KGO, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WIKIDATA
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
+# Part of each article's fingerprint: raise it when the triples an extraction maps to
+# change, so that stored articles are mapped again instead of skipped as unchanged.
+MAPPING_VERSION = "2"  # 2: post references
+
 _CLASSES = {
     ("person", None): [SCHEMA.Person],
     ("organization", None): [ORG.Organization],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,9 +20,10 @@ import pytest
 from conftest import run_kg
 
 from kg import pipeline
+from kg.derive import Report, gather
 from kg.queries import prepare
 from kg.store import KGStore
-from kg.vocab import DERIVED_GRAPH
+from kg.vocab import DERIVED_GRAPH, KGO
 
 
 def article(url: str, date: str, text: str) -> dict[str, str]:
@@ -330,3 +332,35 @@ def test_one_summit_told_by_three_sources_is_one_event(extractor, tmp_path: Path
     # removing the other two brings the three-source summit back
     pipeline.remove([str(folder / name) for name in OTHERS], store)
     assert dump(store) == dump(stores[1])
+
+
+# ---------------------------------------------------------------- the rule itself
+
+
+def report(iri: str, graph: str, day: int, place: str | None, *parties: str,
+           days: int = 0) -> Report:
+    start = date(2025, 11, day)
+    return Report(iri, graph, KGO.Meeting, start, start + timedelta(days=days), place,
+                  set(parties))
+
+
+def test_a_report_without_a_place_that_fits_two_places_joins_neither() -> None:
+    a = report("e:a", "g:a", 17, "p:dushanbe", "x", "y", "z")
+    b = report("e:b", "g:b", 17, "p:dushanbe", "x", "y", "z")
+    c = report("e:c", "g:c", 17, "p:bishkek", "x", "y", "z")
+    no_place = report("e:d", "g:d", 17, None, "x", "y", "z")
+    assert [[r.iri for r in g] for g in gather([a, b, c, no_place])] == [["e:a", "e:b"]]
+    assert [[r.iri for r in g] for g in gather([a, b, no_place])] == [["e:a", "e:b", "e:d"]]
+
+
+def test_gathering_does_not_depend_on_the_order_of_reports() -> None:
+    reports = [report("e:1", "g:1", 17, "p:x", "a", "b"), report("e:2", "g:2", 18, None, "a", "b"),
+               report("e:3", "g:3", 17, "p:x", "a", "b", "c"),
+               report("e:4", "g:1", 17, "p:x", "a", "b", "c"),  # one article, two events
+               report("e:5", "g:5", 24, "p:x", "a", "b"),
+               report("e:6", "g:6", 16, "p:x", "a", "b", days=9)]  # too long to merge
+    # e:3 and e:4 share all parties, e:1 and e:2 too (a day apart); joining the two pairs
+    # would put two events of g:1 into one gathering
+    expected = [["e:1", "e:2"], ["e:3", "e:4"]]
+    for order in itertools.permutations(reports):
+        assert [[r.iri for r in g] for g in gather(order)] == expected
