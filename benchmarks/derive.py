@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def article(n: int, rng: random.Random, people: list[str]) -> Extraction:
     day = date(2020, 1, 1) + timedelta(days=meeting.randrange(2000))
     parties = meeting.sample(people, 2)
     place = meeting.choice(PLACES)
-    body = BODIES[hash(parties[0]) % len(BODIES)]
+    body = BODIES[zlib.crc32(parties[0].encode()) % len(BODIES)]
     said = rng.choice(BODIES) if n % 4 == 0 else None
     held = f"{parties[0]}, Secretary General of the {body}, met {parties[1]} in {place}. "
     unnamed = f"The Secretary General of the {said} said nothing. " if said else ""

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -309,51 +310,84 @@ class KGStore:
                      triples: list[Triple] | None = None) -> str:
         """Update operations recomputing the gatherings and the post holders a write may
         change: one replacing the graphs ``leave_out`` by ``graph`` holding ``triples`` (or
-        removing them, without ``graph``). Read before the write, run inside it."""
-        operations = [self._holders_touched(leave_out, triples or []),
-                      self._gatherings_touched(leave_out, graph, triples or [])]
+        removing them, without ``graph``). Read before the write, run inside it: the store
+        as it will be is the store without ``leave_out``, and ``triples`` (read from a
+        scratch store in memory, with the same queries)."""
+        scratch = ox.Store()
+        if graph is not None and triples:
+            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in triples)
+        operations = [self._holders_touched(leave_out, triples or [], scratch),
+                      self._gatherings_touched(leave_out, scratch)]
         return "".join(f" ;\n{op}" for op in operations if op)
 
-    def _holders_touched(self, leave_out: list[str], triples: list[Triple]) -> str:
-        """The post references of the written graphs and those of every post whose holders
-        the write may change (a membership or a reference of it in the graphs)."""
-        roles: dict[object, ox.NamedNode] = {}
-        bodies: dict[object, ox.NamedNode] = {}
+    def _holders_touched(self, leave_out: list[str], triples: list[Triple],
+                         scratch: ox.Store) -> str:
+        """Relink the post references of every post the write touches (a membership or a
+        reference of it in the graphs written or removed): its holders may have changed."""
+        roles: dict[object, str] = {}
+        bodies: dict[object, str] = {}
         references = set()
         quads = [(q.subject, q.predicate, q.object) for g in leave_out
                  for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
         for s, p, o in [*quads, *triples]:
             if p in _POST_ROLE:
-                roles[s] = o
+                roles[s] = o.value
             elif p in _POST_BODY:
-                bodies[s] = o
+                bodies[s] = o.value
             elif p == _TYPE and o == _POST_REFERENCE:
                 references.add(s.value)
         posts = {(roles[s], bodies[s]) for s in roles if s in bodies}
-        if posts:
-            values = " ".join(f"({role} {body})" for role, body in sorted(posts, key=str))
-            references.update(row["h"].value for row in self._store.query(
-                f"SELECT DISTINCT ?h WHERE {{ VALUES (?role ?org) {{ {values} }}"
-                f" ?h <{KGO.referencedRole}> ?role ; <{KGO.referencedOrganization}> ?org }}"))
-        return derive.rederive_holders(references)
+        if not posts:
+            return ""
+        holdings: derive.Holdings = {}
+        found: dict[str, tuple[derive.Post, date]] = {}
+        for store, gone in ((self._store, leave_out), (scratch, ())):
+            found.update(self._holdings(store, posts, gone, holdings))
+        return self._rewrite_derived({f"{h}/holder" for h in references | set(found)},
+                                     derive.resolve_holders(found, holdings))
+
+    @staticmethod
+    def _holdings(store: ox.Store, posts: set[derive.Post] | None, leave_out: Iterable[str],
+                  into: derive.Holdings) -> dict[str, tuple[derive.Post, date]]:
+        """Read the holdings of ``posts`` into ``into``; returns their post references."""
+        def ask(template: str):
+            return store.query(derive.posts_query(template, posts, leave_out))
+
+        derive.read_holdings(ask(derive.HOLDINGS_QUERY), ask(derive.FORMER_QUERY), into)
+        return derive.read_references(ask(derive.REFERENCES_QUERY))
+
+    def _all_holders(self) -> str:
+        """Every post reference's holder link, from the whole store (for ``_remerge``)."""
+        holdings: derive.Holdings = {}
+        found = self._holdings(self._store, None, (), holdings)
+        return derive.insert_derived(derive.resolve_holders(found, holdings))
+
+    def _rewrite_derived(self, subjects: set[str], triples: Iterable[Triple]) -> str:
+        """Update operations making the derived triples of ``subjects`` be ``triples``
+        (in the derived graph and the default graph), writing only what differs."""
+        new = set(triples)
+        old = {(q.subject, q.predicate, q.object) for s in subjects
+               for q in self._store.quads_for_pattern(ox.NamedNode(s), None, None, _DERIVED)}
+        gone, added = _ntriples(old - new), _ntriples(new - old)
+        operations = []
+        if gone:
+            operations.append(f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {gone} }}\n{gone} }}")
+        if added:
+            operations.append(f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {added} }}\n{added} }}")
+        return " ;\n".join(operations)
 
     def _reports(self, leave_out: Iterable[str] = (), **which) -> dict[str, derive.Report]:
         """Event reports of the article graphs (``derive.reports_query`` picks which)."""
         return derive.read_reports(self._store.query(
             derive.reports_query(leave_out=leave_out, **which)))
 
-    def _gatherings_touched(self, leave_out: list[str], graph: str | None,
-                            triples: list[Triple]) -> str:
+    def _gatherings_touched(self, leave_out: list[str], scratch: ox.Store) -> str:
         """Recompute the gatherings of every report the write touches: those of the graphs
         it replaces and writes, the other reports of their gatherings, those that may have
         been of one gathering with a report going away, and every report that may be of one
         gathering with any of these, and so on (whole connected sets, so the result is what
         gathering every report of the store would give)."""
-        new: dict[str, derive.Report] = {}
-        if graph is not None and triples:
-            scratch = ox.Store()  # in memory: the written graph, read as the store reads
-            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in triples)
-            new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
+        new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
         gone = {q.subject.value for g in leave_out for cls in _EVENTS
                 for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))}
         touched = gone | set(new)
@@ -381,9 +415,9 @@ class KGStore:
         old = {q.object.value for e in events
                for q in self._store.quads_for_pattern(ox.NamedNode(e), _GATHERING, None, _DERIVED)}
         groups = derive.gather(known.values())
-        operations = [derive.drop_derived(old | events),
-                      derive.insert_derived(t for g in groups for t in derive.gathering_triples(g))]
-        return " ;\n".join(op for op in operations if op)
+        subjects = old | events | {derive.gathering_iri(g) for g in groups}
+        return self._rewrite_derived(
+            subjects, (t for g in groups for t in derive.gathering_triples(g)))
 
     def _gathered_with(self, events: set[str]) -> set[str]:
         """Every report of the gatherings ``events`` belong to now."""
@@ -500,8 +534,8 @@ class KGStore:
         gatherings = derive.insert_derived(
             t for group in derive.gather(self._reports(every=True).values())
             for t in derive.gathering_triples(group))
-        self._update(f"{_REMERGE} ;\n{_rederive(None)} ;\n{derive.rederive_holders(None)}"
-                     + (f" ;\n{gatherings}" if gatherings else ""))
+        operations = [_REMERGE, _rederive(None), gatherings, self._all_holders()]
+        self._update(" ;\n".join(op for op in operations if op))
 
     # ---------------------------------------------------------------- reads
 

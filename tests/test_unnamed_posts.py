@@ -114,6 +114,15 @@ def test_unnamed_posts_resolve_to_the_holder_on_the_date(keywords, tmp_path: Pat
            store)
     # before anyone is attested, and without a date, nobody is named
     assert holders(store) == EXPECTED
+    # the same answer as the post-holder query gives on each article's date
+    for title, person, rule, _, _ in holders(store):
+        date = ARTICLES[title]["date"]
+        result = run_kg("query", "--name", "post-holder", "--param", "role=Secretary General",
+                        "--param", "org=Lakes", "--param", f"date={date}", "--format", "json",
+                        "--store", str(store))
+        answers = json.loads(result.stdout)["results"]["bindings"]
+        assert [(b["personLabel"]["value"], b["basis"]["value"]) for b in answers] == [
+            (person, "attested" if rule == "holder-attested-on-date" else "last known")]
     references = rows(store, "SELECT ?h ?c ?rule WHERE { ?h a kgo:PostReference ;"
                              " kgo:confidence ?c ; kgo:extractedBy ?rule }")
     assert len(references) == 5 and {r[1:] for r in references} == {("0.8", "post-unnamed")}
