@@ -40,7 +40,6 @@ from kg.vocab import DERIVED_GRAPH, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, XSD
 
 GATHERING_RULE = "event-same-gathering"
 MAX_DAYS = 7  # a report lasting longer (a tour, a season of talks) is no single gathering
-_EVENT_CLASSES = (KGO.Meeting, KGO.Visit)
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
@@ -90,6 +89,7 @@ SELECT ?e ?g ?class ?start ?end ?place ?label ?sentence ?confidence ?who ?as WHE
                UNION {{ ?e <{SCHEMA.organizer}> ?who BIND("organizer" AS ?as) }} }}
   }}
   FILTER(?class IN (<{KGO.Meeting}>, <{KGO.Visit}>) && DATATYPE(?start) = <{XSD.date}>)
+  FILTER(isIRI(?e) && (!BOUND(?place) || isIRI(?place)) && (!BOUND(?who) || isIRI(?who)))
   FILTER(?g != <{DERIVED_GRAPH}> %s)
 }}"""
 
@@ -296,7 +296,7 @@ SELECT ?m ?person ?role ?org (MIN(?on) AS ?first) (MAX(?on) AS ?last) WHERE {{
   %s
   GRAPH ?g {{ ?m <{ORG.organization}> ?org ; <{ORG.role}> ?role ; <{ORG.member}> ?person ;
        <{KGO.attestedOn}> ?on }}
-  FILTER(?g != <{DERIVED_GRAPH}> %s)
+  FILTER(isIRI(?m) && isIRI(?person) && ?g != <{DERIVED_GRAPH}> %s)
 }} GROUP BY ?m ?person ?role ?org"""
 # The dates articles call them former on.
 FORMER_QUERY = f"""
@@ -304,7 +304,7 @@ SELECT ?m ?person ?role ?org ?before WHERE {{
   %s
   GRAPH ?g {{ ?m <{ORG.organization}> ?org ; <{ORG.role}> ?role ; <{ORG.member}> ?person ;
        <{KGO.endedBefore}> ?before }}
-  FILTER(?g != <{DERIVED_GRAPH}> %s)
+  FILTER(isIRI(?m) && isIRI(?person) && ?g != <{DERIVED_GRAPH}> %s)
 }}"""
 # The post references of posts, with their article's date.
 REFERENCES_QUERY = f"""
@@ -313,7 +313,7 @@ SELECT ?h ?role ?org ?date WHERE {{
   GRAPH ?g {{ ?h a <{KGO.PostReference}> ; <{KGO.referencedRole}> ?role ;
        <{KGO.referencedOrganization}> ?org ; <{PROV.wasDerivedFrom}> ?s .
     ?s <{NIF.referenceContext}> ?a . ?a <{SCHEMA.datePublished}> ?date }}
-  FILTER(?g != <{DERIVED_GRAPH}> %s)
+  FILTER(isIRI(?h) && ?g != <{DERIVED_GRAPH}> %s)
 }}"""
 
 Post = tuple[str, str]  # (role IRI, body IRI)

@@ -330,6 +330,8 @@ class KGStore:
         quads = [(q.subject, q.predicate, q.object) for g in leave_out
                  for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
         for s, p, o in [*quads, *triples]:
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue  # a Graph Store write may hold anything; posts are named by IRIs
             if p in _POST_ROLE:
                 roles[s] = o.value
             elif p in _POST_BODY:
@@ -389,7 +391,8 @@ class KGStore:
         gathering every report of the store would give)."""
         new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
         gone = {q.subject.value for g in leave_out for cls in _EVENTS
-                for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))}
+                for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))
+                if isinstance(q.subject, ox.NamedNode)}
         touched = gone | set(new)
         if not touched:
             return ""

@@ -23,7 +23,7 @@ from kg import pipeline
 from kg.derive import Report, gather
 from kg.queries import prepare
 from kg.store import KGStore
-from kg.vocab import DERIVED_GRAPH, KGO
+from kg.vocab import DERIVED_GRAPH, KGO, ORG, RDF, SCHEMA, XSD
 
 
 def article(url: str, date: str, text: str) -> dict[str, str]:
@@ -364,3 +364,21 @@ def test_gathering_does_not_depend_on_the_order_of_reports() -> None:
     expected = [["e:1", "e:2"], ["e:3", "e:4"]]
     for order in itertools.permutations(reports):
         assert [[r.iri for r in g] for g in gather(order)] == expected
+
+
+def test_a_graph_store_write_of_blank_nodes_and_literals_is_left_alone(tmp_path: Path) -> None:
+    """Graph Store writes may hold anything: events without IRIs gather with nothing, and
+    text where a post's role should be never reaches a query."""
+    n = ox.NamedNode
+    day = ox.Literal("2024-01-01", datatype=n(XSD.date))
+    triples = [(ox.BlankNode("e"), n(RDF.type), n(KGO.Meeting)),
+               (ox.BlankNode("e"), n(SCHEMA.startDate), day),
+               (ox.BlankNode("e"), n(SCHEMA.attendee), ox.BlankNode("p")),
+               (n("https://x.example/m"), n(ORG.role), ox.Literal("x> } ; DROP ALL ; #")),
+               (n("https://x.example/m"), n(ORG.organization), n("https://x.example/o"))]
+    with KGStore(tmp_path / "store") as kg:
+        kg.put_graph("https://x.example/g1", triples)
+        kg.put_graph("https://x.example/g2", triples)
+        assert kg.drop_graph("https://x.example/g1")
+        assert len(list(kg.raw.quads_for_pattern(None, None, None, n(DERIVED_GRAPH)))) == 0
+        assert len(list(kg.raw.quads_for_pattern(None, None, None, n("https://x.example/g2")))) == 5

@@ -19,6 +19,7 @@ import pytest
 from conftest import KeywordExtractor, run_kg
 
 from kg import pipeline
+from kg.explain import explain
 from kg.facts import Document
 from kg.mapping import to_triples
 from kg.queries import prepare
@@ -192,3 +193,12 @@ def test_an_article_naming_the_holder_has_no_post_reference() -> None:
     assert len(typed) == 1
     assert (typed[0], ox.NamedNode(KGO.referencedOrganization),
             ox.NamedNode("https://w3id.org/newskg/id/organization/harbour-union")) in triples
+
+
+def test_explain_shows_a_post_named_without_its_holder() -> None:
+    text = "Floods again. The Secretary General of the Council of Lakes warned the towns."
+    extraction = KeywordExtractor().extract(Document("t", "https://news.example.org/t", text))
+    shown = explain(extraction)
+    assert "post named without its holder: Secretary General — Council of Lakes" in shown
+    assert "rule post-unnamed, confidence 0.80" in shown
+    assert "“The Secretary General of the Council of Lakes warned the towns.”" in shown
