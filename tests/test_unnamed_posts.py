@@ -202,3 +202,37 @@ def test_explain_shows_a_post_named_without_its_holder() -> None:
     assert "post named without its holder: Secretary General — Council of Lakes" in shown
     assert "rule post-unnamed, confidence 0.80" in shown
     assert "“The Secretary General of the Council of Lakes warned the towns.”" in shown
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_history_of_ingests_and_removals_ends_as_a_fresh_ingest(keywords, tmp_path: Path,
+                                                                    seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for i in range(12):
+        day = f"2024-{rng.randrange(1, 13):02d}-01"
+        if i % 2:
+            text = "The Secretary General of the Council of Lakes spoke."
+        else:
+            who = rng.choice(["Anna Berg", "Tomas Reyes"])
+            former = "former " if rng.random() < 0.2 else ""
+            text = f"{who}, {former}Secretary General of the Council of Lakes, spoke."
+        paths.append(folder / f"a{i}.jsonl")
+        paths[-1].write_text(json.dumps(article(f"a{i}", day, text)) + "\n", encoding="utf-8")
+    store, held = tmp_path / "store", set()
+    for _ in range(30):
+        path = rng.choice(paths)
+        if path in held and rng.random() < 0.5:
+            pipeline.remove([str(path)], store)
+            held.discard(path)
+        else:
+            ingest([path], store)
+            held.add(path)
+    fresh = tmp_path / "fresh"
+    ingest(sorted(held), fresh)
+    assert dump(store) == dump(fresh)
+    assert holders(fresh)  # the history had someone to name
