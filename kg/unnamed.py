@@ -30,6 +30,9 @@ _TITLE_OF = re.compile(rf"\b[Tt]he\s+(?P<title>{_TITLE})\s+of\s+(?:the\s+)?$")
 # followed by a name or another title word ("the CSTO Secretary General Stanislav Zas")
 _THE = re.compile(r"\b[Tt]he\s+$")
 _TITLE_AFTER = re.compile(rf"(?:['’]s)?\s+(?P<title>{_TITLE})(?![\w-])(?!\s*,?\s+[A-Z])")
+# what may stand between a post and its holder's name: ", Secretary General Stanislav Zas",
+# " – Executive Secretary of the CIS Sergey Lebedev" (titles, no verb, no stop)
+_APPOSITION = re.compile(r"[\s,–—-]*(?:(?:[A-Z][\w'’-]*|of|the|and|for|to)[\s,–—-]*){0,10}")
 # where a sentence ends: a stop and a space, or a line break
 _STOP = re.compile(r"[.!?][\"”’)]?\s+|\n")
 
@@ -48,6 +51,8 @@ def post_references(extraction: Extraction) -> list[PostReference]:
     sentences as evidence), when the article itself names no holder of that post."""
     text = extraction.document.text
     named = {(m.role, m.organization) for m in extraction.memberships}
+    people = sorted(m.start for e in extraction.entities.values() if e.kind == "person"
+                    for m in e.mentions)
     found: dict[tuple[str, str], PostReference] = {}
     for key, entity in extraction.entities.items():
         if entity.kind not in ("organization", "mission"):
@@ -65,11 +70,18 @@ def post_references(extraction: Extraction) -> list[PostReference]:
             if title is None:
                 continue
             role = role_label(title)
-            if (role, key) in named:
-                continue  # the article names the holder: extraction linked it already
+            if (role, key) in named or _holder_follows(text, mention.end, people):
+                continue  # the article names the holder: extraction linked it, or should
             sentence = _sentence(text, start, mention.end)
             reference = found.setdefault(
                 (role, key), PostReference(role, key, Evidence(sentence, RULE, CONFIDENCE)))
             if sentence != reference.evidence.sentence:
                 reference.more.append(sentence)
     return list(found.values())
+
+
+def _holder_follows(text: str, end: int, people: list[int]) -> bool:
+    """Whether a person's name follows the post with only titles between ("the Head of the
+    CSTO Mission, Secretary General Stanislav Zas"): the holder is named, not unnamed."""
+    following = [start for start in people if end <= start <= end + 120]
+    return bool(following) and _APPOSITION.fullmatch(text, end, following[0]) is not None

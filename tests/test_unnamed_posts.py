@@ -236,3 +236,15 @@ def test_any_history_of_ingests_and_removals_ends_as_a_fresh_ingest(keywords, tm
     ingest(sorted(held), fresh)
     assert dump(store) == dump(fresh)
     assert holders(fresh)  # the history had someone to name
+
+
+def test_a_post_followed_by_its_holders_name_is_not_unnamed() -> None:
+    text = ("The Chair of the Harbour Union, Anna Berg, opened the session. The Chair of the"
+            " Harbour Union then met Tomas Reyes. The Secretary General of the Council of Lakes"
+            " – Chair of the Harbour Union Lina Okafor came late.")
+    extraction = KeywordExtractor().extract(Document("t", "https://news.example.org/t", text))
+    [reference] = post_references(extraction)
+    assert (reference.role, reference.organization, reference.more) == (
+        "Chair", "harbour-union", [])
+    assert text[reference.evidence.sentence.start:reference.evidence.sentence.end] == (
+        "The Chair of the Harbour Union then met Tomas Reyes.")
