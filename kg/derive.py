@@ -10,7 +10,8 @@ puts what this module computes into the write's own transaction.
 Two reports are of the same gathering when they come from different articles, are of the
 same kind (a meeting, a visit), their days overlap or lie at most a day apart (each
 lasting at most ``MAX_DAYS``), they share most of the smaller party list (more than
-half of it), and they name the same place when both name one. Reports are joined best
+half of it), and they name the same place when both name one (and both must name it when
+they share a single party). Reports are joined best
 pair first (most parties in common, nearest days), never two of one article into one
 gathering and never two places: so a summit and a bilateral meeting on its sidelines,
 told in one article, stay two events even if a third article could be read as either.
@@ -154,6 +155,8 @@ def same_gathering(a: Report, b: Report) -> bool:
     if a.place and b.place and a.place != b.place:
         return False
     shared = len(a.parties & b.parties)
+    if shared < 2 and not (a.place and a.place == b.place):
+        return False  # one party in common ("the Security Council met") needs the place too
     return shared * 2 > min(len(a.parties), len(b.parties))
 
 

@@ -416,3 +416,11 @@ def test_any_history_of_ingests_and_removals_ends_as_a_fresh_ingest(keywords, tm
     assert dump(store) == dump(fresh)
     assert gatherings(store) == gatherings(fresh)
     assert gatherings(fresh)  # the history had something to gather
+
+
+def test_one_party_in_common_needs_the_same_place_named_by_both() -> None:
+    council = report("e:a", "g:a", 25, "p:new-york", "council")
+    briefing = report("e:b", "g:b", 25, None, "council", "rau", "dicarlo")
+    assert gather([council, briefing]) == []
+    there = report("e:c", "g:c", 25, "p:new-york", "council", "rau", "dicarlo")
+    assert [[r.iri for r in g] for g in gather([council, there])] == [["e:a", "e:c"]]
