@@ -31,8 +31,10 @@ _TITLE_OF = re.compile(rf"\b[Tt]he\s+(?P<title>{_TITLE})\s+of\s+(?:the\s+)?$")
 _THE = re.compile(r"\b[Tt]he\s+$")
 _TITLE_AFTER = re.compile(rf"(?:['’]s)?\s+(?P<title>{_TITLE})(?![\w-])(?!\s*,?\s+[A-Z])")
 # what may stand between a post and its holder's name: ", Secretary General Stanislav Zas",
-# " – Executive Secretary of the CIS Sergey Lebedev" (titles, no verb, no stop)
-_APPOSITION = re.compile(r"[\s,–—-]*(?:(?:[A-Z][\w'’-]*|of|the|and|for|to)[\s,–—-]*){0,10}")
+# " – Executive Secretary of the CIS Sergey Lebedev", " (SMM), Yasar Cevik" (titles and
+# acronyms, no verb, no stop)
+_APPOSITION = re.compile(
+    r"[\s,–—-]*(?:(?:[A-Z][\w'’-]*|\([A-Z]{2,12}\)|of|the|and|for|to)[\s,–—-]*){0,10}")
 # where a sentence ends: a stop and a space, or a line break
 _STOP = re.compile(r"[.!?][\"”’)]?\s+|\n")
 

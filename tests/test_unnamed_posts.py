@@ -241,7 +241,8 @@ def test_any_history_of_ingests_and_removals_ends_as_a_fresh_ingest(keywords, tm
 def test_a_post_followed_by_its_holders_name_is_not_unnamed() -> None:
     text = ("The Chair of the Harbour Union, Anna Berg, opened the session. The Chair of the"
             " Harbour Union then met Tomas Reyes. The Secretary General of the Council of Lakes"
-            " – Chair of the Harbour Union Lina Okafor came late.")
+            " – Chair of the Harbour Union Lina Okafor came late. Then the Chair of the Council"
+            " of Lakes (CL), Anna Berg, spoke.")
     extraction = KeywordExtractor().extract(Document("t", "https://news.example.org/t", text))
     [reference] = post_references(extraction)
     assert (reference.role, reference.organization, reference.more) == (
