@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from kg.facts import Evidence, Extraction
+from kg.unnamed import post_references
 
 
 def _names(extraction: Extraction, keys: list[str]) -> str:
@@ -49,6 +50,14 @@ def explain(extraction: Extraction) -> str:
             "",
             f"post: {person} — {membership.role}{former} — {organization}",
             *_because(extraction, membership.evidence),
+        ]
+    for reference in post_references(extraction):
+        organization = extraction.entities[reference.organization].name
+        lines += [
+            "",
+            f"post named without its holder: {reference.role} — {organization}"
+            " (the store links the holder on the article's date)",
+            *_because(extraction, reference.evidence),
         ]
     for event in extraction.events:
         when = event.start or "date unknown"

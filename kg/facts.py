@@ -86,6 +86,17 @@ class Membership:
 
 
 @dataclass
+class PostReference:
+    """A post named in place of its holder ("the CSTO Secretary General said"), in an
+    article that names no holder of it: the store finds who held it on the article's date."""
+
+    role: str  # normalized role label
+    organization: str  # entity key
+    evidence: Evidence  # the first sentence naming it
+    more: list[Span] = field(default_factory=list)  # further sentences naming it
+
+
+@dataclass
 class Event:
     """A meeting or a visit with its date, place and participants."""
 

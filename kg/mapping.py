@@ -8,16 +8,22 @@ its attestation: ``kgo:attestedOn`` its date when it reports the post as held,
 ``kgo:endedBefore`` its date when it reports it as former. An undated article adds
 neither, so it cannot blank a post's dates. The store derives the post's
 ``org:memberDuring`` interval from these (``KGStore`` keeps it in step).
+
+A post named without its holder ("the CSTO Secretary General said") is a
+``kgo:PostReference`` of the article; the store links it to the holder on the article's
+date, which only the whole graph knows.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.facts import Entity, Evidence
-from kg.resolve import Resolved, canonical_label
+from kg.facts import Entity, Evidence, PostReference, Span
+from kg.resolve import Resolved, canonical_label, slug
+from kg.unnamed import post_references
 from kg.vocab import (
     DCTERMS,
     KGO,
@@ -34,6 +40,10 @@ from kg.vocab import (
 )
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+# Part of each article's fingerprint: raise it when the triples an extraction maps to
+# change, so that stored articles are mapped again instead of skipped as unchanged.
+MAPPING_VERSION = "2"  # 2: post references
 
 _CLASSES = {
     ("person", None): [SCHEMA.Person],
@@ -111,6 +121,9 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
             yield node, _n(when), _date(doc.published.isoformat())
         yield from _evidence(resolved, node, membership.evidence)
 
+    for reference in post_references(ex):
+        yield from _post_reference(resolved, reference)
+
     for index, event in enumerate(ex.events):
         node = _n(resolved.event(event, index))
         yield node, a, _n(_EVENT_CLASSES[event.kind])
@@ -129,17 +142,40 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
         yield from _evidence(resolved, node, event.evidence)
 
 
+def post_reference_iri(resolved: Resolved, reference: PostReference) -> str:
+    """One node per article and post: the article's IRI, the post's name, the body's IRI."""
+    body = hashlib.sha256(resolved.entities[reference.organization].encode()).hexdigest()[:12]
+    return f"{resolved.article}/unnamed/{slug(reference.role)}-{body}"
+
+
+def _post_reference(resolved: Resolved, reference: PostReference) -> Iterator[Triple]:
+    node = _n(post_reference_iri(resolved, reference))
+    role = _n(resolved.role(reference.role))
+    yield role, _n(RDF.type), _n(ORG.Role)
+    yield role, _n(RDFS.label), ox.Literal(reference.role)
+    yield node, _n(RDF.type), _n(KGO.PostReference)
+    yield node, _n(KGO.referencedRole), role
+    yield node, _n(KGO.referencedOrganization), _n(resolved.entities[reference.organization])
+    yield from _evidence(resolved, node, reference.evidence)
+    for span in reference.more:
+        yield from _sentence(resolved, node, span)
+
+
 def _evidence(resolved: Resolved, node: ox.NamedNode, evidence: Evidence) -> Iterator[Triple]:
-    span = evidence.sentence
-    sentence = _n(resolved.sentence(span.start, span.end))
-    text = resolved.extraction.document.text[span.start : span.end]
-    yield node, _n(PROV.wasDerivedFrom), sentence
+    yield from _sentence(resolved, node, evidence.sentence)
     yield (
         node,
         _n(KGO.confidence),
         ox.Literal(f"{evidence.confidence:.2f}", datatype=_n(XSD.decimal)),
     )
     yield node, _n(KGO.extractedBy), ox.Literal(evidence.rule)
+
+
+def _sentence(resolved: Resolved, node: ox.NamedNode, span: Span) -> Iterator[Triple]:
+    """``node`` read from the sentence ``span``, and that sentence as a NIF string."""
+    sentence = _n(resolved.sentence(span.start, span.end))
+    text = resolved.extraction.document.text[span.start : span.end]
+    yield node, _n(PROV.wasDerivedFrom), sentence
     yield sentence, _n(RDF.type), _n(NIF.String)
     yield sentence, _n(NIF.anchorOf), ox.Literal(text)
     yield (

@@ -30,7 +30,7 @@ from kg.export import ExportResult, export_store
 from kg.extract import Extractor
 from kg.facts import ENTITY_KINDS, Document, Extraction
 from kg.lookup import LookupResult
-from kg.mapping import to_triples
+from kg.mapping import MAPPING_VERSION, to_triples
 from kg.queries import (
     NamedQuery,
     bind,
@@ -152,8 +152,8 @@ class _Ingest:
         self.base = base
         self.report = report
         self.progress = progress
-        # what the stored facts depend on: extractor, model, gazetteers, and the IRI base
-        self.version = f"{extractor.version}/{base}"
+        # what the stored facts depend on: extractor, model, gazetteers, mapping, IRI base
+        self.version = f"{extractor.version}/mapping-{MAPPING_VERSION}/{base}"
         self._queued: dict[str, str] = {}  # graph -> fingerprint, of articles sent to parse
 
     def tell(self, source: str, outcome: str, failure: Failure | None = None) -> None:

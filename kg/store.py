@@ -14,10 +14,12 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import derive
 from kg.errors import QueryError, StoreError
 from kg.facts import Document
 from kg.resolve import article_graph
@@ -43,6 +45,13 @@ _ARTICLE = ox.NamedNode(SCHEMA.NewsArticle)
 _URL = ox.NamedNode(SCHEMA.url)
 _ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_GRAPH)
 _MEMBERSHIP = ox.NamedNode(ORG.Membership)
+_POST_REFERENCE = ox.NamedNode(KGO.PostReference)
+_GATHERING = ox.NamedNode(KGO.gathering)
+_DERIVED = ox.NamedNode(DERIVED_GRAPH)
+_EVENTS = (ox.NamedNode(KGO.Meeting), ox.NamedNode(KGO.Visit))
+# what names a post: a membership's role and body, a post reference's
+_POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
+_POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
 
 
 # Strings, IRIs and comments of a SPARQL text: what to blank out before looking at keywords.
@@ -282,7 +291,9 @@ class KGStore:
         triples = list(triples)
         body = _ntriples(triples)
         touched = self._memberships([graph], triples)
-        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}")
+        derived = self._then_derive([graph], graph, triples)
+        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}"
+                     f"{derived}")
 
     def _memberships(self, graphs: Iterable[str], triples: Iterable[Triple] = ()) -> set[str]:
         """The memberships ``graphs`` hold now and ``triples`` hold: those whose interval a
@@ -299,6 +310,130 @@ class KGStore:
         operations = _rederive(memberships)
         return f" ;\n{operations}" if operations else ""
 
+    def _then_derive(self, leave_out: list[str], graph: str | None = None,
+                     triples: list[Triple] | None = None) -> str:
+        """Update operations recomputing the gatherings and the post holders a write may
+        change: one replacing the graphs ``leave_out`` by ``graph`` holding ``triples`` (or
+        removing them, without ``graph``). Read before the write, run inside it: the store
+        as it will be is the store without ``leave_out``, and ``triples`` (read from a
+        scratch store in memory, with the same queries)."""
+        scratch = ox.Store()
+        if graph is not None and triples:
+            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in triples)
+        operations = [self._holders_touched(leave_out, triples or [], scratch),
+                      self._gatherings_touched(leave_out, scratch)]
+        return "".join(f" ;\n{op}" for op in operations if op)
+
+    def _holders_touched(self, leave_out: list[str], triples: list[Triple],
+                         scratch: ox.Store) -> str:
+        """Relink the post references of every post the write touches (a membership or a
+        reference of it in the graphs written or removed): its holders may have changed."""
+        roles: dict[object, str] = {}
+        bodies: dict[object, str] = {}
+        references = set()
+        quads = [(q.subject, q.predicate, q.object) for g in leave_out
+                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        for s, p, o in [*quads, *triples]:
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue  # a Graph Store write may hold anything; posts are named by IRIs
+            if p in _POST_ROLE:
+                roles[s] = o.value
+            elif p in _POST_BODY:
+                bodies[s] = o.value
+            elif p == _TYPE and o == _POST_REFERENCE:
+                references.add(s.value)
+        posts = {(roles[s], bodies[s]) for s in roles if s in bodies}
+        if not posts:
+            return ""
+        holdings: derive.Holdings = {}
+        found: dict[str, tuple[derive.Post, date]] = {}
+        for store, gone in ((self._store, leave_out), (scratch, ())):
+            found.update(self._holdings(store, posts, gone, holdings))
+        return self._rewrite_derived({f"{h}/holder" for h in references | set(found)},
+                                     derive.resolve_holders(found, holdings))
+
+    @staticmethod
+    def _holdings(store: ox.Store, posts: set[derive.Post] | None, leave_out: Iterable[str],
+                  into: derive.Holdings) -> dict[str, tuple[derive.Post, date]]:
+        """Read the holdings of ``posts`` into ``into``; returns their post references."""
+        def ask(template: str):
+            return store.query(derive.posts_query(template, posts, leave_out))
+
+        derive.read_holdings(ask(derive.HOLDINGS_QUERY), ask(derive.FORMER_QUERY), into)
+        return derive.read_references(ask(derive.REFERENCES_QUERY))
+
+    def _all_holders(self) -> str:
+        """Every post reference's holder link, from the whole store (for ``_remerge``)."""
+        holdings: derive.Holdings = {}
+        found = self._holdings(self._store, None, (), holdings)
+        return derive.insert_derived(derive.resolve_holders(found, holdings))
+
+    def _rewrite_derived(self, subjects: set[str], triples: Iterable[Triple]) -> str:
+        """Update operations making the derived triples of ``subjects`` be ``triples``
+        (in the derived graph and the default graph), writing only what differs."""
+        new = set(triples)
+        old = {(q.subject, q.predicate, q.object) for s in subjects
+               for q in self._store.quads_for_pattern(ox.NamedNode(s), None, None, _DERIVED)}
+        gone, added = _ntriples(old - new), _ntriples(new - old)
+        operations = []
+        if gone:
+            operations.append(f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {gone} }}\n{gone} }}")
+        if added:
+            operations.append(f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {added} }}\n{added} }}")
+        return " ;\n".join(operations)
+
+    def _reports(self, leave_out: Iterable[str] = (), **which) -> dict[str, derive.Report]:
+        """Event reports of the article graphs (``derive.reports_query`` picks which)."""
+        return derive.read_reports(self._store.query(
+            derive.reports_query(leave_out=leave_out, **which)))
+
+    def _gatherings_touched(self, leave_out: list[str], scratch: ox.Store) -> str:
+        """Recompute the gatherings of every report the write touches: those of the graphs
+        it replaces and writes, the other reports of their gatherings, those that may have
+        been of one gathering with a report going away, and every report that may be of one
+        gathering with any of these, and so on (whole connected sets, so the result is what
+        gathering every report of the store would give)."""
+        new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
+        gone = {q.subject.value for g in leave_out for cls in _EVENTS
+                for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))
+                if isinstance(q.subject, ox.NamedNode)}
+        touched = gone | set(new)
+        if not touched:
+            return ""
+        linked = self._gathered_with(touched)
+        known = dict(new)
+        missing = linked - set(known) - gone
+        if missing:
+            known.update(self._reports(leave_out, iris=missing))
+        if gone:  # the reports that the ones going away may have held apart or together
+            was = list(self._reports(iris=gone).values())
+            days = {day for report in was for day in report.window()}
+            known.update((i, r) for i, r in self._reports(leave_out, dates=days).items()
+                         if any(derive.same_gathering(r, g) for g in was))
+        frontier = list(known.values())
+        while frontier:
+            days = {day for report in frontier for day in report.window()}
+            near = self._reports(leave_out, dates=days)
+            near.update({i: r for i, r in new.items() if r.start in days})
+            frontier = [r for i, r in near.items() if i not in known
+                        and any(derive.same_gathering(r, f) for f in frontier)]
+            known.update((r.iri, r) for r in frontier)
+        events = touched | set(known)
+        old = {q.object.value for e in events
+               for q in self._store.quads_for_pattern(ox.NamedNode(e), _GATHERING, None, _DERIVED)}
+        groups = derive.gather(known.values())
+        subjects = old | events | {derive.gathering_iri(g) for g in groups}
+        return self._rewrite_derived(
+            subjects, (t for g in groups for t in derive.gathering_triples(g)))
+
+    def _gathered_with(self, events: set[str]) -> set[str]:
+        """Every report of the gatherings ``events`` belong to now."""
+        gatherings = {q.object for e in events
+                      for q in self._store.quads_for_pattern(ox.NamedNode(e), _GATHERING, None,
+                                                             _DERIVED)}
+        return {q.subject.value for g in gatherings
+                for q in self._store.quads_for_pattern(None, _GATHERING, g, _DERIVED)}
+
     def remove_articles(self, graphs: Iterable[str]) -> list[str]:
         """Retract several articles in one transaction: all of them or, on failure, none.
         Returns the graphs the store held (the others are ignored)."""
@@ -308,7 +443,9 @@ class KGStore:
         if held:
             # one request, run in order: a triple two of them assert leaves with the last
             touched = self._memberships(held)
-            self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched))
+            derived = self._then_derive(held)
+            self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched)
+                         + derived)
         return held
 
     def replace_graphs(self, graphs: dict[str, list[Triple]]) -> None:
@@ -336,8 +473,9 @@ class KGStore:
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([graph], triples)
+        derived = self._then_derive([graph], graph, triples)
         self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
 
     def add_to_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
@@ -350,8 +488,11 @@ class KGStore:
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([], triples)
+        held = [(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        derived = self._then_derive([graph], graph, held + triples)
         self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}")
+                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -405,8 +546,13 @@ class KGStore:
         for triple in removed:
             if not self._asserted(triple):
                 self._store.remove(ox.Quad(*triple, ox.DefaultGraph()))
-        # an update may change any attestation: every interval is recomputed (one request)
-        self._update(f"{_REMERGE} ;\n{_rederive(None)}")
+        # an update may change any attestation, event or post reference: everything derived
+        # is recomputed (one request; recomputing the intervals empties the derived graph)
+        gatherings = derive.insert_derived(
+            t for group in derive.gather(self._reports(every=True).values())
+            for t in derive.gathering_triples(group))
+        operations = [_REMERGE, _rederive(None), gatherings, self._all_holders()]
+        self._update(" ;\n".join(op for op in operations if op))
 
     # ---------------------------------------------------------------- reads
 

@@ -52,7 +52,8 @@ NIF = ClosedNamespace(
 KGO = ClosedNamespace(
     "https://w3id.org/newskg/ontology#",
     "Mission PeacekeepingMission ObserverMission FieldMission Meeting Visit"
-    " confidence extractedBy former contentDigest attestedOn endedBefore endedOn uncurated",
+    " confidence extractedBy former contentDigest attestedOn endedBefore endedOn uncurated"
+    " gathering PostReference referencedRole referencedOrganization HolderResolution holder",
 )
 DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", "isReplacedBy")
 TIME = ClosedNamespace(
@@ -63,7 +64,8 @@ TIME = ClosedNamespace(
 ONTOLOGY = "https://w3id.org/newskg/ontology"
 ONTOLOGY_GRAPH = "https://w3id.org/newskg/graph/ontology"
 GRAPH_BASE = "https://w3id.org/newskg/graph/"
-# What the store derives from the article graphs (posts' intervals): a graph of its own, so
+# What the store derives from the article graphs (posts' intervals, one event for the reports
+# of one gathering, the holders of unnamed posts): a graph of its own, so
 # the default graph stays the merge of named graphs and no article write loses it.
 DERIVED_GRAPH = GRAPH_BASE + "derived"
 # What the user's curation file asserts (merged IRIs, posts' ended-on days): a named graph,
