@@ -311,16 +311,22 @@ class KGStore:
         return f" ;\n{operations}" if operations else ""
 
     def _then_derive(self, leave_out: list[str], graph: str | None = None,
-                     triples: list[Triple] | None = None) -> str:
+                     triples: list[Triple] | None = None,
+                     written: dict[str, list[Triple]] | None = None) -> str:
         """Update operations recomputing the gatherings and the post holders a write may
         change: one replacing the graphs ``leave_out`` by ``graph`` holding ``triples`` (or
-        removing them, without ``graph``). Read before the write, run inside it: the store
-        as it will be is the store without ``leave_out``, and ``triples`` (read from a
-        scratch store in memory, with the same queries)."""
-        scratch = ox.Store()
+        by the graphs ``written`` holding theirs; or removing them, given neither). Read
+        before the write, run inside it: the store as it will be is the store without
+        ``leave_out``, and what is written (read from a scratch store in memory, with the
+        same queries)."""
+        written = dict(written or {})
         if graph is not None and triples:
-            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in triples)
-        operations = [self._holders_touched(leave_out, triples or [], scratch),
+            written[graph] = triples
+        scratch = ox.Store()
+        for name, graph_triples in written.items():
+            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(name)) for s, p, o in graph_triples)
+        every = [t for graph_triples in written.values() for t in graph_triples]
+        operations = [self._holders_touched(leave_out, every, scratch),
                       self._gatherings_touched(leave_out, scratch)]
         return "".join(f" ;\n{op}" for op in operations if op)
 
@@ -450,13 +456,15 @@ class KGStore:
 
     def replace_graphs(self, graphs: dict[str, list[Triple]]) -> None:
         """Replace several named graphs' triples at once (a curation applied again), keeping
-        the default graph and the posts' intervals in step. One transaction."""
+        the default graph, the posts' intervals, the gatherings and the post holders in
+        step. One transaction."""
         if not graphs:
             return
         touched = self._memberships(graphs, [t for ts in graphs.values() for t in ts])
+        derived = self._then_derive(list(graphs), written=graphs)
         self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, _ntriples(ts))}"
                                  if ts else _retract(g) for g, ts in graphs.items())
-                     + self._then_rederive(touched))
+                     + self._then_rederive(touched) + derived)
 
     # ---------------------------------------------------------------- graph store writes
 
