@@ -43,7 +43,7 @@ from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import read_sources
 from kg.sparql import is_update
 from kg.store import KGStore
-from kg.validate import ValidationReport, validate_store
+from kg.validate import ValidationReport, check_store, validate_store
 from kg.vocab import PREFIXES
 from kg.workers import QueryPool
 
@@ -527,11 +527,14 @@ def lookup(store_path: Path | str, name: str, kind: str | None = None) -> Lookup
         return find(store, name, kind)
 
 
-def validate(store_path: Path | str) -> ValidationReport:
-    """Check the merged knowledge (default graph) against the SHACL shapes."""
+def validate(store_path: Path | str, *, full: bool = False) -> ValidationReport:
+    """Check the merged knowledge (default graph) against the SHACL shapes: compiled to
+    SPARQL, or with ``full`` by pyshacl (slow; any SHACL the compiler does not know)."""
     ontology = resources.ontology_dir()
     with _read_store(store_path) as store:
-        return validate_store(store.raw, ontology)
+        if full:
+            return validate_store(store.raw, ontology)
+        return check_store(store.raw, ontology)
 
 
 def export(

@@ -505,6 +505,10 @@ def test_validate_exit_codes(filled: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 1, bad.stdout + bad.stderr
     assert "does not conform" in bad.stdout and str(membership.value) in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
+    # pyshacl (--full) prints the very same report as the shapes compiled to SPARQL.
+    for store_dir, code, report in ((filled, 0, ok.stdout), (broken, 1, bad.stdout)):
+        full = run_kg("validate", "--full", "--store", str(store_dir))
+        assert (full.exit_code, full.stdout) == (code, report), full.stdout + full.stderr
 
     missing = run_kg("validate", "--store", str(tmp_path / "none"))
     assert_clean_failure(missing, 2, "no store")
