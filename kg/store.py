@@ -180,6 +180,19 @@ _REMERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ {_MERGED} FILTER NOT EXISTS {{ ?s ?p
 _SUBCLASS = ox.NamedNode(RDFS.subClassOf)
 
 
+def _fold_write_ahead_log(path: Path) -> None:
+    """Open the store once more, so its write-ahead log stops taking disk.
+
+    RocksDB keeps the log of a write session (several times the size of what was
+    written) until the store is next opened, which folds it into the tables and deletes
+    it: 1,000 articles took 150 MB on disk before, 32 MB after. The cost is a replay of
+    this session's log, so it grows with the work done, not with the store. If another
+    process has opened the store meanwhile, its own opening does the same.
+    """
+    with contextlib.suppress(OSError):
+        ox.Store(str(path))
+
+
 class KGStore:
     """An Oxigraph store holding the newskg graph layout.
 
@@ -223,6 +236,9 @@ class KGStore:
     def close(self) -> None:
         if self.path is not None and not self.read_only:
             self._store.flush()
+            del self._store
+            _fold_write_ahead_log(self.path)
+            return
         del self._store
 
     def __enter__(self) -> KGStore:

@@ -76,6 +76,14 @@ def test_default_graph_is_the_union_of_article_graphs_once(articles: Path, store
     assert count_lines(store_path, None) == len(default)  # no triple twice
 
 
+def test_an_ingest_leaves_no_write_ahead_log_behind(articles: Path, store_path: Path) -> None:
+    """RocksDB's log of the session (several times the data) is folded in on closing."""
+    ingest([articles], store_path)
+    logs = list(store_path.glob("*.log"))
+    assert logs and all(log.stat().st_size == 0 for log in logs)
+    assert len(read_quads(store_path)) > 100  # the data is in the tables, not lost with it
+
+
 def test_reingesting_an_edited_article_leaves_nothing_of_the_old_version(
     tmp_path: Path, store_path: Path
 ) -> None:
