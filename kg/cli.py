@@ -51,10 +51,18 @@ class CommandError(Exception):
         self.code = code
 
 
-def _echo_error(message: str, hint: str = "") -> None:
-    click.echo(f"error: {message}", err=True)
+def _echo_error(message: str, hint: str = "", label: str = "error") -> None:
+    click.echo(f"{label}: {message}", err=True)
     if hint:
         click.echo(f"hint: {hint}", err=True)
+
+
+def encoding_option(command: F) -> F:
+    return click.option(
+        "--encoding", metavar="NAME", default=None,
+        help="Encoding of the inputs that are not UTF-8 (e.g. cp1251), in place of a guess; "
+             "UTF-8 files and files with a byte-order mark are read as such whatever it says.",
+    )(command)
 
 
 class KGGroup(click.Group):
@@ -201,7 +209,7 @@ class _StatusLine:
         self.report = event.report
         if event.failure is not None:
             self.clear()
-            label = "left out" if event.outcome == "ignored" else "error"
+            label = {"ignored": "left out", "warned": "warning"}.get(event.outcome, "error")
             click.echo(f"{label}: {event.failure.message}", err=True)
             hint = event.failure.hint
             if hint and hint not in self._hints:  # each hint once, under its first error
@@ -239,9 +247,10 @@ class _StatusLine:
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Articles handed to spaCy at a time.")
 @base_option
+@encoding_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: str | None,
-           jobs: int, batch_size: int, base: str | None) -> None:
+           jobs: int, batch_size: int, base: str | None, encoding: str | None) -> None:
     """Read articles into the store, skipping those stored unchanged.
 
     PATH is a .txt, .md, .html or .jsonl file (one JSON object per line, with
@@ -254,6 +263,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     Example:
       kg ingest news/ press-releases.jsonl --store /tmp/news.kg --jobs 2
       curl -s https://example.org/news/item | kg ingest -
+      kg ingest archive-1998/ --encoding cp1251
     """
     from kg.pipeline import ingest as run
 
@@ -266,7 +276,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
     status = _StatusLine(live=live, total=total)
     try:
         report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
-                     base=base, progress=status, stdin=_stdin())
+                     base=base, progress=status, stdin=_stdin(), encoding=encoding)
     except KeyboardInterrupt:
         status.clear()
         if status.report is not None:
@@ -294,9 +304,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, model: 
                    "that produced it.")
 @model_option
 @base_option
+@encoding_option
 @click.pass_context
 def extract(ctx: click.Context, file: str, fmt: str, explain: bool, model: str | None,
-            base: str | None) -> None:
+            base: str | None, encoding: str | None) -> None:
     """Dry run: print the RDF an article would add, touching no store.
 
     FILE is an article file as for `kg ingest` (a .jsonl file gives every
@@ -311,7 +322,9 @@ def extract(ctx: click.Context, file: str, fmt: str, explain: bool, model: str |
     from kg.pipeline import extract as run
 
     name = resolve_format(fmt)  # a bad --format fails before the model loads
-    result = run(file, model, base=base, stdin=_stdin())
+    result = run(file, model, base=base, stdin=_stdin(), encoding=encoding)
+    for warning in result.warnings:
+        _echo_error(warning.message, warning.hint, label="warning")
     for failure in result.failed:
         _echo_error(failure.message, failure.hint)
     if result.articles and explain:
