@@ -59,10 +59,18 @@ class CommandError(Exception):
         self.code = code
 
 
-def _echo_error(message: str, hint: str = "") -> None:
-    click.echo(f"error: {message}", err=True)
+def _echo_error(message: str, hint: str = "", label: str = "error") -> None:
+    click.echo(f"{label}: {message}", err=True)
     if hint:
         click.echo(f"hint: {hint}", err=True)
+
+
+def encoding_option(command: F) -> F:
+    return click.option(
+        "--encoding", metavar="NAME", default=None,
+        help="Encoding of the inputs that are not UTF-8 (e.g. cp1251), in place of a guess; "
+             "UTF-8 files and files with a byte-order mark are read as such whatever it says.",
+    )(command)
 
 
 class KGGroup(click.Group):
@@ -234,7 +242,7 @@ class _StatusLine:
         self.report = event.report
         if event.failure is not None:
             self.clear()
-            label = "left out" if event.outcome == "ignored" else "error"
+            label = {"ignored": "left out", "warned": "warning"}.get(event.outcome, "error")
             click.echo(f"{label}: {event.failure.message}", err=True)
             hint = event.failure.hint
             if hint and hint not in self._hints:  # each hint once, under its first error
@@ -277,10 +285,11 @@ class _StatusLine:
               "'newskg[dask]'). The store is written by this process either way.")
 @base_option
 @curation_option
+@encoding_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path | str, model: str | None,
            jobs: int, batch_size: int, cluster: str | None, base: str | None,
-           curation_file: Path | None) -> None:
+           curation_file: Path | None, encoding: str | None) -> None:
     """Read articles into the store, skipping those stored unchanged.
 
     PATH is a .txt, .md, .html or .jsonl file (one JSON object per line, with
@@ -296,6 +305,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path | str, m
       kg ingest news/ press-releases.jsonl --store /tmp/news.kg --jobs 2
       curl -s https://example.org/news/item | kg ingest -
       kg ingest archive/ --store /tmp/news.kg --cluster tcp://10.0.0.5:8786
+      kg ingest archive-1998/ --encoding cp1251
     """
     from kg.pipeline import ingest as run
 
@@ -309,7 +319,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path | str, m
     try:
         report = run(list(paths), store_path, model=model, jobs=jobs, batch_size=batch_size,
                      base=base, progress=status, stdin=_stdin(), cluster=cluster,
-                     curation_file=curation_file)
+                     curation_file=curation_file, encoding=encoding)
     except KeyboardInterrupt:
         status.clear()
         if status.report is not None:
@@ -340,9 +350,10 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path | str, m
                    "that produced it.")
 @model_option
 @base_option
+@encoding_option
 @click.pass_context
 def extract(ctx: click.Context, file: str, fmt: str, explain: bool, model: str | None,
-            base: str | None) -> None:
+            base: str | None, encoding: str | None) -> None:
     """Dry run: print the RDF an article would add, touching no store.
 
     FILE is an article file as for `kg ingest` (a .jsonl file gives every
@@ -357,7 +368,9 @@ def extract(ctx: click.Context, file: str, fmt: str, explain: bool, model: str |
     from kg.pipeline import extract as run
 
     name = resolve_format(fmt)  # a bad --format fails before the model loads
-    result = run(file, model, base=base, stdin=_stdin())
+    result = run(file, model, base=base, stdin=_stdin(), encoding=encoding)
+    for warning in result.warnings:
+        _echo_error(warning.message, warning.hint, label="warning")
     for failure in result.failed:
         _echo_error(failure.message, failure.hint)
     if result.articles and explain:
@@ -700,22 +713,28 @@ def stats(fmt: str, graphs: bool, store_path: Path | str) -> None:
 
 @main.command()
 @store_option
+@click.option("--full", is_flag=True,
+              help="Run pyshacl over a copy of the graph (slow) instead of the shapes "
+                   "compiled to SPARQL; the same report, for any SHACL the compiler lacks.")
 @click.pass_context
-def validate(ctx: click.Context, store_path: Path | str) -> None:
+def validate(ctx: click.Context, store_path: Path | str, full: bool) -> None:
     """Check the merged knowledge against the SHACL shapes.
 
-    The shapes and the ontology come from ontology/ (or $KG_ONTOLOGY_DIR).
+    The shapes and the ontology come from ontology/ (or $KG_ONTOLOGY_DIR). The
+    shapes are compiled to SPARQL queries that Oxigraph answers in place;
+    --full has pyshacl check a copy of the graph instead.
     Exit status: 0 when it conforms, 1 when there are violations (listed by
     message, most frequent first), 2 when the check could not run.
 
     \b
     Example:
       kg validate --store /tmp/news.kg
+      kg validate --full --store /tmp/news.kg
     """
     from kg.pipeline import validate as run
 
     try:
-        report = run(store_path)
+        report = run(store_path, full=full)
     except KGError as error:
         raise CommandError(error, EXIT_USAGE) from None
     click.echo(report.render())

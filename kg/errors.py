@@ -33,6 +33,10 @@ class NotAnArticle(InputError):
     and left out, which fails nothing."""
 
 
+class InputWarning(KGError):
+    """A source was read, but on a guess the user should check (a weak encoding guess)."""
+
+
 class StoreError(KGError):
     """The store cannot be opened, is locked, or a write failed."""
 

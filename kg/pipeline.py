@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg import config, curation, resources
 from kg.cluster import Cluster, open_cluster, parse_spec
-from kg.errors import KGError, NotAnArticle, QueryError, QueryUsageError, UsageError
+from kg.errors import InputWarning, KGError, NotAnArticle, QueryError, QueryUsageError, UsageError
 from kg.export import ExportResult, export_store
 from kg.extract import Extractor
 from kg.facts import ENTITY_KINDS, Document, Extraction
@@ -43,10 +43,10 @@ from kg.queries import (
 )
 from kg.remote import open_store
 from kg.resolve import Resolved, article_graph, resolve
-from kg.sources import read_sources
+from kg.sources import Decoding, check_encoding, read_sources
 from kg.sparql import is_update
 from kg.store import KGStore
-from kg.validate import ValidationReport, validate_store
+from kg.validate import ValidationReport, check_store, validate_store
 from kg.vocab import PREFIXES
 from kg.workers import QueryPool
 
@@ -78,6 +78,7 @@ class IngestReport:
     skipped: int = 0  # unchanged since the last ingest (same text, same extractor)
     failed: list[Failure] = field(default_factory=list)
     ignored: list[Failure] = field(default_factory=list)  # files of no kind kg reads
+    warnings: list[Failure] = field(default_factory=list)  # read, but on a weak guess
     facts: Counter[str] = field(default_factory=Counter)
     ontology_loaded: bool = False
     curated: int = 0  # stored articles a changed curation file was applied to again
@@ -93,6 +94,9 @@ class IngestReport:
         if self.ignored:
             n = len(self.ignored)
             counts += f", left out {n} {'file' if n == 1 else 'files'} of no kind kg reads"
+        if self.warnings:
+            n = len(self.warnings)
+            counts += f", {n} {'input' if n == 1 else 'inputs'} read on a weak encoding guess"
         facts = ", ".join(
             f"{self.facts[kind]} {_plural(kind, self.facts[kind])}"
             for kind in FACT_KINDS if self.facts[kind]
@@ -105,7 +109,7 @@ class Progress:
     """One article finished: what ``ingest`` tells its ``progress`` callback."""
 
     source: str
-    outcome: str  # "stored", "skipped", "failed" or "ignored"
+    outcome: str  # "stored", "skipped", "failed", "ignored" or "warned" (read on a guess)
     report: IngestReport
     failure: Failure | None = None
 
@@ -264,6 +268,7 @@ def ingest(
     stdin: TextIO | BinaryIO | None = None,
     cluster: str | Cluster | None = None,
     curation_file: Path | str | None = None,
+    encoding: str | None = None,
 ) -> IngestReport:
     """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
 
@@ -276,6 +281,7 @@ def ingest(
     run (the store locked, the model missing) raises. ``cluster`` (``local:N``, a
     Dask scheduler's address, or a ``kg.cluster.Cluster`` already open) parses on a
     Dask cluster instead of ``jobs`` local processes; the store is written here either way.
+    ``encoding`` is that of the inputs that are not UTF-8, in place of a guess.
     """
     if not paths:
         raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
@@ -290,7 +296,14 @@ def ingest(
     corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
     rules = corrections.rules(base)  # a bad file fails before anything is read or stored
     report = IngestReport(store=store_path)
-    items = read_sources(list(paths), stdin)
+
+    def warn(warning: InputWarning) -> None:
+        failure = Failure(warning.message, warning.hint)
+        report.warnings.append(failure)
+        if progress is not None:
+            progress(Progress(warning.message, "warned", report, failure))
+
+    items = read_sources(list(paths), stdin, decoding=_decoding(encoding, warn))
     head: list[Document | KGError] = []
     for item in items:
         head.append(item)
@@ -319,6 +332,11 @@ def ingest(
         documents = run_.changed(_chain(head, items))
         run_.run(documents, batch_size=batch_size, jobs=jobs, cluster=workers)
     return report
+
+
+def _decoding(encoding: str | None, warn: Callable[[InputWarning], None]) -> Decoding:
+    """How to read inputs that are not UTF-8; an unknown ``encoding`` is a usage error."""
+    return Decoding(check_encoding(encoding) if encoding else None, warn)
 
 
 def _chain(head: list[Document | KGError], rest: Iterator[Document | KGError]
@@ -353,6 +371,7 @@ class DryRun:
 
     articles: list[ExtractedArticle] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
 
     def quads(self) -> Iterator[ox.Quad]:
         for article in self.articles:
@@ -366,19 +385,20 @@ def extract(
     extractor: Extractor | None = None,
     base: str | None = None,
     stdin: TextIO | BinaryIO | None = None,
+    encoding: str | None = None,
 ) -> DryRun:
     """Extract from a file ("-": stdin) or a Document without touching any store."""
+    result = DryRun()
     if isinstance(source, Document):
         documents: list[Document] = [source]
-        failed: list[Failure] = []
     else:
-        documents, failed = [], []
-        for item in read_sources([str(source)], stdin):
+        documents = []
+        decoding = _decoding(encoding, lambda w: result.warnings.append(Failure(w.message, w.hint)))
+        for item in read_sources([str(source)], stdin, decoding=decoding):
             if isinstance(item, Document):
                 documents.append(item)
             else:
-                failed.append(Failure(item.message, item.hint))
-    result = DryRun(failed=failed)
+                result.failed.append(Failure(item.message, item.hint))
     if not documents:
         return result
     extractor = extractor or Extractor(model)
@@ -567,11 +587,14 @@ def lookup(store_path: Path | str, name: str, kind: str | None = None) -> Lookup
         return find(store, name, kind)
 
 
-def validate(store_path: Path | str) -> ValidationReport:
-    """Check the merged knowledge (default graph) against the SHACL shapes."""
+def validate(store_path: Path | str, *, full: bool = False) -> ValidationReport:
+    """Check the merged knowledge (default graph) against the SHACL shapes: compiled to
+    SPARQL, or with ``full`` by pyshacl (slow; any SHACL the compiler does not know)."""
     ontology = resources.ontology_dir()
     with _read_store(store_path) as store:
-        return validate_store(store.raw, ontology)
+        if full:
+            return validate_store(store.raw, ontology)
+        return check_store(store.raw, ontology)
 
 
 def export(

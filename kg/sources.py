@@ -15,13 +15,19 @@ ingest of thousands. What happens with each kind of bad input:
 - binary (a NUL byte, or many control characters, and no UTF-16/32 byte-order
   mark): "looks like a binary file".
 - encoding: UTF-8 (with or without BOM) is read as is, UTF-16/32 with a BOM is
-  decoded. A file that is UTF-8 apart from a few bad bytes (it has valid
+  decoded, and so is UTF-16 without one when its NUL bytes (the high bytes of
+  ASCII characters) all fall on one side of each pair and the result reads as
+  text. A file that is UTF-8 apart from a few bad bytes (it has valid
   multi-byte characters and at most one bad sequence per 100 characters) is
   read with U+FFFD in place of the bad bytes: it is UTF-8 with damage, and a
-  legacy decoding would garble every other non-ASCII character. Otherwise an
-  HTML page's declared charset is tried, then charset-normalizer; when that is
-  not confident (mixed encodings, say): "cannot decode ... as text" with an
-  iconv hint. JSON lines must be UTF-8 (with the same tolerance for damage).
+  legacy decoding would garble every other non-ASCII character. Otherwise the
+  encoding the caller names (``kg ingest --encoding``) is used, else an HTML
+  page's declared charset is tried, then charset-normalizer; when that is not
+  confident (mixed encodings, say): "cannot decode ... as text" with an iconv
+  hint. A weak guess (other encodings read the bytes as well but as other text,
+  or no language is recognized) is read, and an InputWarning naming the file,
+  the encoding guessed, a word as each reads it and how to fix it goes to the
+  caller's ``warn``. JSON lines must be UTF-8 (with the same tolerance for damage).
 - HTML with no article text (nothing extracted, or only link texts):
   "no article text found".
 - a bad .jsonl line (bad JSON, not an object, no text/html, a field of the
@@ -46,8 +52,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
@@ -55,7 +61,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 import charset_normalizer
 
 from kg.datelines import date_line, dateline, dateline_by_weekday, trailing_date
-from kg.errors import InputError, NotAnArticle
+from kg.errors import InputError, InputWarning, NotAnArticle
 from kg.facts import Document
 
 if TYPE_CHECKING:
@@ -99,18 +105,41 @@ _JSON_TYPES = {
 }
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How to read text that is not UTF-8: ``encoding`` names it instead of a guess;
+    ``warn`` hears of every weak guess (before the Document read with it)."""
+
+    encoding: str | None = None
+    warn: Callable[[InputWarning], None] | None = None
+
+
 def read_sources(
-    paths: Sequence[str], stdin: TextIO | BinaryIO | None = None
+    paths: Sequence[str], stdin: TextIO | BinaryIO | None = None, *,
+    decoding: Decoding | None = None,
 ) -> Iterator[Document | InputError]:
     """Yield a Document per article, or an InputError per unreadable input.
 
     Never raises for bad input, so one broken file cannot stop a long ingest.
     """
+    how = decoding or Decoding()
     for given in paths:
         if given == STDIN:
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin)
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin, how)
         else:
-            yield from _read_path(given)
+            yield from _read_path(given, how)
+
+
+def check_encoding(name: str) -> str:
+    """The codec's canonical name, or a UsageError for a name Python does not know."""
+    from kg.errors import UsageError
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {name!r}",
+                         "name a Python codec, e.g. cp1252, cp1250, cp1251, koi8-r,"
+                         " iso-8859-15, utf-16") from None
 
 
 def count_articles(paths: Sequence[str]) -> int | None:
@@ -138,7 +167,7 @@ def _count_lines(path: Path) -> int:
 # --- paths, folders, streams ---------------------------------------------------------------
 
 
-def _read_path(given: str) -> Iterator[Document | InputError]:
+def _read_path(given: str, how: Decoding) -> Iterator[Document | InputError]:
     path = Path(given)
     try:
         is_dir, exists = path.is_dir(), path.exists()
@@ -146,7 +175,7 @@ def _read_path(given: str) -> Iterator[Document | InputError]:
         yield _os_error(given, err)
         return
     if is_dir:
-        yield from _read_folder(given, path)
+        yield from _read_folder(given, path, how)
     elif not exists:
         yield InputError(
             f"no such file or directory: {given}", "check the path; use - to read standard input"
@@ -154,17 +183,17 @@ def _read_path(given: str) -> Iterator[Document | InputError]:
     elif _kind(path) is None:
         yield InputError(f"unknown file type: {given}", f"supported: {' '.join(KINDS)}")
     else:
-        yield from _read_file(given, path)
+        yield from _read_file(given, path, how)
 
 
-def _read_folder(given: str, folder: Path) -> Iterator[Document | InputError]:
+def _read_folder(given: str, folder: Path, how: Decoding) -> Iterator[Document | InputError]:
     found = False
     for item in _walk(folder):
         if isinstance(item, InputError):
             yield item
         else:
             found = True
-            yield from _read_file(str(item), item)
+            yield from _read_file(str(item), item, how)
     if not found:
         yield InputError(
             f"no articles found in folder {given}", f"files must end in one of {' '.join(KINDS)}"
@@ -204,20 +233,21 @@ def _kind(path: Path) -> str | None:
     return KINDS.get(path.suffix.lower())
 
 
-def _read_file(source: str, path: Path) -> Iterator[Document | InputError]:
+def _read_file(source: str, path: Path, how: Decoding) -> Iterator[Document | InputError]:
     try:
         with path.open("rb") as stream:
-            yield from _read_stream(source, stream, _kind(path) or "text", path.resolve().as_uri())
+            yield from _read_stream(source, stream, _kind(path) or "text",
+                                    path.resolve().as_uri(), how)
     except OSError as err:
         yield _os_error(source, err)
 
 
-def _read_stdin(stream: TextIO | BinaryIO) -> Iterator[Document | InputError]:
+def _read_stdin(stream: TextIO | BinaryIO, how: Decoding) -> Iterator[Document | InputError]:
     try:
         binary = _binary(stream)
         head = binary.read(SNIFF_BYTES)
         replayed = io.BufferedReader(_Replayed(head, binary))
-        yield from _read_stream(STDIN_SOURCE, replayed, _sniff(head), None)
+        yield from _read_stream(STDIN_SOURCE, replayed, _sniff(head), None, how)
     except OSError as err:
         yield _os_error(STDIN_SOURCE, err)
 
@@ -263,7 +293,7 @@ def _sniff(head: bytes) -> str:
 
 
 def _read_stream(
-    source: str, stream: BinaryIO, kind: str, url: str | None
+    source: str, stream: BinaryIO, kind: str, url: str | None, how: Decoding
 ) -> Iterator[Document | InputError]:
     """Articles from one stream; ``url`` None means "name it by its content" (stdin)."""
     if kind == "jsonl":
@@ -273,7 +303,8 @@ def _read_stream(
         data = stream.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise _too_big(source)
-        text = _decode(source, data, declared=_declared_charset(data) if kind == "html" else None)
+        declared = _declared_charset(data) if kind == "html" else None
+        text = _decode(source, data, how, declared)
         if kind == "html":
             yield _html_document(source, text, url)
         else:
@@ -285,18 +316,27 @@ def _read_stream(
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _decode(source: str, data: bytes, declared: str | None = None) -> str:
+def _decode(source: str, data: bytes, how: Decoding, declared: str | None = None) -> str:
     """Bytes to text with newlines as \\n; the policy is in the module docstring."""
     if not data.strip():
         raise _empty(source)
     text = _decode_bom(source, data)
+    if text is None:
+        text = _utf16_without_bom(data)
     if text is None:
         if _looks_binary(data):
             raise InputError(
                 f"{source} looks like a binary file",
                 "pass text, HTML or JSON lines; a PDF or Word file must be converted first",
             )
-        text = _decode_utf8(data) or _decode_as(data, declared) or _detect(data)
+        text = _decode_utf8(data)
+    if text is None and how.encoding:
+        text = _decode_as(data, how.encoding)
+        if text is None:
+            raise InputError(f"cannot decode {source} as {how.encoding} (--encoding)",
+                             "check the encoding named; kg reads UTF-8 files whatever it says")
+    if text is None:
+        text = _decode_as(data, declared) or _detect(source, data, how)
     if text is None:
         raise InputError(f"cannot decode {source} as text", _ICONV_HINT)
     text = _normalize_newlines(text.removeprefix("\ufeff"))
@@ -312,6 +352,32 @@ def _decode_bom(source: str, data: bytes) -> str | None:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise InputError(f"cannot decode {source} as {encoding}", _ICONV_HINT) from None
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark, or None.
+
+    Its ASCII characters (spaces and punctuation even in Cyrillic or Greek text) have a
+    NUL high byte, so NULs fall on one side of the byte pairs and (almost) never on the
+    other; the decoded text must then read as text, not as control characters.
+    """
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    sample = data[: SNIFF_BYTES]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros * 20 < pairs or others * 100 > pairs:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        head = text[: SNIFF_BYTES // 2]
+        unreadable = sum(1 for c in head if not c.isprintable() and c not in "\t\n\r\x0b\x0c")
+        if unreadable <= len(head) * MAX_CONTROL:
+            return text
     return None
 
 
@@ -352,14 +418,50 @@ def _decode_as(data: bytes, encoding: str | None) -> str | None:
 _PREFERRED = ("cp1252", "latin_1", "utf_16", "cp1251", "cp1250")
 
 
-def _detect(data: bytes) -> str | None:
+def _detect(source: str, data: bytes, how: Decoding) -> str | None:
+    """charset-normalizer's best reading; a weak one is used but reported to ``how.warn``."""
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         return None
     best = min((m.chaos, -m.coherence) for m in matches)
     tied = [m for m in matches if (m.chaos, -m.coherence) == best]
     tied.sort(key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else 99)
-    return str(tied[0])
+    chosen, text = tied[0].encoding, str(tied[0])
+    rivals = [(m.encoding, str(m)) for m in tied[1:]]
+    rivals = [(encoding, other) for encoding, other in rivals if other != text]
+    unknown_language = tied[0].coherence == 0
+    if how.warn is not None and (rivals or unknown_language):
+        how.warn(_weak_guess(source, chosen, text, rivals[:1], unknown_language))
+    return text
+
+
+def _weak_guess(source: str, chosen: str, text: str, rivals: list[tuple[str, str]],
+                unknown_language: bool) -> InputWarning:
+    """The warning for a guessed encoding: which, what else it could be, how to settle it."""
+    reasons = ["too little text to tell its language"] if unknown_language else []
+    if rivals:
+        other, alternative = rivals[0]
+        ours, theirs = _first_difference(text, alternative)
+        reasons.append(f"{other} reads it as well, as other text: {ours!r} or {theirs!r}")
+    why = "; ".join(reasons)
+    return InputWarning(
+        f"{source}: not UTF-8, read as {chosen} by a weak guess ({why})",
+        "if the stored text looks wrong, name the file's encoding (kg ingest --encoding NAME,"
+        " e.g. cp1252, cp1250, cp1251) or re-save it as UTF-8 (iconv -f NAME -t utf-8)",
+    )
+
+
+def _first_difference(one: str, two: str) -> tuple[str, str]:
+    """The first word on which two readings of the same bytes differ, as each reads it."""
+    pairs = enumerate(zip(one, two, strict=False))
+    at = next((i for i, (a, b) in pairs if a != b), min(len(one), len(two)))
+
+    def word(text: str) -> str:
+        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+        ends = [i for i in (text.find(" ", at), text.find("\n", at)) if i >= 0]
+        return text[start : min(ends, default=len(text))][:40]
+
+    return word(one), word(two)
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -7,6 +7,11 @@ the store's default graph, the merged knowledge that queries read, with the
 OWL ontology mixed in so that subclasses (``kgo:Meeting``, ``schema:Country``,
 ``kgo:Mission``) are found by their superclasses' shapes.
 
+Two engines give the same report. ``check_store`` (what ``kg validate`` runs) has
+Oxigraph answer the shapes compiled to SPARQL (``kg.shacl``) over the store in place;
+``validate_store`` (``kg validate --full``) copies the default graph into rdflib and
+runs pyshacl, which knows all of SHACL but takes longer than the ingest did.
+
 pyshacl and rdflib are imported inside the functions: importing them takes
 longer than ``kg --help`` may.
 """
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 
 SHAPES_FILE = "shapes.ttl"
 SH = "http://www.w3.org/ns/shacl#"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # How many focus nodes render() lists under one message before summarizing.
 RENDER_LIMIT = 10
 
@@ -131,27 +137,61 @@ def validate_store(
     return validate(graph, ontology_dir, inference=inference)
 
 
-def load_shapes(ontology_dir: Path) -> tuple[rdflib.Graph, rdflib.Graph]:
-    """Parse ``shapes.ttl`` and the ontology files beside it; KGError if unusable."""
-    import rdflib
+def check_store(
+    store: pyoxigraph.Store, ontology_dir: Path, *, inference: str = "rdfs"
+) -> ValidationReport:
+    """Validate the store's default graph with the shapes compiled to SPARQL.
 
-    ontology_dir = Path(ontology_dir)
+    Finds what ``validate_store`` finds (tests compare the two on planted breaches of
+    every kind of constraint) in a fraction of the time, since nothing leaves Oxigraph.
+    """
+    from kg import shacl
+
+    shapes_path, ontology_files = _shape_files(Path(ontology_dir))
+    checks = shacl.compile_shapes(
+        shapes_path, ontology_files, shacl.class_axioms(store), inference=inference
+    )
+    violations = [
+        Violation(
+            focus=_show_ox(focus),
+            path=None if check.path is None else _compact_or_full(check.path),
+            message=check.message,
+            severity=check.severity,
+            value=None if value is None else _show_ox(value),
+        )
+        for check, focus, value in shacl.run_checks(store, checks)
+    ]
+    violations.sort(key=lambda v: (_rank(v.severity), v.message, v.focus, v.value or ""))
+    conforms = not any(v.severity == "Violation" for v in violations)
+    return ValidationReport(conforms=conforms, violations=violations)
+
+
+def _shape_files(ontology_dir: Path) -> tuple[Path, list[Path]]:
+    """shapes.ttl and the ontology files beside it; KGError when either is missing."""
     shapes_path = ontology_dir / SHAPES_FILE
     if not shapes_path.is_file():
         raise KGError(
             f"no SHACL shapes at {shapes_path}",
             "pass the ontology directory of newskg, the one holding shapes.ttl and newskg.ttl",
         )
-    shapes = _parse(rdflib.Graph(), shapes_path)
-    if (None, rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape")) not in shapes:
-        raise KGError(f"{shapes_path} declares no sh:NodeShape", "is it the right shapes file?")
-    ontology = rdflib.Graph()
     sources = sorted(p for p in ontology_dir.glob("*.ttl") if p.name != SHAPES_FILE)
     if not sources:
         raise KGError(
             f"no ontology (*.ttl besides {SHAPES_FILE}) in {ontology_dir}",
             "the shapes need the ontology's subclass axioms; restore ontology/newskg.ttl",
         )
+    return shapes_path, sources
+
+
+def load_shapes(ontology_dir: Path) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """Parse ``shapes.ttl`` and the ontology files beside it; KGError if unusable."""
+    import rdflib
+
+    shapes_path, sources = _shape_files(Path(ontology_dir))
+    shapes = _parse(rdflib.Graph(), shapes_path)
+    if (None, rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape")) not in shapes:
+        raise KGError(f"{shapes_path} declares no sh:NodeShape", "is it the right shapes file?")
+    ontology = rdflib.Graph()
     for path in sources:
         _parse(ontology, path)
     return shapes, ontology
@@ -239,6 +279,26 @@ def _show(term: Any) -> str:
     if isinstance(term, rdflib.BNode):
         return f"_:{term}"
     return _compact(str(term)) if _is_vocab(str(term)) else str(term)
+
+
+def _show_ox(term: Any) -> str:
+    """``_show`` for a pyoxigraph term, so both engines print values alike."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.Literal):
+        lexical = term.value.replace("\n", " ")
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        if term.datatype.value == XSD_STRING:
+            return f'"{lexical}"'
+        return f'"{lexical}"^^{_compact(term.datatype.value)}'
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return _compact_or_full(term.value)
+
+
+def _compact_or_full(iri: str) -> str:
+    return _compact(iri) if _is_vocab(iri) else iri
 
 
 def _is_vocab(iri: str) -> bool:

@@ -53,7 +53,10 @@ def write_corpus(folder: Path, *, tiny_files: int = 10_000) -> dict[str, str]:
          "stored")
     _put(folder, "enc/utf16be-bom.txt", codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be"),
          "stored")
-    _put(folder, "enc/utf16-nobom.txt", ARTICLE.encode("utf-16-le"), "error")  # NUL bytes
+    _put(folder, "enc/utf16-nobom.txt", ARTICLE.encode("utf-16-le"), "stored")
+    _put(folder, "enc/utf16be-nobom.txt", CYRILLIC.encode("utf-16-be"), "reported")
+    # 16-bit numbers look like UTF-16 by their NULs, but read as control characters
+    _put(folder, "enc/int16.txt", b"".join(bytes((i % 31, 0)) for i in range(2000)), "error")
     _put(folder, "enc/utf32-bom.txt", ARTICLE.encode("utf-32"), "stored")
     _put(folder, "enc/bad-bom-utf16.txt", codecs.BOM_UTF16_LE + b"\x00\xd8", "error")
     _put(folder, "enc/latin1.txt", LATIN1.encode("latin-1"), "stored")

@@ -486,6 +486,45 @@ def test_format_lists_match_the_library() -> None:
         "table", "json", "xml"}
 
 
+# ---------------------------------------------------------------- encodings
+
+
+def test_a_weak_encoding_guess_warns_and_still_ingests(tmp_path: Path, store_path: Path,
+                                                       keywords) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    geneva = folder / "geneva.txt"
+    geneva.write_bytes("Réunion à Genève\n\nAnna Berg met Tomas Reyes in Lakeside on "
+                       "2024-03-14 à Genève.\n".encode("latin-1"))
+    (folder / "wide.txt").write_bytes("Talks\n\nLina Okafor, Chair of the Harbour Union, "
+                                      "spoke.\n".encode("utf-16-le"))
+    result = run_kg("ingest", str(folder), "--store", str(store_path))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    [at] = [i for i, line in enumerate(lines) if line.startswith("warning: ")]
+    assert str(geneva) in lines[at] and "read as cp1252" in lines[at]
+    assert lines[at + 1].startswith("hint: ") and "--encoding" in lines[at + 1]
+    assert result.stdout.startswith("read 2, stored 2, skipped 0 unchanged, failed 0, "
+                                    "1 input read on a weak encoding guess;")
+    # Named, the encoding is used as told: no guess, no warning, the article re-read.
+    told = run_kg("ingest", str(geneva), "--store", str(store_path), "--encoding", "cp1250")
+    assert told.exit_code == 0 and "warning" not in told.stderr
+    assert told.stdout.startswith("read 1, stored 1,")
+    extracted = run_kg("extract", str(geneva), "--encoding", "cp1250", "--explain")
+    assert "Réunion ŕ Genčve" in extracted.stdout and "warning" not in extracted.stderr
+    guessed = run_kg("extract", str(geneva), "--explain")
+    assert "Réunion à Genève" in guessed.stdout and "warning: " in guessed.stderr
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path: Path, store_path: Path, keywords,
+                                              articles: Path) -> None:
+    bad = run_kg("ingest", str(articles), "--store", str(store_path), "--encoding", "latin-99")
+    assert_clean_failure(bad, 2, "unknown encoding 'latin-99'")
+    assert not store_path.exists()
+    assert_clean_failure(run_kg("extract", str(articles / "lakes.txt"), "--encoding", "x-9"),
+                         2, "x-9")
+
+
 # ---------------------------------------------------------------- validate
 
 
@@ -505,6 +544,10 @@ def test_validate_exit_codes(filled: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 1, bad.stdout + bad.stderr
     assert "does not conform" in bad.stdout and str(membership.value) in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
+    # pyshacl (--full) prints the very same report as the shapes compiled to SPARQL.
+    for store_dir, code, report in ((filled, 0, ok.stdout), (broken, 1, bad.stdout)):
+        full = run_kg("validate", "--full", "--store", str(store_dir))
+        assert (full.exit_code, full.stdout) == (code, report), full.stdout + full.stderr
 
     missing = run_kg("validate", "--store", str(tmp_path / "none"))
     assert_clean_failure(missing, 2, "no store")

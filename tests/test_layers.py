@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
     "store": 3, "remote": 3,
     "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,
     "cluster": 4,
-    "service": 4, "linked": 4, "lookup": 4, "curation": 4,
+    "service": 4, "linked": 4, "lookup": 4, "curation": 4, "shacl": 4,
     "pipeline": 5, "endpoint": 5,
     "cli": 6, "server": 6, "web": 6,
 }

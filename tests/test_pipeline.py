@@ -76,6 +76,32 @@ def test_default_graph_is_the_union_of_article_graphs_once(articles: Path, store
     assert count_lines(store_path, None) == len(default)  # no triple twice
 
 
+def test_an_ingest_leaves_no_write_ahead_log_behind(articles: Path, store_path: Path) -> None:
+    """RocksDB's log of the session (several times the data) is folded in on closing."""
+    ingest([articles], store_path)
+    logs = list(store_path.glob("*.log"))
+    assert logs and all(log.stat().st_size == 0 for log in logs)
+    assert len(read_quads(store_path)) > 100  # the data is in the tables, not lost with it
+
+
+@pytest.mark.parametrize("every", [2_000, 10**12])
+def test_a_long_write_session_is_flushed_as_it_goes(articles: Path, store_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   every: int) -> None:
+    """Written tables appear while the store is open once FLUSH_EVERY characters went in:
+    RocksDB would otherwise hold the whole session in memory (and in its log)."""
+    monkeypatch.setattr("kg.store.FLUSH_EVERY", every)
+    with KGStore(store_path) as store:
+        store.ensure_ontology(resources.ontology_file())
+        tables_before = set(store_path.glob("*.sst"))
+        for n in range(5):
+            store.add_to_graph(f"https://w3id.org/newskg/graph/test-{n}", [(
+                ox.NamedNode(f"https://e.org/s{n}"), ox.NamedNode("https://e.org/p"),
+                ox.Literal("x" * 1000))])
+        written = set(store_path.glob("*.sst")) - tables_before
+        assert bool(written) == (every < 10**6)
+
+
 def test_reingesting_an_edited_article_leaves_nothing_of_the_old_version(
     tmp_path: Path, store_path: Path
 ) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from kg import sources
-from kg.errors import InputError, NotAnArticle
+from kg.errors import InputError, InputWarning, NotAnArticle, UsageError
 from kg.facts import Document
-from kg.sources import read_sources
+from kg.sources import Decoding, check_encoding, read_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
@@ -449,6 +449,81 @@ def test_a_latin1_file_is_read_as_western_european_text(tmp_path: Path) -> None:
                                   "García met the envoy.\n".encode("latin-1"))
     [document] = read(tmp_path / "geneva.txt")
     assert "à Genève" in document.text and "Señor García" in document.text
+
+
+# ---------------------------------------------------------------- encodings: UTF-16, guesses
+
+ENGLISH = "Talks in Geneva\n\nThe Secretary General of the OSCE met the envoy in Geneva.\n"
+
+
+@pytest.mark.parametrize("text", [ENGLISH, RUSSIAN], ids=["english", "russian"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, text: str, encoding: str) -> None:
+    """Its NUL bytes made it "binary"; they sit on one side of every pair, so it is text."""
+    assert one_document(write(tmp_path, "wide.txt", text.encode(encoding))).text == text
+
+
+def test_numbers_that_look_like_utf16_are_still_binary(tmp_path: Path) -> None:
+    data = b"".join(bytes((i % 31, 0)) for i in range(2000))  # 16-bit counters
+    path = write(tmp_path, "counts.txt", data)
+    assert one_error(path).message == f"{path} looks like a binary file"
+
+
+def read_warned(path: Path, encoding: str | None = None) -> tuple[list, list[InputWarning]]:
+    warnings: list[InputWarning] = []
+    items = list(read_sources([str(path)], decoding=Decoding(encoding, warnings.append)))
+    return items, warnings
+
+
+def test_a_weak_encoding_guess_warns_naming_file_encoding_and_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, "geneva.txt", "Réunion à Genève\n\nLe Señor Muñoz a rencontré la "
+                                         "délégation à Genève.\n".encode("latin-1"))
+    [document], [warning] = read_warned(path)
+    assert "à Genève" in document.text  # still read, as the likelier encoding
+    assert str(path) in warning.message
+    assert "read as cp1252" in warning.message and "cp1250" in warning.message
+    assert "'à' or 'ŕ'" in warning.message  # a word as each encoding reads it
+    assert "--encoding" in warning.hint and "UTF-8" in warning.hint
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Spotkanie w Łodzi: sekretarz generalny przyjął delegację z Gdańska i Świnoujścia.\n" * 3,
+     "cp1250"),
+    (RUSSIAN, "cp1251"),
+    (ENGLISH, "utf-8"),
+])
+def test_a_confident_reading_does_not_warn(tmp_path: Path, text: str, encoding: str) -> None:
+    [document], warnings = read_warned(write(tmp_path, "a.txt", text.encode(encoding)))
+    assert document.text == text and warnings == []
+
+
+def test_too_little_text_to_tell_warns(tmp_path: Path) -> None:
+    _, [warning] = read_warned(write(tmp_path, "city.txt", "Москва\n".encode("cp1251")))
+    assert "too little text" in warning.message and "--encoding" in warning.hint
+
+
+def test_a_named_encoding_replaces_the_guess(tmp_path: Path) -> None:
+    latin = write(tmp_path, "geneva.txt", "Réunion à Genève\n".encode("latin-1"))
+    [document], warnings = read_warned(latin, "cp1250")
+    assert document.text == "Réunion ŕ Genčve\n"  # as told, with no guess and no warning
+    assert warnings == []
+    utf8 = write(tmp_path, "utf8.txt", "Réunion à Genève\n".encode())
+    [document], _ = read_warned(utf8, "cp1251")
+    assert document.text == "Réunion à Genève\n"  # UTF-8 stays UTF-8 whatever is named
+
+
+def test_bytes_the_named_encoding_cannot_read_are_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "geneva.txt", "Réunion à Genève\n".encode("latin-1"))
+    [error], _ = read_warned(path, "ascii")
+    assert isinstance(error, InputError)
+    assert error.message == f"cannot decode {path} as ascii (--encoding)"
+
+
+def test_an_unknown_encoding_name_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        check_encoding("latin-99")
+    assert "latin-99" in caught.value.message and "cp1251" in caught.value.hint
+    assert check_encoding("Windows-1251") == "cp1251"
 
 
 def test_a_page_of_links_sharing_a_line_is_no_article(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pyoxigraph
 import pytest
 
 from kg.errors import KGError
-from kg.validate import ValidationReport, Violation, validate, validate_store
+from kg.validate import ValidationReport, Violation, check_store, validate, validate_store
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ID = "https://w3id.org/newskg/id/"
@@ -104,7 +104,24 @@ def store_with(update: str = "") -> pyoxigraph.Store:
 
 
 def check(update: str, inference: str = "rdfs") -> ValidationReport:
-    return validate_store(store_with(update), ONTOLOGY_DIR, inference=inference)
+    """pyshacl's report on the changed data, after checking that the shapes compiled to
+    SPARQL (what ``kg validate`` runs) report exactly the same."""
+    store = store_with(update)
+    full = validate_store(store, ONTOLOGY_DIR, inference=inference)
+    fast = check_store(store, ONTOLOGY_DIR, inference=inference)
+    assert same_blank_nodes(fast) == same_blank_nodes(full), (
+        f"SPARQL:\n{fast.render()}\npyshacl:\n{full.render()}")
+    return full
+
+
+def same_blank_nodes(report: ValidationReport) -> ValidationReport:
+    """The report with every blank node called ``_:b``: rdflib and Oxigraph name them apart."""
+    def blank(term: str | None) -> str | None:
+        return "_:b" if term is not None and term.startswith("_:") else term
+
+    return ValidationReport(report.conforms, [
+        Violation(blank(v.focus), v.path, v.message, v.severity, blank(v.value))
+        for v in report.violations])
 
 
 def only(report: ValidationReport, message_start: str) -> Violation:
@@ -346,3 +363,93 @@ def test_ill_formed_shape_is_a_kg_error(tmp_path: Path) -> None:
 def test_unreadable_data_is_a_kg_error() -> None:
     with pytest.raises(KGError):
         validate(b"<not n-quads", ONTOLOGY_DIR)
+
+
+# ---------------------------------------------------------------- SPARQL and pyshacl agree
+
+# One planted breach per kind of constraint the shapes use (check() compares the engines).
+BREACHES = {
+    "minCount": "DELETE WHERE { id:person-zhang rdfs:label ?l }",
+    "maxCount": 'INSERT DATA { id:event-1 schema:startDate "2022-05-17"^^xsd:date }',
+    "class, through a subclass": "INSERT DATA { id:mission-cpf schema:location id:org-csto }",
+    "class of an org:subOrganizationOf": "INSERT DATA { id:org-csto org:subOrganizationOf"
+                                         " id:person-zas }",
+    "datatype": 'INSERT DATA { id:membership-1 kgo:former "yes" }',
+    "datatype, ill-formed date": "DELETE WHERE { id:article-1 schema:datePublished ?d } ;"
+                                ' INSERT DATA { id:article-1 schema:datePublished'
+                                ' "2022-02-30"^^xsd:date }',
+    "datatype, ill-formed month": "DELETE WHERE { id:event-2 schema:endDate ?d } ;"
+                                  ' INSERT DATA { id:event-2 schema:endDate'
+                                  ' "2022-13"^^xsd:gYearMonth }',
+    "nodeKind of a value": "DELETE WHERE { id:article-1 schema:url ?u } ;"
+                           ' INSERT DATA { id:article-1 schema:url "file:///news/dev-001.txt" }',
+    "nodeKind of the focus node": "INSERT DATA { _:s a nif:String ; nif:anchorOf \"x\" ;"
+                                  " nif:beginIndex 0 ; nif:endIndex 1 ;"
+                                  " nif:referenceContext id:article-1 }",
+    "pattern": 'INSERT DATA { id:article-1 kgo:contentDigest "{0}" }'.replace("{0}", "AB" * 32),
+    "minInclusive in a node shape": "DELETE WHERE { id:event-2 kgo:confidence ?c } ;"
+                                    " INSERT DATA { id:event-2 kgo:confidence -0.25 }",
+    "node: Text": "INSERT DATA { id:person-zas skos:altLabel id:place-moscow }",
+    "node: Text, a language tag is a string": 'INSERT DATA { id:person-zas skos:altLabel'
+                                              ' "Stanislaw Zas"@pl }',
+    "node: Evidence": "INSERT DATA { id:membership-1 prov:wasDerivedFrom id:article-1 }",
+    "or: Participant": "INSERT DATA { id:event-1 schema:attendee id:role-secretary-general }",
+    "or: EventDate": 'INSERT DATA { id:event-2 schema:startDate "May 2022" }',
+    "not": "INSERT DATA { id:place-moscow a schema:Person ; a kgo:Mission }",
+    "lessThanOrEquals": f'INSERT DATA {{ <{URL}#char=53,120> nif:endIndex 20 }}',
+    "warning": "DELETE WHERE { id:org-csto-secretariat org:subOrganizationOf ?o }",
+    "target through rdfs:domain": 'INSERT DATA { id:stray nif:anchorOf "an untyped sentence" }',
+    "target through the data's own subclass axiom": "INSERT DATA { kgo:Envoy rdfs:subClassOf"
+                                                    " schema:Person . id:envoy a kgo:Envoy }",
+}
+
+
+@pytest.mark.parametrize("kind", list(BREACHES))
+@pytest.mark.parametrize("inference", ["rdfs", "none"])
+def test_the_sparql_check_reports_what_pyshacl_reports(kind: str, inference: str) -> None:
+    report = check(BREACHES[kind], inference)  # asserts both engines agree, result by result
+    # A tagged string is no breach; without inference a domain makes no instances.
+    if "language tag" in kind or ("domain" in kind and inference == "none"):
+        assert report.violations == []
+    else:
+        assert report.violations, "the planted breach was not found"
+
+
+def test_every_breach_at_once_is_reported_alike() -> None:
+    report = check(" ;\n".join(BREACHES.values()))
+    assert len({v.message for v in report.violations}) >= 15, report.render()
+
+
+def test_the_queries_follow_the_shapes_file(tmp_path: Path) -> None:
+    """Edit a shape and the SPARQL check changes with it: nothing is copied by hand."""
+    shapes = (ONTOLOGY_DIR / "shapes.ttl").read_text(encoding="utf-8")
+    person = shapes.index("kgs:PersonShape")
+    loose = shapes[:person] + shapes[person:].replace("sh:maxCount 1", "sh:maxCount 2", 1)
+    (tmp_path / "shapes.ttl").write_text(loose, encoding="utf-8")
+    (tmp_path / "newskg.ttl").write_text((ONTOLOGY_DIR / "newskg.ttl").read_text("utf-8"), "utf-8")
+    two_labels = store_with('INSERT DATA { id:person-zas rdfs:label "S. Zas" }')
+    assert not check_store(two_labels, ONTOLOGY_DIR).conforms
+    assert check_store(two_labels, tmp_path).conforms
+    three = store_with('INSERT DATA { id:person-zas rdfs:label "S. Zas" , "Zas S." }')
+    assert check_store(three, tmp_path) == validate_store(three, tmp_path)
+    assert not check_store(three, tmp_path).conforms
+
+
+def test_a_shape_the_compiler_cannot_translate_is_a_kg_error(tmp_path: Path) -> None:
+    (tmp_path / "shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:s> a sh:NodeShape ; sh:targetClass <http://schema.org/Person> ;"
+        " sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ;"
+        " sh:uniqueLang true ] .\n", encoding="utf-8")
+    (tmp_path / "newskg.ttl").write_text((ONTOLOGY_DIR / "newskg.ttl").read_text("utf-8"), "utf-8")
+    with pytest.raises(KGError) as caught:
+        check_store(store_with(), tmp_path)
+    assert "sh:uniqueLang" in caught.value.message
+    assert "--full" in caught.value.hint
+    assert validate_store(store_with(), tmp_path).conforms  # pyshacl knows it
+
+
+def test_the_sparql_check_needs_the_shapes_too(tmp_path: Path) -> None:
+    with pytest.raises(KGError) as caught:
+        check_store(store_with(), tmp_path)
+    assert "shapes.ttl" in caught.value.message and caught.value.hint
