@@ -423,6 +423,7 @@ class RemoteStore(KGStore):
         self.read_only = read_only
         self.client = SparqlClient(RemoteSettings.from_environment(url, environ, timeout))
         self._store = self.client  # type: ignore[assignment]  # KGStore's backend
+        self._written = 0  # KGStore counts what it writes, to flush (a no-op here)
 
     def close(self) -> None:
         self.client.close()

@@ -203,6 +203,7 @@ class _Compiler:
     def __init__(self, shapes: _Shapes, classes: _Classes) -> None:
         self.shapes = shapes
         self.classes = classes
+        self._fresh = 0  # numbers the variables of nested patterns apart
 
     def node_shape(self, shape: Term) -> list[Check]:
         """The checks of one node shape: its own constraints, then its property shapes'."""
@@ -331,13 +332,40 @@ class _Compiler:
         )
 
     def _conforms(self, shape: Term, v: str) -> str:
-        """True when ``v`` conforms to every value test of ``shape`` (a nested shape)."""
+        """True when ``v`` conforms to every value test of ``shape`` (a nested shape), or,
+        for a property shape (an ``sh:or`` member with a path), to its counts and tests."""
+        if self.shapes.one(shape, SH + "path") is not None:
+            return self._property_conforms(shape, v)
         if self.shapes.values(shape, SH + "property"):
             raise UnsupportedShape(
                 f"the shape {_name(shape)} is used as a value test but has property shapes",
                 "run kg validate --full (pyshacl)",
             )
         tests = [test for _, test in self._value_tests(shape, v)]
+        return "(" + (" && ".join(tests) or "true") + ")"
+
+    def _property_conforms(self, prop: Term, v: str) -> str:
+        """True when ``v``'s values along ``prop``'s path meet its sh:minCount, sh:maxCount
+        and value tests: counts as (NOT) EXISTS over n distinct values, which an
+        expression can hold where a GROUP BY cannot."""
+        path, _ = self._path(prop)
+        self._fresh += 1
+        x = f"?c{self._fresh}_"
+
+        def distinct(n: int) -> str:
+            found = " . ".join(f"{v} {path} {x}{i}" for i in range(n))
+            apart = " && ".join(f"{x}{i} != {x}{j}" for i in range(n) for j in range(i + 1, n))
+            return "{ " + found + (f" FILTER({apart})" if apart else "") + " }"
+
+        tests = []
+        for bound in self.shapes.values(prop, SH + "minCount"):
+            n = _integer(bound, "sh:minCount")
+            if n > 0:
+                tests.append(f"EXISTS {distinct(n)}")
+        for bound in self.shapes.values(prop, SH + "maxCount"):
+            tests.append(f"NOT EXISTS {distinct(_integer(bound, 'sh:maxCount') + 1)}")
+        for _, test in self._value_tests(prop, f"{x}v"):
+            tests.append(f"NOT EXISTS {{ {v} {path} {x}v FILTER(!({test})) }}")
         return "(" + (" && ".join(tests) or "true") + ")"
 
     def _message(self, node: Term, component: str) -> str:

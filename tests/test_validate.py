@@ -115,12 +115,14 @@ def check(update: str, inference: str = "rdfs") -> ValidationReport:
 
 
 def same_blank_nodes(report: ValidationReport) -> ValidationReport:
-    """The report with every blank node called ``_:b``: rdflib and Oxigraph name them apart."""
+    """The report with every blank node called ``_:b``: rdflib and Oxigraph name them apart.
+    A path that is not a plain predicate is a blank node to pyshacl (the path's own node)
+    and ``^predicate`` to the SPARQL check: both become ``_:b``."""
     def blank(term: str | None) -> str | None:
-        return "_:b" if term is not None and term.startswith("_:") else term
+        return "_:b" if term is not None and term.startswith(("_:", "^")) else term
 
     return ValidationReport(report.conforms, [
-        Violation(blank(v.focus), v.path, v.message, v.severity, blank(v.value))
+        Violation(blank(v.focus), blank(v.path), v.message, v.severity, blank(v.value))
         for v in report.violations])
 
 
