@@ -911,3 +911,21 @@ def test_titles_of_heads_of_government_and_malay_honorifics_are_no_part_of_a_nam
                            "Wen Lu and Speaker Anna Roth. Dato Lim Kee Hock also attended.")
     assert sorted(e.name for e in x.entities.values() if e.kind == "person") == [
         "Anna Roth", "Lim Kee Hock", "Olaf Brandt", "Wen Lu"]
+
+
+def test_whether_a_doc_is_parsed_is_asked_of_spacy_once() -> None:
+    """has_parse remembers spaCy's answer on the Doc: asked per sentence of an unparsed
+    Doc, has_annotation("DEP") scanned every token each time (quadratic on long texts)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from kg.extract.sentences import has_parse
+
+    nlp = spacy.blank("en")
+    plain = nlp("Karl Weber met Anna Roth.")
+    assert has_parse(plain) is False and plain.user_data["kg_has_parse"] is False
+    words = ["Karl", "met", "Anna"]
+    parsed = Doc(nlp.vocab, words=words, heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"])
+    assert has_parse(parsed) is True
+    parsed.user_data["kg_has_parse"] = False  # remembered: spaCy is not asked again
+    assert has_parse(parsed) is False

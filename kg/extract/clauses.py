@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.modality import Modality
-from kg.extract.sentences import clause_head
+from kg.extract.sentences import clause_head, has_parse
 from kg.extract.syntax import MentionIndex
 
 PRONOUN_SUBJECTS = {"he", "she", "they", "we", "i"}
@@ -40,7 +40,7 @@ class ClauseReader:
 
     def real(self, events: list) -> list:
         """The events that happened or are scheduled, each with the parties of its clause."""
-        if not self.doc.has_annotation("DEP"):
+        if not has_parse(self.doc):
             return events
         kept = []
         for event in events:

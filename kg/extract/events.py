@@ -115,7 +115,7 @@ from kg.extract.cues import (
 )
 from kg.extract.dates import NUMBER_WORDS, DateValue, find_dates
 from kg.extract.mentions import Mention
-from kg.extract.sentences import SLOT, Sentence, clause_head, named_most
+from kg.extract.sentences import SLOT, Sentence, clause_head, has_parse, named_most
 
 
 @dataclass
@@ -253,7 +253,7 @@ def _past_perfect(sentence: Sentence, events: list[FoundEvent] = ()) -> bool:
     background (in the main clause or the clause of what it tells), whose day is not the
     one "the same day" or "He then ..." next counts from."""
     span = sentence.span
-    if span is None or not span.doc.has_annotation("DEP"):
+    if span is None or not has_parse(span.doc):
         return False
     heads = [span.root]
     for event in events:
@@ -1233,7 +1233,7 @@ def _in_other_clause(sentence: Sentence, trigger, found_date) -> bool:
 def _reported(sentence: Sentence, position: int) -> bool:
     """Whether a position sits in the content of a speech verb ("said the war had begun")."""
     token = sentence.token_at(position)
-    if token is None or not token.doc.has_annotation("DEP"):
+    if token is None or not has_parse(token.doc):
         return False
     head = token.doc[sentence.clause(position)]
     return head.dep_ == "ccomp" and head.head.lower_ in SPEECH_VERBS
@@ -1400,7 +1400,7 @@ def _governed_places(sentence: Sentence, trigger) -> list[Mention]:
     """Places that are the trigger's object or the object of its "to"/"in" (and their
     conjuncts), by the parse; none without one."""
     span = sentence.span
-    if span is None or not span.doc.has_annotation("DEP"):
+    if span is None or not has_parse(span.doc):
         return []
     offset = sentence.offset(trigger.start())
     tokens = span.doc.char_span(offset, offset + len(trigger.group(0)), alignment_mode="expand")

@@ -38,7 +38,7 @@ from kg.extract.roles import (
     title_references,
     unnamed_bodies,
 )
-from kg.extract.sentences import Sentence, slotted
+from kg.extract.sentences import Sentence, has_parse, slotted
 from kg.extract.syntax import Constructions, MentionIndex
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
@@ -243,7 +243,7 @@ def _reslotted(sentence: Sentence, text: str, mentions: SpanIndex, added) -> Sen
 def _main_subject(sent, sentence: Sentence) -> Mention | None:
     """The person named as the subject of the sentence's main verb ("Talking to reporters,
     Semerikov said ..."), when the parser gives one."""
-    if not sent.doc.has_annotation("DEP"):
+    if not has_parse(sent.doc):
         return None  # no parse, no root (spaCy may even crash looking for one)
     subjects = [t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")]
     for token in subjects:

@@ -20,6 +20,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon
+from kg.extract.sentences import has_parse
 
 if TYPE_CHECKING:
     from kg.extract.mentions import Mention
@@ -109,7 +110,7 @@ class Constructions:
         self.cue_words = set().union(*(words for words, _ in self.matchers))
 
     def __call__(self, doc: Doc) -> list[Match]:
-        if not doc.has_annotation("DEP"):
+        if not has_parse(doc):
             return []
         lower = doc.to_array("LOWER").tolist()
         # a matcher runs over the sentences holding one of its cue words only (it costs in
