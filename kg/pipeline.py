@@ -15,6 +15,8 @@ import contextlib
 import io
 import multiprocessing
 import re
+import shutil
+import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +49,7 @@ from kg.sources import Decoding, check_encoding, read_sources
 from kg.sparql import is_update
 from kg.store import KGStore
 from kg.validate import ValidationReport, check_store, validate_store
-from kg.vocab import PREFIXES
+from kg.vocab import KGO, PREFIXES
 from kg.workers import QueryPool
 
 FACT_KINDS = (*ENTITY_KINDS, "membership", "event")
@@ -149,8 +151,11 @@ class _Ingest:
     """One run of ``ingest``: the open store, the extractor and the running report."""
 
     def __init__(self, store: KGStore, extractor: Extractor, base: str, report: IngestReport,
-                 progress: ProgressCallback | None, rules: curation.Rules) -> None:
+                 progress: ProgressCallback | None, rules: curation.Rules,
+                 staged: _Staged | None = None) -> None:
         self.store = store
+        self.staged = staged  # --bulk: new articles wait here for the bulk loader
+        self._new: set[str] = set()  # graphs of articles the store did not hold
         self.rules = rules
         self.extractor = extractor
         self.base = base
@@ -189,6 +194,8 @@ class _Ingest:
                 self.report.skipped += 1
                 self.tell(item.source, "skipped")
                 continue
+            if known is None and graph not in self._queued:
+                self._new.add(graph)
             self._queued[graph] = fingerprint
             yield item
 
@@ -235,7 +242,10 @@ class _Ingest:
             extraction.fingerprint = extraction.document.fingerprint(self.version)
             resolved = resolve(extraction, self.base)
             triples = self.rules.curate_article(list(to_triples(resolved)))
-            self.store.replace_article(resolved.graph, triples)
+            if self.staged is not None and resolved.graph in self._new:
+                self.staged.add(resolved.graph, triples)
+            else:
+                self.store.replace_article(resolved.graph, triples)
         except KGError as error:
             self.fail(source, f"{source}: {error.message}", error.hint)
         except Exception as error:
@@ -245,6 +255,37 @@ class _Ingest:
             self.report.stored += 1
             self.report.facts.update(extraction.counts())
             self.tell(source, "stored")
+
+
+class _Staged:
+    """New articles' quads for ``KGStore.bulk_add_articles`` (``kg ingest --bulk``), in two
+    N-Quads files in a folder beside the store: every triple in its article's graph and
+    in the default graph, and apart, last, each article's content digest, so that an
+    article a failed load cut short is not taken for stored."""
+
+    def __init__(self, store_path: Path) -> None:
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=".kg-bulk-", dir=store_path.parent))
+        self.files = [self.folder / "articles.nq", self.folder / "digests.nq"]
+        self._articles = self.files[0].open("wb")
+        self._digests = self.files[1].open("wb")
+
+    def add(self, graph: str, triples: list) -> None:
+        node, default = ox.NamedNode(graph), ox.DefaultGraph()
+        for s, p, o in triples:
+            out = self._digests if p.value == KGO.contentDigest else self._articles
+            ox.serialize([ox.Quad(s, p, o, node), ox.Quad(s, p, o, default)], out,
+                         ox.RdfFormat.N_QUADS)
+
+    def load_into(self, store: KGStore) -> None:
+        self._articles.close()
+        self._digests.close()
+        store.bulk_add_articles(self.files)
+
+    def remove(self) -> None:
+        for handle in (self._articles, self._digests):
+            handle.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _check_batching(jobs: int, batch_size: int) -> None:
@@ -269,6 +310,7 @@ def ingest(
     cluster: str | Cluster | None = None,
     curation_file: Path | str | None = None,
     encoding: str | None = None,
+    bulk: bool = False,
 ) -> IngestReport:
     """Read ``paths`` (files, folders, "-" for stdin) into the store at ``store_path``.
 
@@ -281,7 +323,9 @@ def ingest(
     run (the store locked, the model missing) raises. ``cluster`` (``local:N``, a
     Dask scheduler's address, or a ``kg.cluster.Cluster`` already open) parses on a
     Dask cluster instead of ``jobs`` local processes; the store is written here either way.
-    ``encoding`` is that of the inputs that are not UTF-8, in place of a guess.
+    ``encoding`` is that of the inputs that are not UTF-8, in place of a guess. ``bulk``
+    loads the articles the store does not hold yet with its bulk loader at the end of the
+    run (``_Staged``): faster for a first load, but not all-or-nothing.
     """
     if not paths:
         raise UsageError("nothing to ingest", "name files or folders, or - for standard input")
@@ -292,6 +336,10 @@ def ingest(
                              "give one: --cluster local:2 starts two worker processes")
         if isinstance(cluster, str):
             parse_spec(cluster)  # a malformed spec fails before anything is read
+    if bulk and config.is_remote(store_path):
+        raise UsageError("--bulk loads a store directory with its bulk loader",
+                         "ingest into a remote store without --bulk, or load its own "
+                         "bulk loader with kg export's N-Quads")
     base = base or config.id_base()
     corrections = curation.CurationFile.load(config.curation_path(store_path, curation_file))
     rules = corrections.rules(base)  # a bad file fails before anything is read or stored
@@ -325,12 +373,17 @@ def ingest(
         workers = (stack.enter_context(open_cluster(cluster)) if isinstance(cluster, str)
                    else cluster)
         store = stack.enter_context(open_store(store_path))
-        run_ = _Ingest(store, extractor, base, report, progress, rules)
+        staged = _Staged(Path(store_path)) if bulk else None
+        if staged is not None:
+            stack.callback(staged.remove)
+        run_ = _Ingest(store, extractor, base, report, progress, rules, staged)
         report.ontology_loaded = store.ensure_ontology(ontology)
         report.curated = curation.apply(store, rules, exists=corrections.exists,
                                         path=corrections.path).articles
         documents = run_.changed(_chain(head, items))
         run_.run(documents, batch_size=batch_size, jobs=jobs, cluster=workers)
+        if staged is not None:
+            staged.load_into(store)
     return report
 
 

@@ -582,12 +582,36 @@ class KGStore:
             if not self._asserted(triple):
                 self._store.remove(ox.Quad(*triple, ox.DefaultGraph()))
         # an update may change any attestation, event or post reference: everything derived
-        # is recomputed (one request; recomputing the intervals empties the derived graph)
+        # is recomputed (one request)
+        self._update(" ;\n".join([_REMERGE, *self._everything_derived()]))
+
+    def _everything_derived(self) -> list[str]:
+        """Update operations recomputing every derived triple from the article graphs: the
+        posts' intervals (which empties the derived graph first), the gatherings, the
+        holders of unnamed posts."""
         gatherings = derive.insert_derived(
             t for group in derive.gather(self._reports(every=True).values())
             for t in derive.gathering_triples(group))
-        operations = [_REMERGE, _rederive(None), gatherings, self._all_holders()]
-        self._update(" ;\n".join(op for op in operations if op))
+        return [op for op in (_rederive(None), gatherings, self._all_holders()) if op]
+
+    def bulk_add_articles(self, shards: Iterable[Path]) -> None:
+        """Load N-Quads files of articles the store does not hold yet, each triple in its
+        article's graph and in the default graph (as ``replace_article`` writes them),
+        with RocksDB's bulk loader, then recompute everything derived in one transaction.
+
+        Several times faster than one transaction per article, but not atomic: a load
+        that fails midway leaves part of a file in the store (``kg ingest --bulk`` writes
+        each article's content digest in a last file of its own, so an article cut short
+        is not taken for stored and the next ingest loads it again).
+        """
+        for shard in shards:
+            try:
+                self._store.bulk_load(path=str(shard), format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError, ValueError) as error:
+                raise StoreError(f"bulk loading {shard} into {self.path} failed: {error}",
+                                 "check free disk space, then run the same ingest again "
+                                 "(articles stored whole are skipped)") from None
+        self._update(" ;\n".join(self._everything_derived()))
 
     # ---------------------------------------------------------------- reads
 
