@@ -543,22 +543,26 @@ def _print_profile(console: Any, profile: dict[str, Any]) -> None:
         console.print(f"also: {names}", highlight=False)
     for section, title, columns in _PROFILE_TABLES[profile["kind"]]:
         rows = profile.get(section) or []
-        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+        total = profile.get(f"{section}_total", len(rows))
+        shown = f"the latest {len(rows)} of {total}" if total > len(rows) else str(len(rows))
+        table = Table(title=f"{title} ({shown})", title_justify="left")
         for _, heading in columns:
             table.add_column(heading)
         for row in rows:
             table.add_row(*(_cell(row.get(k)) for k, _ in columns))
         console.print(table)
     articles = profile.get("sources") or []
-    noun = "article" if len(articles) == 1 else "articles"
-    table = Table(title=f"Sources ({len(articles)} {noun})", title_justify="left")
+    total = max(profile.get("articles", 0), len(articles))
+    noun = "article" if total == 1 else "articles"
+    table = Table(title=f"Sources ({total} {noun})", title_justify="left")
     for heading in ("published", "headline", "url"):
         table.add_column(heading)
     for row in articles[:_ARTICLES_SHOWN]:
         table.add_row(_cell(row.get("published")), _cell(row.get("headline")),
                       _cell(row.get("url")))
-    if len(articles) > _ARTICLES_SHOWN:
-        table.caption = f"{len(articles) - _ARTICLES_SHOWN} more; --json lists them all"
+    if total > _ARTICLES_SHOWN:
+        table.caption = (f"{total - _ARTICLES_SHOWN} more; --json lists the latest "
+                         f"{len(articles)}")
     console.print(table)
 
 

@@ -221,3 +221,27 @@ def test_a_hostile_name_is_only_characters(store: Path) -> None:
 def test_unknown_store_is_an_error(tmp_path: Path) -> None:
     result = kg_lookup(tmp_path / "none", "x")
     assert result.exit_code == 1 and "no store" in result.stderr
+
+
+def test_a_profile_lists_the_latest_events_and_counts_them_all(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """A place where thousands of meetings were held: the profile shows the latest 50 and
+    says how many there are, in the table and in --json."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "store"
+    write_store(path, [
+        fact_article(n, f"2024-{n // 28 + 1:02d}-{n % 28 + 1:02d}", "Met.", [
+            ("sv", "person", "Sergey Volkov"), (f"p{n}", "person", f"Guest Number{n}"),
+            ("ge", "place", "Geneva")], events=[(
+                f"2024-{n // 28 + 1:02d}-{n % 28 + 1:02d}", ["sv", f"p{n}"], "ge")])
+        for n in range(60)])
+    for name in ("Geneva", "Sergey Volkov"):
+        code, data = as_json(path, name)
+        events = data["profile"]["events"]
+        assert (code, len(events), data["profile"]["events_total"]) == (0, 50, 60)
+        assert events[0]["date"] == "2024-01-11" and events[-1]["date"] == "2024-03-04"
+        assert (len(data["profile"]["sources"]), data["profile"]["articles"]) == (50, 60)
+    table = kg_lookup(path, "Geneva")
+    assert "Meetings and visits here (the latest 50 of 60)" in table.stdout
+    assert "Sources (60 articles)" in table.stdout and "50 more" in table.stdout
