@@ -148,6 +148,35 @@ def _sentence(text: str, at: int) -> Span:
 # ---------------------------------------------------------------- store helpers
 
 
+def news_record(url: str, date: str | None, text: str) -> dict[str, str]:
+    """One JSON-lines article (``date`` left out when None)."""
+    record = {"url": f"https://news.example.org/{url}", "title": url, "text": text}
+    if date:
+        record["date"] = date
+    return record
+
+
+def write_jsonl(folder: Path, records: dict[str, dict], names: tuple[str, ...]) -> list[Path]:
+    """One .jsonl file per named record, so each can be ingested and removed on its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / f"{name}.jsonl"
+        path.write_text(json.dumps(records[name]) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def rows(store: Path, sparql: str) -> list[tuple[str, ...]]:
+    """A SELECT's rows over the store's merged graph (unbound: ""), prefixes predeclared."""
+    from kg.queries import prepare
+    from kg.store import KGStore
+
+    with KGStore(store, read_only=True) as kg:
+        return [tuple("" if t is None else t.value for t in solution)
+                for solution in kg.query(prepare(sparql))]
+
+
 def read_quads(store_path: Path) -> set[str]:
     """Every quad of the store as an N-Quads line (order-free, for before/after checks)."""
     if not (store_path / "CURRENT").exists():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import LiveServer, read_quads, run_kg
+from conftest import LiveServer, _sentence, read_quads, run_kg
 
 from kg import pipeline
 from kg.curation import CurationFile
@@ -92,19 +92,13 @@ class LakesExtractor:
         for m in POST.finditer(text):
             found.memberships.append(Membership(
                 slug(m["person"]), m["role"], slug(m["org"]),
-                Evidence(_line(text, m.start()), "test-post", 0.9)))
+                Evidence(_sentence(text, m.start()), "test-post", 0.9)))
         for m in MEETING.finditer(text):
             found.events.append(Event(
-                "Meeting", Evidence(_line(text, m.start()), "test-meeting", 0.8),
+                "Meeting", Evidence(_sentence(text, m.start()), "test-meeting", 0.8),
                 participants=[slug(m["a"]), slug(m["b"])], start=m["date"],
                 place=slug(m["place"]), label="met"))
         return found
-
-
-def _line(text: str, at: int) -> Span:
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return Span(start, len(text) if end < 0 else end)
 
 
 @pytest.fixture

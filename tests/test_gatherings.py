@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import run_kg
+from conftest import news_record, rows, run_kg, write_jsonl
 
 from kg import pipeline
 from kg.derive import Report, gather
-from kg.queries import prepare
 from kg.store import KGStore
 from kg.vocab import DERIVED_GRAPH, KGO, ORG, RDF, SCHEMA, XSD
 
-
-def article(url: str, date: str, text: str) -> dict[str, str]:
-    return {"url": f"https://news.example.org/{url}", "title": url, "date": date, "text": text}
+article = news_record
 
 
 ARTICLES = {
@@ -49,24 +46,13 @@ ARTICLES = {
 
 
 def write(folder: Path, *names: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{name}.jsonl"
-        path.write_text(json.dumps(ARTICLES[name]) + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_jsonl(folder, ARTICLES, names)
 
 
 def ingest(paths: list[Path], store: Path) -> None:
     report = pipeline.ingest([str(p) for p in paths], store)
     assert not report.failed, report.failed
 
-
-def rows(store: Path, sparql: str) -> list[tuple[str, ...]]:
-    with KGStore(store, read_only=True) as kg:
-        return [tuple("" if t is None else t.value for t in solution)
-                for solution in kg.query(prepare(sparql))]
 
 
 GATHERINGS = """

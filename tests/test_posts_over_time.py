@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import KeywordExtractor, _sentence, run_kg
+from conftest import KeywordExtractor, _sentence, news_record, rows, run_kg, write_jsonl
 
 from kg import pipeline
 from kg.facts import Document, Evidence, Extraction, Membership
-from kg.queries import prepare
 from kg.resolve import slug
 from kg.store import KGStore
 from kg.vocab import DERIVED_GRAPH
@@ -42,11 +41,7 @@ class FormerAwareExtractor(KeywordExtractor):
         return extraction
 
 
-def article(url: str, date: str | None, text: str) -> dict[str, str]:
-    record = {"url": f"https://news.example.org/{url}", "title": url, "text": text}
-    if date:
-        record["date"] = date
-    return record
+article = news_record
 
 
 ANNA = "Anna Berg, Secretary General of the Council of Lakes, spoke."
@@ -63,14 +58,7 @@ ARTICLES = {
 
 
 def write(folder: Path, *names: str) -> list[Path]:
-    """One .jsonl file per article, so each can be ingested and removed on its own."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{name}.jsonl"
-        path.write_text(json.dumps(ARTICLES[name]) + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_jsonl(folder, ARTICLES, names)
 
 
 @pytest.fixture
@@ -84,11 +72,6 @@ def ingest(paths: list[Path], store: Path) -> None:
     report = pipeline.ingest([str(p) for p in paths], store)
     assert not report.failed, report.failed
 
-
-def rows(store: Path, sparql: str) -> list[tuple[str, ...]]:
-    with KGStore(store, read_only=True) as kg:
-        return [tuple("" if t is None else t.value for t in solution)
-                for solution in kg.query(prepare(sparql))]
 
 
 INTERVALS = """

@@ -16,24 +16,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import KeywordExtractor, run_kg
+from conftest import KeywordExtractor, news_record, rows, run_kg, write_jsonl
 
 from kg import pipeline
 from kg.explain import explain
 from kg.facts import Document
 from kg.mapping import to_triples
-from kg.queries import prepare
 from kg.resolve import resolve
 from kg.store import KGStore
 from kg.unnamed import post_references
 from kg.vocab import KGO
 
-
-def article(url: str, date: str | None, text: str) -> dict[str, str]:
-    record = {"url": f"https://news.example.org/{url}", "title": url, "text": text}
-    if date:
-        record["date"] = date
-    return record
+article = news_record
 
 
 ANNA = "Anna Berg, Secretary General of the Council of Lakes, spoke."
@@ -57,13 +51,7 @@ ARTICLES = {
 
 
 def write(folder: Path, *names: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in names:
-        path = folder / f"{name}.jsonl"
-        path.write_text(json.dumps(ARTICLES[name]) + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_jsonl(folder, ARTICLES, names)
 
 
 def ingest(paths: list[Path], store: Path) -> None:
@@ -71,11 +59,6 @@ def ingest(paths: list[Path], store: Path) -> None:
         report = pipeline.ingest([str(path)], store)
         assert not report.failed, report.failed
 
-
-def rows(store: Path, sparql: str) -> list[tuple[str, ...]]:
-    with KGStore(store, read_only=True) as kg:
-        return [tuple("" if t is None else t.value for t in solution)
-                for solution in kg.query(prepare(sparql))]
 
 
 HOLDERS = """
