@@ -27,7 +27,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -220,11 +219,6 @@ def load(url: str, request: Request, concurrency: int, seconds: float, server: i
             "failures": failures, "cpu": cpu / len(times) * 1e6}
 
 
-def oxigraph_server(location: Path) -> tuple[subprocess.Popen, str]:
-    server = OxigraphServer(location)
-    return server.process, server.root
-
-
 def rows(url: str, path: str) -> int:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
@@ -247,7 +241,8 @@ def main() -> None:
         print(f"store: {options.articles} articles, {quads} quads, built in "
               f"{time.perf_counter() - started:.0f} s")
         kg = LiveServer(ours, "--workers", str(options.workers), "--max-rows", "1000000")
-        oxigraph, oxigraph_url = oxigraph_server(theirs)
+        oxigraph = OxigraphServer(theirs)
+        oxigraph_url = oxigraph.root
         try:
             for mode in ("cold", "warm"):
                 for name, (kg_request, ox_request) in workloads(mode == "cold").items():
@@ -257,7 +252,7 @@ def main() -> None:
                         a = load(kg.url, kg_request, concurrency, options.seconds,
                                  kg.process.pid)
                         b = load(oxigraph_url, ox_request, concurrency, options.seconds,
-                                 oxigraph.pid)
+                                 oxigraph.process.pid)
                         print(f"{mode:<4} {name:<11} c={concurrency}  "
                               f"kg {a['rps']:7.0f}/s p50 {a['p50']:6.2f} p99 {a['p99']:7.2f} ms"
                               f"  | oxigraph {b['rps']:7.0f}/s p50 {b['p50']:6.2f} "
@@ -271,8 +266,7 @@ def main() -> None:
                               flush=True)
         finally:
             kg.stop()
-            oxigraph.kill()
-            oxigraph.wait()
+            oxigraph.stop()
 
 
 if __name__ == "__main__":

@@ -255,36 +255,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LiveServer:
-    """``kg serve`` in a real process on a free port; ``url`` is its root."""
+class _ServerProcess:
+    """A server in a real process on a free port, its output in a log file beside the
+    store (a file, not a pipe: a full pipe would block it)."""
 
-    def __init__(self, store: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        import os
+    def _start(self, command: list[str], log: Path, probe: str, what: str,
+               env: dict[str, str] | None = None) -> None:
+        """Start ``command`` and wait (30 s at most) until GET ``probe`` answers 200."""
         import time
         import urllib.request
 
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, **(env or {})}
-        self.log = Path(store).with_name(f"serve-{self.port}.log")
-        with open(self.log, "wb") as log:  # a file, not a pipe: a full pipe would block it
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port",
-                 str(self.port), *args], env=full_env, stdout=log, stderr=log)
+        self.log = log
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=out)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {self.log.read_text()}")
+                raise RuntimeError(f"{what} exited: {self.log.read_text()}")
             try:
-                urllib.request.urlopen(self.url + "/", timeout=1).read()
-                return
+                with urllib.request.urlopen(probe, timeout=2) as answer:
+                    answer.read()
+                    return
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("kg serve did not start within 30 s")
+        raise RuntimeError(f"{what} did not start within 30 s")
 
     def stop(self) -> str:
-        """Stop the server; returns what it wrote to stderr (the access log)."""
+        """Stop the server; returns what it wrote (kg serve's access log)."""
         self.process.terminate()
         try:
             self.process.wait(timeout=15)
@@ -294,15 +292,27 @@ class LiveServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-class OxigraphServer:
+class LiveServer(_ServerProcess):
+    """``kg serve`` in a real process on a free port; ``url`` is its root."""
+
+    def __init__(self, store: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        import os
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._start([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port",
+                     str(self.port), *args],
+                    Path(store).with_name(f"serve-{self.port}.log"), self.url + "/",
+                    "kg serve", env={**os.environ, **(env or {})})
+
+
+class OxigraphServer(_ServerProcess):
     """``oxigraph serve`` (the PyPI package ``oxigraph``, in the test extra) in a real
     process on a free port, over a store directory of its own; ``url`` is its query
     endpoint (``/query``; updates go to ``/update``, the Graph Store to ``/store``)."""
 
     def __init__(self, location: Path, *, read_only: bool = False) -> None:
-        import http.client
         import shutil
-        import time
         from urllib.parse import urlencode
 
         binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
@@ -310,29 +320,7 @@ class OxigraphServer:
         self.root = f"http://127.0.0.1:{self.port}"
         self.url = self.root + "/query"
         command = "serve-read-only" if read_only else "serve"
-        self.log = Path(location).with_name(f"oxigraph-{self.port}.log")
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [binary, command, "--location", str(location), "--bind",
-                 f"127.0.0.1:{self.port}"], stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph {command} exited: {self.log.read_text()}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/query?" + urlencode({"query": "ASK {}"}))
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"oxigraph {command} did not start within 30 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self._start([binary, command, "--location", str(location), "--bind",
+                     f"127.0.0.1:{self.port}"],
+                    Path(location).with_name(f"oxigraph-{self.port}.log"),
+                    self.url + "?" + urlencode({"query": "ASK {}"}), f"oxigraph {command}")
