@@ -28,6 +28,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -538,7 +539,7 @@ def create_app(endpoint: Endpoint, http: HttpSettings,
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         endpoint.close()
-        if _retiring:  # a query thread that overran is still running: end it with us
+        if _retiring.is_set():  # a query thread that overran is still running: end it too
             logging.shutdown()
             os._exit(0)
         executor.shutdown(wait=False, cancel_futures=True)
@@ -555,15 +556,15 @@ def create_app(endpoint: Endpoint, http: HttpSettings,
 # ---------------------------------------------------------------- running it
 
 SETTINGS_ENV = "KG_SERVE_SETTINGS"  # how the supervisor hands the settings to its processes
-_retiring: list[bool] = []  # set once this process has begun to retire
+_retiring = threading.Event()  # set once this process has begun to retire
 
 
 def _retire() -> None:
     """Stop taking requests, answer those under way, then exit (see ``create_app``): the
     supervisor starts a fresh process in this one's place."""
-    if _retiring:
+    if _retiring.is_set():
         return
-    _retiring.append(True)
+    _retiring.set()
     log.warning("a query overran the time limit in process %s; it will be replaced",
                 os.getpid())
     os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown

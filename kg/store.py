@@ -318,7 +318,7 @@ class KGStore:
         triples = list(triples)
         body = _ntriples(triples)
         touched = self._memberships([graph], triples)
-        derived = self._then_derive([graph], graph, triples)
+        derived = self._then_derive([graph], {graph: triples})
         self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}"
                      f"{derived}")
 
@@ -337,18 +337,14 @@ class KGStore:
         operations = _rederive(memberships)
         return f" ;\n{operations}" if operations else ""
 
-    def _then_derive(self, leave_out: list[str], graph: str | None = None,
-                     triples: list[Triple] | None = None,
+    def _then_derive(self, leave_out: list[str],
                      written: dict[str, list[Triple]] | None = None) -> str:
         """Update operations recomputing the gatherings and the post holders a write may
-        change: one replacing the graphs ``leave_out`` by ``graph`` holding ``triples`` (or
-        by the graphs ``written`` holding theirs; or removing them, given neither). Read
-        before the write, run inside it: the store as it will be is the store without
-        ``leave_out``, and what is written (read from a scratch store in memory, with the
-        same queries)."""
-        written = dict(written or {})
-        if graph is not None and triples:
-            written[graph] = triples
+        change: one replacing the graphs ``leave_out`` by the graphs ``written`` holding
+        their triples (or removing them, given none). Read before the write, run inside
+        it: the store as it will be is the store without ``leave_out``, and what is written
+        (read from a scratch store in memory, with the same queries)."""
+        written = written or {}
         scratch = ox.Store()
         for name, graph_triples in written.items():
             scratch.extend(ox.Quad(s, p, o, ox.NamedNode(name)) for s, p, o in graph_triples)
@@ -488,7 +484,7 @@ class KGStore:
         if not graphs:
             return
         touched = self._memberships(graphs, [t for ts in graphs.values() for t in ts])
-        derived = self._then_derive(list(graphs), written=graphs)
+        derived = self._then_derive(list(graphs), graphs)
         self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, _ntriples(ts))}"
                                  if ts else _retract(g) for g, ts in graphs.items())
                      + self._then_rederive(touched) + derived)
@@ -508,7 +504,7 @@ class KGStore:
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([graph], triples)
-        derived = self._then_derive([graph], graph, triples)
+        derived = self._then_derive([graph], {graph: triples})
         self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
                      f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
@@ -525,7 +521,7 @@ class KGStore:
         touched = self._memberships([], triples)
         held = [(q.subject, q.predicate, q.object)
                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-        derived = self._then_derive([graph], graph, held + triples)
+        derived = self._then_derive([graph], {graph: held + triples})
         self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
                      f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
         return created
