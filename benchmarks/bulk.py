@@ -49,8 +49,7 @@ def main() -> None:
         staged = _Staged(work / "bulk.kg")
         for graph, triples in articles:
             staged.add(graph, triples)
-        staged._articles.close()
-        staged._digests.close()
+        staged.close()
         quads = sum(len(t) for _, t in articles) * 2  # each in its graph and the default
 
         with KGStore(work / "bulk.kg") as store:

@@ -277,14 +277,17 @@ class _Staged:
             ox.serialize([ox.Quad(s, p, o, node), ox.Quad(s, p, o, default)], out,
                          ox.RdfFormat.N_QUADS)
 
-    def load_into(self, store: KGStore) -> None:
+    def close(self) -> None:
+        """Finish the files (nothing more can be added)."""
         self._articles.close()
         self._digests.close()
+
+    def load_into(self, store: KGStore) -> None:
+        self.close()
         store.bulk_add_articles(self.files)
 
     def remove(self) -> None:
-        for handle in (self._articles, self._digests):
-            handle.close()
+        self.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -58,8 +58,7 @@ def test_an_article_a_failed_load_cut_short_is_loaded_again(
     folder = news(tmp_path / "news")
 
     def load_articles_only(self: pipeline._Staged, store) -> None:
-        self._articles.close()
-        self._digests.close()
+        self.close()
         store.raw.bulk_load(path=str(self.files[0]))
         raise KeyboardInterrupt  # the load stops before the digests
 
