@@ -167,6 +167,23 @@ def write_jsonl(folder: Path, records: dict[str, dict], names: tuple[str, ...]) 
     return paths
 
 
+def random_history(paths: list[Path], store: Path, rng, ingest) -> list[Path]:
+    """Thirty random ingests (``ingest([path], store)``) and removals of ``paths``; the
+    articles the store holds at the end, sorted, to compare with a fresh ingest of them."""
+    from kg import pipeline
+
+    held: set[Path] = set()
+    for _ in range(30):
+        path = rng.choice(paths)
+        if path in held and rng.random() < 0.5:
+            pipeline.remove([str(path)], store)
+            held.discard(path)
+        else:
+            ingest([path], store)
+            held.add(path)
+    return sorted(held)
+
+
 def rows(store: Path, sparql: str) -> list[tuple[str, ...]]:
     """A SELECT's rows over the store's merged graph (unbound: ""), prefixes predeclared."""
     from kg.queries import prepare

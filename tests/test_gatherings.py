@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import news_record, rows, run_kg, write_jsonl
+from conftest import news_record, random_history, read_quads, rows, run_kg, write_jsonl
 
 from kg import pipeline
 from kg.derive import Report, gather
@@ -68,11 +68,6 @@ SELECT ?gathering (GROUP_CONCAT(?title; separator=" ") AS ?reports) WHERE {
 def gatherings(store: Path) -> list[str]:
     """Each gathering as the headlines of its reports, sorted."""
     return [r[1] for r in rows(store, GATHERINGS)]
-
-
-def dump(store: Path) -> set[str]:
-    with KGStore(store, read_only=True) as kg:
-        return set(kg.raw.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
 
 
 def derived(store: Path) -> set[str]:
@@ -134,7 +129,7 @@ def test_ingest_order_does_not_matter(keywords, tmp_path: Path) -> None:
         store = tmp_path / f"store-{n}"
         for name in order:  # one ingest per article: each write recomputes what it touched
             ingest(write(tmp_path / "in", name), store)
-        dumps.append(dump(store))
+        dumps.append(read_quads(store))
     assert len(dumps) == 5
     assert all(d == dumps[0] for d in dumps[1:])
 
@@ -143,10 +138,10 @@ def test_reingest_changes_nothing_and_remove_undoes(keywords, tmp_path: Path) ->
     store = tmp_path / "store"
     paths = write(tmp_path / "in", "wire", "daily", "weekly")
     ingest(paths[:2], store)
-    two = dump(store)
+    two = read_quads(store)
     assert gatherings(store) == ["daily wire"]
     ingest(paths[2:], store)
-    three = dump(store)
+    three = read_quads(store)
     assert gatherings(store) == ["daily weekly wire"]
 
     # a changed article replaces its graph: its report leaves the gathering; changed back,
@@ -154,15 +149,15 @@ def test_reingest_changes_nothing_and_remove_undoes(keywords, tmp_path: Path) ->
     paths[2].write_text(json.dumps(article("weekly", "2024-03-16", "Nothing happened.")) + "\n")
     ingest(paths[2:], store)
     assert gatherings(store) == ["daily wire"]
-    assert {q for q in dump(store) if "derived" in q} == {q for q in two if "derived" in q}
+    assert {q for q in read_quads(store) if "derived" in q} == {q for q in two if "derived" in q}
     paths[2].write_text(json.dumps(ARTICLES["weekly"]) + "\n")
     ingest(paths[2:], store)
-    assert dump(store) == three
+    assert read_quads(store) == three
     pipeline.ingest([str(p) for p in paths], store)  # unchanged: skipped, nothing moves
-    assert dump(store) == three
+    assert read_quads(store) == three
 
     assert [r.graph for r in pipeline.remove([str(paths[2])], store)]
-    assert dump(store) == two
+    assert read_quads(store) == two
     pipeline.remove([str(paths[0])], store)
     assert gatherings(store) == []
     assert derived(store) == set()
@@ -180,7 +175,7 @@ def test_removing_the_report_a_gathering_is_named_after(keywords, tmp_path: Path
                           " a kgo:Meeting . ?a schema:url ?u } }")
     assert pipeline.remove([url], full)
     ingest([p for p in paths if json.loads(p.read_text())["url"] != url], fresh)
-    assert dump(full) == dump(fresh)
+    assert read_quads(full) == read_quads(fresh)
     [(second,)] = rows(full, "SELECT DISTINCT ?g WHERE { ?r kgo:gathering ?g }")
     assert second != first
 
@@ -293,7 +288,7 @@ def test_one_summit_told_by_three_sources_is_one_event(extractor, tmp_path: Path
             report = pipeline.ingest([path], store, extractor=extractor)
             assert not report.failed, report.failed
         stores.append(store)
-    assert dump(stores[0]) == dump(stores[1])
+    assert read_quads(stores[0]) == read_quads(stores[1])
     store = stores[0]
     assert gatherings(store) == [
         "Border security tops the agenda in the Tajik capital CSTO leaders gather in Dushanbe"
@@ -317,7 +312,7 @@ def test_one_summit_told_by_three_sources_is_one_event(extractor, tmp_path: Path
 
     # removing the other two brings the three-source summit back
     pipeline.remove([str(folder / name) for name in OTHERS], store)
-    assert dump(store) == dump(stores[1])
+    assert read_quads(store) == read_quads(stores[1])
 
 
 # ---------------------------------------------------------------- the rule itself
@@ -388,18 +383,11 @@ def test_any_history_of_ingests_and_removals_ends_as_a_fresh_ingest(keywords, tm
         record = article(f"r{i}", day, f"{a} met {b} in {rng.choice(places)} on {day}.")
         paths.append(folder / f"r{i}.jsonl")
         paths[-1].write_text(json.dumps(record) + "\n", encoding="utf-8")
-    store, held = tmp_path / "store", set()
-    for _ in range(30):
-        path = rng.choice(paths)
-        if path in held and rng.random() < 0.5:
-            pipeline.remove([str(path)], store)
-            held.discard(path)
-        else:
-            ingest([path], store)
-            held.add(path)
+    store = tmp_path / "store"
+    held = random_history(paths, store, rng, ingest)
     fresh = tmp_path / "fresh"
-    ingest(sorted(held), fresh)
-    assert dump(store) == dump(fresh)
+    ingest(held, fresh)
+    assert read_quads(store) == read_quads(fresh)
     assert gatherings(store) == gatherings(fresh)
     assert gatherings(fresh)  # the history had something to gather
 

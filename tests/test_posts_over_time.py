@@ -12,9 +12,8 @@ import json
 import re
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from conftest import KeywordExtractor, _sentence, news_record, rows, run_kg, write_jsonl
+from conftest import KeywordExtractor, _sentence, news_record, read_quads, rows, run_kg, write_jsonl
 
 from kg import pipeline
 from kg.facts import Document, Evidence, Extraction, Membership
@@ -104,11 +103,6 @@ def post_holder(store: Path, date: str, role: str = "Secretary General",
              b["heldUntil"]["value"]) for b in bindings]
 
 
-def dump(store: Path) -> set[str]:
-    with KGStore(store, read_only=True) as kg:
-        return set(kg.raw.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
-
-
 # ---------------------------------------------------------------- one membership, its time
 
 
@@ -192,20 +186,20 @@ def test_ingest_order_does_not_matter(extractor: FormerAwareExtractor, tmp_path:
         ingest([path], forward)
     for path in reversed(paths):
         ingest([path], backward)
-    assert dump(forward) == dump(backward)
+    assert read_quads(forward) == read_quads(backward)
 
 
 def test_reingesting_changes_nothing(extractor: FormerAwareExtractor, tmp_path: Path) -> None:
     store = tmp_path / "store"
     paths = write(tmp_path / "in", *ARTICLES)
     ingest(paths, store)
-    before = dump(store)
+    before = read_quads(store)
     ingest(paths, store)  # unchanged: skipped
-    assert dump(store) == before
+    assert read_quads(store) == before
     # and re-extracted (a new extractor version): replaced with the same triples
     extractor.version = "keywords-former-2"
     ingest(paths, store)
-    after = dump(store)
+    after = read_quads(store)
     changed = {line for line in before ^ after if "contentDigest" not in line}
     assert not changed
 
@@ -218,7 +212,7 @@ def test_removing_an_article_undoes_its_part(extractor: FormerAwareExtractor,
     ingest([p for name, p in paths.items() if name != "jun"], without)
 
     pipeline.remove([str(paths["jun"])], store)
-    assert dump(store) == dump(without)
+    assert read_quads(store) == read_quads(without)
     assert intervals(store)[0] == ("anna-berg", "2024-01-10", "2024-03-01", "2024-10-01")
 
     pipeline.remove([str(paths["oct"])], store)  # the former report goes: no end bound
@@ -265,10 +259,10 @@ def test_order_reingest_and_remove_with_the_blank_pipeline(tmp_path: Path) -> No
         kg_ingest(forward, path)
     for path in reversed(examples):
         kg_ingest(backward, path)
-    assert dump(forward) == dump(backward)
-    before = dump(forward)
+    assert read_quads(forward) == read_quads(backward)
+    before = read_quads(forward)
     kg_ingest(forward, *examples)
-    assert dump(forward) == before
+    assert read_quads(forward) == before
     kg_ingest(fewer, *examples[1:])
     assert run_kg("remove", str(examples[0]), "--store", str(forward)).exit_code == 0
-    assert dump(forward) == dump(fewer)
+    assert read_quads(forward) == read_quads(fewer)
