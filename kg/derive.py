@@ -74,44 +74,111 @@ class Report:
         return [first + timedelta(days=n) for n in range((self.end - first).days + 2)]
 
 
-# Every event of the article graphs with a day for its start, one row per party; ?g is the
-# report's article graph. A query text: the store adds a VALUES clause and exclusions.
-REPORTS_QUERY = f"""
-SELECT ?e ?g ?class ?start ?end ?place ?label ?sentence ?confidence ?who ?as WHERE {{
-  %s
-  GRAPH ?g {{
-    ?e <{SCHEMA.startDate}> ?start ; a ?class .
-    OPTIONAL {{ ?e <{SCHEMA.endDate}> ?end }}
-    OPTIONAL {{ ?e <{SCHEMA.location}> ?place }}
-    OPTIONAL {{ ?e <{RDFS.label}> ?label }}
-    OPTIONAL {{ ?e <{PROV.wasDerivedFrom}> ?sentence }}
-    OPTIONAL {{ ?e <{KGO.confidence}> ?confidence }}
-    OPTIONAL {{ {{ ?e <{SCHEMA.attendee}> ?who BIND("attendee" AS ?as) }}
-               UNION {{ ?e <{SCHEMA.organizer}> ?who BIND("organizer" AS ?as) }} }}
-  }}
-  FILTER(?class IN (<{KGO.Meeting}>, <{KGO.Visit}>) && DATATYPE(?start) = <{XSD.date}>)
-  FILTER(isIRI(?e) && (!BOUND(?place) || isIRI(?place)) && (!BOUND(?who) || isIRI(?who)))
-  FILTER(?g != <{DERIVED_GRAPH}> %s)
+_START = ox.NamedNode(SCHEMA.startDate)
+_END = ox.NamedNode(SCHEMA.endDate)
+_PLACE = ox.NamedNode(SCHEMA.location)
+_LABEL = ox.NamedNode(RDFS.label)
+_SOURCE = ox.NamedNode(PROV.wasDerivedFrom)
+_CONFIDENCE = ox.NamedNode(KGO.confidence)
+_ATTENDEE = ox.NamedNode(SCHEMA.attendee)
+_ORGANIZER = ox.NamedNode(SCHEMA.organizer)
+_TYPE = ox.NamedNode(RDF.type)
+_DATE = ox.NamedNode(XSD.date)
+EVENT_CLASSES = (ox.NamedNode(KGO.Meeting), ox.NamedNode(KGO.Visit))
+
+
+# The events starting on some days with one of some parties, and their article graphs.
+_CANDIDATES = f"""
+SELECT DISTINCT ?e ?g WHERE {{
+  VALUES ?start {{ %s }}
+  VALUES ?who {{ %s }}
+  GRAPH ?g {{ ?e <{SCHEMA.startDate}> ?start ; <{SCHEMA.attendee}>|<{SCHEMA.organizer}> ?who }}
+}}"""
+# Named events with a start, and their article graphs.
+_NAMED = (f"SELECT DISTINCT ?e ?g WHERE {{ VALUES ?e {{ %s }}"
+          f" GRAPH ?g {{ ?e <{SCHEMA.startDate}> ?start }} }}")
+# Every triple of some events in some graphs, or of every meeting and visit.
+_TRIPLES = "SELECT ?e ?g ?p ?o WHERE {{ VALUES (?e ?g) {{ {} }} GRAPH ?g {{ ?e ?p ?o }} }}"
+_EVERY = f"""
+SELECT ?e ?g ?p ?o WHERE {{
+  VALUES ?class {{ {" ".join(str(c) for c in EVENT_CLASSES)} }}
+  GRAPH ?g {{ ?e a ?class ; ?p ?o }}
 }}"""
 
 
-def reports_query(*, dates: Iterable[date] = (), iris: Iterable[str] = (),
-                  every: bool = False, leave_out: Iterable[str] = ()) -> str:
-    """``REPORTS_QUERY`` for the reports starting on ``dates``, or those of ``iris``, or
-    ``every`` report, leaving out the graphs ``leave_out`` (those a write replaces)."""
+def read_reports(store: ox.Store, *, dates: Iterable[date] = (), parties: Iterable[str] = (),
+                 iris: Iterable[str] = (), every: bool = False, leave_out: Iterable[str] = ()
+                 ) -> dict[str, Report]:
+    """The reports of the article graphs starting on ``dates`` with one of ``parties``
+    among theirs (those that may be of one gathering with reports of these parties), or
+    those of ``iris``, or ``every`` report, leaving out the graphs ``leave_out`` (those a
+    write replaces).
+
+    A few queries whatever the number of reports (one request each on a remote store),
+    each answered through the store's indexes (the days and parties, then each report's
+    triples in its graph): a write pays for the few reports that could share a gathering
+    with its own, not for every report of those days or of the store.
+    """
+    skip = {DERIVED_GRAPH, *leave_out}
     if every:
-        values = ""
-    elif iris:
-        values = "VALUES ?e { " + " ".join(f"<{i}>" for i in sorted(set(iris))) + " }"
+        rows = store.query(_EVERY)
     else:
-        values = "VALUES ?start { " + " ".join(
-            f'"{d.isoformat()}"^^<{XSD.date}>' for d in sorted(set(dates))) + " }"
-    gone = "".join(f" && ?g != <{g}>" for g in sorted(set(leave_out)))
-    return REPORTS_QUERY % (values, gone)
+        pairs = []
+        if iris:
+            pairs += [(r["e"], r["g"]) for r in store.query(
+                _NAMED % " ".join(f"<{i}>" for i in sorted(set(iris))))]
+        days, who = sorted(set(dates)), sorted(set(parties))
+        if days and who:
+            pairs += [(r["e"], r["g"]) for r in store.query(_CANDIDATES % (
+                " ".join(f'"{d.isoformat()}"^^<{XSD.date}>' for d in days),
+                " ".join(f"<{w}>" for w in who)))]
+        wanted = sorted({(e.value, g.value) for e, g in pairs if isinstance(e, ox.NamedNode)
+                         and isinstance(g, ox.NamedNode) and g.value not in skip})
+        if not wanted:
+            return {}
+        rows = store.query(_TRIPLES.format(" ".join(f"(<{e}> <{g}>)" for e, g in wanted)))
+    triples: dict[tuple[str, str], list[tuple[ox.NamedNode, object]]] = defaultdict(list)
+    for row in rows:
+        event, graph = row["e"], row["g"]
+        if isinstance(event, ox.NamedNode) and graph.value not in skip:
+            triples[(event.value, graph.value)].append((row["p"], row["o"]))
+    reports = (_report(event, graph, triples[(event, graph)]) for event, graph in sorted(triples))
+    return {r.iri: r for r in reports
+            if r is not None and (r.end - r.start).days <= MAX_DAYS}
 
 
-def _day(term: ox.Literal | None) -> date | None:
-    if term is None or term.datatype != ox.NamedNode(XSD.date):
+def _report(event: str, graph: str, triples: list[tuple[ox.NamedNode, object]]
+            ) -> Report | None:
+    """One event's report from its triples (predicate, object) in one article graph; None
+    when it is not a meeting or visit with a day for its start, or names its place or its
+    parties only by something other than IRIs (a Graph Store write may hold anything)."""
+    values: dict[ox.NamedNode, list] = defaultdict(list)
+    for predicate, value in triples:
+        if value not in values[predicate]:
+            values[predicate].append(value)
+    kinds = sorted(c.value for c in values[_TYPE] if c in EVENT_CLASSES)
+    starts = sorted(d for d in map(_day, values[_START]) if d is not None)
+    places = sorted(p.value for p in values[_PLACE] if isinstance(p, ox.NamedNode))
+    parties = {role: {w.value for w in values[predicate] if isinstance(w, ox.NamedNode)}
+               for role, predicate in (("attendee", _ATTENDEE), ("organizer", _ORGANIZER))}
+    named_parties = sum(len(v) for v in parties.values())
+    if (not kinds or not starts or (values[_PLACE] and not places)
+            or (values[_ATTENDEE] + values[_ORGANIZER] and not named_parties)):
+        return None
+    start = starts[0]
+    ends = sorted(d for d in map(_day, values[_END]) if d is not None)
+    end = max(ends[0] if ends else start, start)
+    report = Report(event, graph, kinds[0], start, end, places[0] if places else None,
+                    parties["attendee"], parties["organizer"])
+    report.labels = {v.value for v in values[_LABEL]}
+    report.sentences = {v.value for v in values[_SOURCE]}
+    report.confidence = max((c for c in map(_number, values[_CONFIDENCE]) if c is not None),
+                            default=0.0)
+    return report
+
+
+def _day(term: object) -> date | None:
+    if not isinstance(term, ox.Literal) or term.datatype != _DATE:
         return None
     try:
         return date.fromisoformat(term.value)
@@ -119,29 +186,11 @@ def _day(term: ox.Literal | None) -> date | None:
         return None
 
 
-def read_reports(solutions: Iterable) -> dict[str, Report]:
-    """Reports from the rows of ``REPORTS_QUERY`` (those lasting over ``MAX_DAYS`` left out)."""
-    reports: dict[str, Report] = {}
-    for row in solutions:
-        iri = row["e"].value
-        report = reports.get(iri)
-        if report is None:
-            start = _day(row["start"])
-            if start is None:
-                continue
-            end = max(_day(row["end"]) or start, start)
-            report = reports[iri] = Report(iri, row["g"].value, row["class"].value, start, end,
-                                           row["place"].value if row["place"] else None)
-        if row["label"] is not None:
-            report.labels.add(row["label"].value)
-        if row["sentence"] is not None:
-            report.sentences.add(row["sentence"].value)
-        if row["confidence"] is not None:
-            report.confidence = max(report.confidence, float(row["confidence"].value))
-        if row["who"] is not None:
-            (report.organizers if row["as"].value == "organizer" else report.attendees).add(
-                row["who"].value)
-    return {i: r for i, r in reports.items() if (r.end - r.start).days <= MAX_DAYS}
+def _number(term: object) -> float | None:
+    try:
+        return float(term.value) if isinstance(term, ox.Literal) else None
+    except ValueError:
+        return None
 
 
 def same_gathering(a: Report, b: Report) -> bool:

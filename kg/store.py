@@ -11,6 +11,7 @@ goes in whole or not at all, and a failure leaves the store as it was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -64,11 +65,14 @@ _NOT_CODE = re.compile(
 _SERVICE = re.compile(r"(?<![?$:\w\\-])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=256)
 def sparql_code(sparql: str, *, keep_offsets: bool = False) -> str:
     """The query with its strings, IRIs and comments blanked: keywords only.
 
     ``keep_offsets`` blanks each with as many spaces (an IRI keeps its brackets), so a
     position in the result is the same position in ``sparql`` (for rewriting the text).
+    Kept for the last few texts: a request looks at its query several times (its form,
+    SERVICE, functions whose value changes).
     """
     if keep_offsets:
         return _NOT_CODE.sub(lambda m: _blank(m.group()), sparql)
@@ -106,6 +110,13 @@ def _ntriples(triples: Iterable[Triple]) -> str:
 def _insert(graph: str, body: str) -> str:
     """The update putting N-Triples ``body`` into ``graph`` and into the default graph."""
     return f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
+
+
+def _near(reports: list[derive.Report]) -> dict[str, set]:
+    """Which reports to read as maybe of one gathering with ``reports``: those starting on
+    the days of their windows with one of their parties (a gathering needs one shared)."""
+    return {"dates": {day for r in reports for day in r.window()},
+            "parties": {who for r in reports for who in r.parties}}
 
 
 def _retract(graph: str) -> str:
@@ -412,9 +423,8 @@ class KGStore:
         return " ;\n".join(operations)
 
     def _reports(self, leave_out: Iterable[str] = (), **which) -> dict[str, derive.Report]:
-        """Event reports of the article graphs (``derive.reports_query`` picks which)."""
-        return derive.read_reports(self._store.query(
-            derive.reports_query(leave_out=leave_out, **which)))
+        """Event reports of the article graphs (``derive.read_reports`` picks which)."""
+        return derive.read_reports(self._store, leave_out=leave_out, **which)
 
     def _gatherings_touched(self, leave_out: list[str], scratch: ox.Store) -> str:
         """Recompute the gatherings of every report the write touches: those of the graphs
@@ -422,7 +432,7 @@ class KGStore:
         been of one gathering with a report going away, and every report that may be of one
         gathering with any of these, and so on (whole connected sets, so the result is what
         gathering every report of the store would give)."""
-        new = derive.read_reports(scratch.query(derive.reports_query(every=True)))
+        new = derive.read_reports(scratch, every=True)
         gone = {q.subject.value for g in leave_out for cls in _EVENTS
                 for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))
                 if isinstance(q.subject, ox.NamedNode)}
@@ -436,13 +446,12 @@ class KGStore:
             known.update(self._reports(leave_out, iris=missing))
         if gone:  # the reports that the ones going away may have held apart or together
             was = list(self._reports(iris=gone).values())
-            days = {day for report in was for day in report.window()}
-            known.update((i, r) for i, r in self._reports(leave_out, dates=days).items()
+            known.update((i, r) for i, r in self._reports(leave_out, **_near(was)).items()
                          if any(derive.same_gathering(r, g) for g in was))
         frontier = list(known.values())
         while frontier:
+            near = self._reports(leave_out, **_near(frontier))
             days = {day for report in frontier for day in report.window()}
-            near = self._reports(leave_out, dates=days)
             near.update({i: r for i, r in new.items() if r.start in days})
             frontier = [r for i, r in near.items() if i not in known
                         and any(derive.same_gathering(r, f) for f in frontier)]

@@ -37,23 +37,57 @@ def store_signature(path: Path) -> tuple:
     """What changes whenever a write lands in the store: its file names, and the sizes and
     times of RocksDB's write-ahead logs (``*.log``, which every commit appends to) and
     manifest (``MANIFEST-*``, which every flush, compaction or bulk load rewrites). The
-    other files are written once under new names, so the names tell of them; a request
-    pays for a listing and a few ``stat`` calls however large the store."""
+    other files are written once under new names, so the names tell of them.
+
+    A request pays for a few ``stat`` calls however large the store: the names are
+    listed again only when the folder's own time says a file came or went (or changed so
+    lately that another change could share its time stamp, whose clock ticks coarsely).
+    """
+    key = os.fspath(path)
     try:
-        names = sorted(os.listdir(path))
+        folder_time = os.stat(key).st_mtime_ns
     except OSError:
         return ()
+    listing = _listings.get(key)
+    fresh = (listing is None or listing[0] != folder_time
+             or time.time_ns() - folder_time < _RACY_NS)
+    while True:
+        if fresh:
+            try:
+                names = sorted(os.listdir(key))
+            except OSError:
+                return ()
+            # RocksDB's own LOG is left out: opening a store writes to it
+            watched = tuple(n for n in names if n.endswith(".log") or n.startswith("MANIFEST"))
+            plain = tuple((n,) for n in names if n not in watched and not n.startswith("LOG"))
+            listing = (folder_time, plain, watched)
+            _listings[key] = listing
+        assert listing is not None
+        states = _file_states(key, listing[2], strict=not fresh)
+        if states is not None:
+            return listing[1] + states
+        fresh = True  # a file listed before is gone: list again
+
+
+def _file_states(folder: str, names: tuple[str, ...], strict: bool) -> tuple | None:
+    """Each file's name, size and time; None if one is gone and ``strict`` (else it is
+    left out: the names differ from before anyway)."""
     found: list[tuple] = []
     for name in names:
-        if name.startswith("LOG"):  # RocksDB's own log: opening a store writes to it
+        try:
+            status = os.stat(os.path.join(folder, name))
+        except OSError:
+            if strict:
+                return None
             continue
-        if not (name.endswith(".log") or name.startswith("MANIFEST")):
-            found.append((name,))
-            continue
-        with contextlib.suppress(OSError):  # deleted since the listing: the names differ
-            status = os.stat(os.path.join(path, name))
-            found.append((name, status.st_size, status.st_mtime_ns))
+        found.append((name, status.st_size, status.st_mtime_ns))
     return tuple(found)
+
+
+# folder -> (its modification time, its other files' names, the logs and manifests)
+# when last listed
+_listings: dict[str, tuple[int, tuple[tuple[str], ...], tuple[str, ...]]] = {}
+_RACY_NS = 2_000_000_000
 
 
 def folder_signature(path: Path) -> tuple:

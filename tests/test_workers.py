@@ -99,6 +99,41 @@ def test_the_store_signature_changes_with_every_write_and_only_then(tmp_path: Pa
             seen.append(store_signature(path))
 
 
+
+def test_the_store_signature_lists_the_folder_only_when_it_changed(tmp_path: Path) -> None:
+    """The signature keeps the folder's listing while the folder's own time stays put
+    (and is old enough not to share a clock tick with a later change): a write appending to
+    a log, a new file and a file gone are each still seen."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("000004.log", "MANIFEST-000005", "000007.sst", "LOG"):
+        (folder / name).write_text("x")
+    old = time.time() - 60
+
+    def aged() -> None:
+        os.utime(folder, (old, old))
+
+    aged()
+    first = store_signature(folder)
+    assert [entry[0] for entry in first] == ["000007.sst", "000004.log", "MANIFEST-000005"]
+    assert store_signature(folder) == first
+    with (folder / "000004.log").open("a") as log:  # a commit: the folder's time stays
+        log.write("more")
+    appended = store_signature(folder)
+    assert appended != first
+    (folder / "000009.sst").write_text("x")  # a flush: the folder's time moves
+    flushed = store_signature(folder)
+    assert ("000009.sst",) in flushed
+    aged()
+    assert store_signature(folder) == flushed  # listed again, with the folder's time put back
+    (folder / "000004.log").unlink()  # gone, and the folder's time put back as it was
+    aged()
+    assert "000004.log" not in [entry[0] for entry in store_signature(folder)]
+    (folder / "LOG").write_text("opened again")  # RocksDB's own log never counts
+    aged()
+    assert store_signature(folder) == store_signature(folder)
+
+
 def test_inline_runner_sees_each_write_and_passes_errors_on(store: Path) -> None:
     runner = InlineRunner(store)
     sparql = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
