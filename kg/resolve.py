@@ -136,25 +136,54 @@ def entity_iri(entity: Entity, base: str) -> str:
     return f"{base}{entity.kind}/{slug(canonical_label(entity))}"
 
 
-def _one_word_persons(extraction: Extraction) -> dict[str, str]:
-    """key of a one-word person -> key of the one fuller person of the article it is part of.
+# "M. Ryzhenkov", "S.V. Lavrov", "M.Ryzhenkov": initials, then a surname
+_INITIALED = re.compile(r"((?:[A-Z]\.\s?-?){1,3})\s*([A-Z][\w'’-]+)")
 
-    "Xi" beside "Xi Jinping" (family name first) or "Tasmagambetov" beside "Imangali
-    Tasmagambetov" left unlinked by extraction; a word that two fuller names of the article
-    share ("Aliyev" beside "Ilham Aliyev" and "Heydar Aliyev") stays a person of its own.
+
+def _short_name(name: str) -> tuple[str, str] | None:
+    """(initial of the given name, or "" for none; the word) of a one-word or initialed
+    name, None for a fuller one."""
+    if len(name.split()) == 1 and not _INITIALED.fullmatch(name):
+        return "", name
+    initialed = _INITIALED.fullmatch(name)
+    return (initialed.group(1)[0], initialed.group(2)) if initialed else None
+
+
+def _one_word_persons(extraction: Extraction) -> dict[str, str]:
+    """key of a one-word or initialed person -> key of the one fuller person of the article
+    it is part of.
+
+    "Xi" beside "Xi Jinping" (family name first), "Tasmagambetov" beside "Imangali
+    Tasmagambetov" or "M. Ryzhenkov" beside "Maxim Ryzhenkov" left unlinked by
+    extraction; a word that two fuller names of the article share ("Aliyev" beside "Ilham
+    Aliyev" and "Heydar Aliyev") stays a person of its own, as does "H. Aliyev" beside
+    "Ilham Aliyev" (the initial differs).
     """
     people = [e for e in extraction.entities.values() if e.kind == "person"]
     out = {}
     for short in people:
-        if len(short.name.split()) != 1:
+        found = _short_name(short.name)
+        if found is None:
             continue
-        word = short.name.casefold()
-        fuller = [e.key for e in people if len(e.name.split()) > 1
-                  and any(word in {f.split()[0].casefold(), f.split()[-1].casefold()}
-                          for f in e.forms() if f.strip())]
+        initial, word = found[0], found[1].casefold()
+        fuller = [e.key for e in people if _short_name(e.name) is None
+                  and any(_names_part(f, word, initial) for f in e.forms() if f.strip())]
         if len(fuller) == 1:
             out[short.key] = fuller[0]
     return out
+
+
+def _names_part(form: str, word: str, initial: str) -> bool:
+    """Whether a fuller name's form begins or ends with ``word``, its other end (the given
+    name) beginning with ``initial`` when one is given."""
+    words = form.split()
+    if len(words) < 2:
+        return False
+    first, last = words[0].casefold(), words[-1].casefold()
+    if not initial:
+        return word in (first, last)
+    return ((last == word and words[0].startswith(initial))
+            or (first == word and words[1].startswith(initial)))
 
 
 def merge_name_parts(extraction: Extraction) -> Extraction:

@@ -106,3 +106,30 @@ def test_a_word_two_fuller_names_share_stays_its_own_person() -> None:
         "aliyev": person("aliyev", "Aliyev", 29),
     })
     assert set(merge_name_parts(extraction).entities) == set(extraction.entities)
+
+
+@pytest.mark.parametrize("short", ["R. Tamm", "R.Tamm", "R.K. Tamm"])
+def test_an_initialed_person_is_the_fuller_person_with_that_initial(short: str) -> None:
+    text = f"Riho Tamm met Ilona Tamm and Kaspar Tamm. {short} said..."
+    document = Document("x.txt", "file:///x.txt", text)
+    extraction = Extraction(document=document, entities={
+        "riho-tamm": person("riho-tamm", "Riho Tamm", 0),
+        "ilona-tamm": person("ilona-tamm", "Ilona Tamm", 14),
+        "kaspar-tamm": person("kaspar-tamm", "Kaspar Tamm", 29),
+        "short": person("short", short, text.index(short)),
+    })
+    merged = merge_name_parts(extraction)
+    assert set(merged.entities) == {"riho-tamm", "ilona-tamm", "kaspar-tamm"}
+    assert merged.entities["riho-tamm"].aliases == {short}
+
+
+def test_an_initialed_person_two_fuller_names_fit_or_none_fits_stays_its_own() -> None:
+    text = "Riho Tamm met Rein Tamm. R. Tamm said... P. Tamm added..."
+    document = Document("x.txt", "file:///x.txt", text)
+    extraction = Extraction(document=document, entities={
+        "riho-tamm": person("riho-tamm", "Riho Tamm", 0),
+        "rein-tamm": person("rein-tamm", "Rein Tamm", 14),
+        "r-tamm": person("r-tamm", "R. Tamm", 25),
+        "p-tamm": person("p-tamm", "P. Tamm", text.index("P. Tamm")),
+    })
+    assert set(merge_name_parts(extraction).entities) == set(extraction.entities)

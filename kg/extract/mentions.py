@@ -853,17 +853,44 @@ def _ner_mentions(
             return []  # a known name wins over spaCy's guess
         return _split_run_on(doc, start, end, overlapping, kind, gazetteer)
     if kind == "person":
-        text, start = _strip_honorifics(text, start)
-        gerund = GERUND_BEFORE_NAME.match(text)
-        if gerund:  # "Welcoming Volodin": a headline's verb glued to the name
-            text, start = text[gerund.end() :], start + gerund.end()
-        end = start + len(text)
-        if not text or " " not in text and text.lower() in HONORIFICS:
-            return []
-        if gazetteer.lookup(text) is not None or text.isupper():
-            return []
+        return [m for part, at in _listed_names(text, start)
+                for m in _ner_person(part, at, gazetteer)]
     subtype = entry.subtype if entry else None
     return [Mention(start, end, kind, text, "ner", entry=entry, subtype=subtype)]
+
+
+def _ner_person(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]:
+    text, start = _strip_honorifics(text, start)
+    gerund = GERUND_BEFORE_NAME.match(text)
+    if gerund:  # "Welcoming Volodin": a headline's verb glued to the name
+        text, start = text[gerund.end() :], start + gerund.end()
+    # "Amara Diallo criss-crossed": spaCy ran on into the lower-case word after the name
+    # (not a particle, which a later step finishes: "Anna von der" -> "Anna von der Weide")
+    tail = LOWER_TAIL.search(text)
+    if tail and not any(w.lower() in NAME_PARTICLES for w in tail.group().split()):
+        text = text[: tail.start()]
+    if not text or " " not in text and text.lower() in HONORIFICS:
+        return []
+    if gazetteer.lookup(text) is not None or text.isupper():
+        return []
+    return [Mention(start, start + len(text), "person", text, "ner")]
+
+
+# words without a capital (not "al-Assad") closing a name
+LOWER_TAIL = re.compile(r"(?:\s+[a-z][a-z’'-]*)+$")
+# the capitalized names of a list spaCy took for one ("Lula, Xi"; "Modi, Lavrov")
+LISTED = re.compile(r"[A-Z][^,;]*")
+NAME_SUFFIX = re.compile(r"(?:Jr|Sr|[IVX]+)\.?")
+
+
+def _listed_names(text: str, start: int) -> list[tuple[str, int]]:
+    """The names of a person entity that is a list of names ("Lula, Xi"), or the entity."""
+    if "," not in text:
+        return [(text, start)]
+    parts = [(m.group().strip(), start + m.start()) for m in LISTED.finditer(text)]
+    if len(parts) < 2 or any(NAME_SUFFIX.fullmatch(part) for part, _ in parts):
+        return [(text, start)]  # "Martin Luther King, Jr." is one name
+    return parts
 
 
 # "the Autonomous Nonprofit Organization ‘National Research Institute for ...’": a legal
