@@ -47,7 +47,7 @@ from kg.remote import open_store
 from kg.resolve import Resolved, article_graph, resolve
 from kg.sources import Decoding, check_encoding, read_sources
 from kg.sparql import is_update
-from kg.store import KGStore
+from kg.store import KGStore, article_quads
 from kg.validate import ValidationReport, check_store, validate_store
 from kg.vocab import KGO, PREFIXES
 from kg.workers import QueryPool
@@ -260,8 +260,9 @@ class _Ingest:
 class _Staged:
     """New articles' quads for ``KGStore.bulk_add_articles`` (``kg ingest --bulk``), in two
     N-Quads files in a folder beside the store: every triple in its article's graph and
-    in the default graph, and apart, last, each article's content digest, so that an
-    article a failed load cut short is not taken for stored."""
+    in the default graph as ``KGStore`` stores them (``article_quads``), and apart, last,
+    each article's content digest, so that an article a failed load cut short is not
+    taken for stored."""
 
     def __init__(self, store_path: Path) -> None:
         store_path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,11 +272,10 @@ class _Staged:
         self._digests = self.files[1].open("wb")
 
     def add(self, graph: str, triples: list) -> None:
-        node, default = ox.NamedNode(graph), ox.DefaultGraph()
-        for s, p, o in triples:
-            out = self._digests if p.value == KGO.contentDigest else self._articles
-            ox.serialize([ox.Quad(s, p, o, node), ox.Quad(s, p, o, default)], out,
-                         ox.RdfFormat.N_QUADS)
+        digests = [t for t in triples if t[1].value == KGO.contentDigest]
+        others = [t for t in triples if t[1].value != KGO.contentDigest]
+        for out, part in ((self._articles, others), (self._digests, digests)):
+            ox.serialize(article_quads(graph, part), out, ox.RdfFormat.N_QUADS)
 
     def close(self) -> None:
         """Finish the files (nothing more can be added)."""

@@ -51,6 +51,9 @@ _GATHERING = ox.NamedNode(KGO.gathering)
 _DERIVED = ox.NamedNode(DERIVED_GRAPH)
 _EVENTS = (ox.NamedNode(KGO.Meeting), ox.NamedNode(KGO.Visit))
 # what names a post: a membership's role and body, a post reference's
+# What an article graph keeps to itself, out of the merged default graph: the record of
+# what was extracted before a curation changed it (a large literal, not knowledge)
+_OWN_ONLY = frozenset({ox.NamedNode(KGO.uncurated)})
 _POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
 _POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
 
@@ -107,9 +110,22 @@ def _ntriples(triples: Iterable[Triple]) -> str:
     return "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
 
 
-def _insert(graph: str, body: str) -> str:
-    """The update putting N-Triples ``body`` into ``graph`` and into the default graph."""
-    return f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }}\n{body} }}"
+def _insert(graph: str, triples: list[Triple]) -> str:
+    """The update putting ``triples`` into ``graph`` and into the default graph (but for
+    what an article graph keeps to itself)."""
+    merged = [t for t in triples if t[1] not in _OWN_ONLY]
+    return f"INSERT DATA {{ GRAPH <{graph}> {{ {_ntriples(triples)} }}\n{_ntriples(merged)} }}"
+
+
+def article_quads(graph: str, triples: Iterable[Triple]) -> Iterator[ox.Quad]:
+    """The quads storing ``triples`` as ``graph``'s: each in the graph and, but for what
+    the graph keeps to itself, in the default graph (the bulk loader's form of
+    ``_insert``)."""
+    node, default = ox.NamedNode(graph), ox.DefaultGraph()
+    for s, p, o in triples:
+        yield ox.Quad(s, p, o, node)
+        if p not in _OWN_ONLY:
+            yield ox.Quad(s, p, o, default)
 
 
 def _near(reports: list[derive.Report]) -> dict[str, set]:
@@ -187,10 +203,12 @@ def _rederive(memberships: Iterable[str] | None) -> str:
     )
 
 
-# A triple ?s ?p ?o that some named graph puts into the default graph: any article graph,
-# and of the ontology graph only its subclass axioms (as ensure_ontology merges them).
+# A triple ?s ?p ?o that some named graph puts into the default graph: any article graph
+# (but for what it keeps to itself, _OWN_ONLY), and of the ontology graph only its
+# subclass axioms (as ensure_ontology merges them).
 _MERGED = (
-    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }} UNION "
+    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?p != <{KGO.uncurated}>) }}"
+    " UNION "
     f"{{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} FILTER(?p = <{RDFS.subClassOf}> && isIRI(?o)) }}"
 )
 # The default graph's own triples (those no named graph puts there) go; the merge stays.
@@ -327,11 +345,10 @@ class KGStore:
         """Put an article's triples into its graph, replacing what it said before,
         and keep the default graph in step. One transaction."""
         triples = list(triples)
-        body = _ntriples(triples)
         touched = self._memberships([graph], triples)
         derived = self._then_derive([graph], {graph: triples})
-        self._update(f"{_retract(graph)} ;\n{_insert(graph, body)}{self._then_rederive(touched)}"
-                     f"{derived}")
+        self._update(f"{_retract(graph)} ;\n{_insert(graph, triples)}"
+                     f"{self._then_rederive(touched)}{derived}")
 
     def _memberships(self, graphs: Iterable[str], triples: Iterable[Triple] = ()) -> set[str]:
         """The memberships ``graphs`` hold now and ``triples`` hold: those whose interval a
@@ -494,7 +511,7 @@ class KGStore:
             return
         touched = self._memberships(graphs, [t for ts in graphs.values() for t in ts])
         derived = self._then_derive(list(graphs), graphs)
-        self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, _ntriples(ts))}"
+        self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, ts)}"
                                  if ts else _retract(g) for g, ts in graphs.items())
                      + self._then_rederive(touched) + derived)
 
@@ -507,24 +524,22 @@ class KGStore:
         """Replace a named graph's triples (``None``: the default graph's own triples, those
         no named graph asserts) keeping the merge in step. True when the graph is new."""
         triples = list(triples)
-        body = _ntriples(triples)
         if graph is None:
-            self._update(f"{_DROP_OWN} ;\nINSERT DATA {{ {body} }}")
+            self._update(f"{_DROP_OWN} ;\nINSERT DATA {{ {_ntriples(triples)} }}")
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([graph], triples)
         derived = self._then_derive([graph], {graph: triples})
         self._update(f"{_retract(graph)} ;\nCREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
+                     f"{_insert(graph, triples)}{self._then_rederive(touched)}{derived}")
         return created
 
     def add_to_graph(self, graph: str | None, triples: Iterable[Triple]) -> bool:
         """Merge triples into a graph (``None``: the default graph) and into the default
         graph. True when the graph is new."""
         triples = list(triples)
-        body = _ntriples(triples)
         if graph is None:
-            self._update(f"INSERT DATA {{ {body} }}")
+            self._update(f"INSERT DATA {{ {_ntriples(triples)} }}")
             return False
         created = not self.has_graph(graph)
         touched = self._memberships([], triples)
@@ -532,7 +547,7 @@ class KGStore:
                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
         derived = self._then_derive([graph], {graph: held + triples})
         self._update(f"CREATE SILENT GRAPH <{graph}> ;\n"
-                     f"{_insert(graph, body)}{self._then_rederive(touched)}{derived}")
+                     f"{_insert(graph, triples)}{self._then_rederive(touched)}{derived}")
         return created
 
     def drop_graph(self, graph: str | None) -> bool:
@@ -573,6 +588,8 @@ class KGStore:
                 for g in names}
 
     def _asserted(self, triple: tuple) -> bool:
+        if triple[1] in _OWN_ONLY:
+            return False
         for quad in self._store.quads_for_pattern(*triple, None):
             graph = quad.graph_name
             if isinstance(graph, ox.DefaultGraph):

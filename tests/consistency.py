@@ -18,7 +18,8 @@ _ARTICLES = (f"GRAPH ?g {{ ?a ?p ?o }} FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{D
 PARTIAL = (f"SELECT DISTINCT ?g WHERE {{ {_ARTICLES} FILTER NOT EXISTS {{ GRAPH ?g {{"
            f" ?x a <{SCHEMA.NewsArticle}> ; <{KGO.contentDigest}> ?d }} }} }}")
 _MERGED = (
-    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }} UNION "
+    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?p != <{KGO.uncurated}>) }}"
+    " UNION "
     f"{{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} FILTER(?p = <{RDFS.subClassOf}> && isIRI(?o)) }}"
 )
 EXTRA = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ {_MERGED} }} }}"

@@ -453,10 +453,12 @@ def test_a_merged_iri_page_redirects_to_the_new_one(news: Path, tmp_path: Path) 
         with urllib.request.urlopen(server.url + "/id/person/a-berg", timeout=30) as page:
             assert page.url.endswith("/id/person/anna-berg")
             assert "Anna Berg" in page.read().decode("utf-8")
-        # a curated article's page leaves out its record of what was extracted
-        article = next(iter(select(store, "SELECT ?a WHERE { ?a kgo:uncurated ?x ; "
-                                          "schema:headline 'Lake Council chief in Port Amber' }"
-                                   )))[0]
+        # a curated article's graph keeps its record of what was extracted to itself: not
+        # in the merged graph, nor on the article's page
+        article = next(iter(select(store, "SELECT ?a WHERE { GRAPH ?g { ?a kgo:uncurated ?x ;"
+                                          " schema:headline 'Lake Council chief in Port Amber' "
+                                          "} }")))[0]
+        assert not select(store, "SELECT ?a WHERE { ?a kgo:uncurated ?x }")
         with urllib.request.urlopen(server.url + "/id/" + article[len(ID):], timeout=30) as page:
             html = page.read().decode("utf-8")
         assert "Lake Council chief in Port Amber" in html
