@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 from kg.facts import Evidence, Extraction
-from kg.unnamed import post_references
 
 
 def _names(extraction: Extraction, keys: list[str]) -> str:
@@ -51,7 +50,7 @@ def explain(extraction: Extraction) -> str:
             f"post: {person} — {membership.role}{former} — {organization}",
             *_because(extraction, membership.evidence),
         ]
-    for reference in post_references(extraction):
+    for reference in extraction.post_references:
         organization = extraction.entities[reference.organization].name
         lines += [
             "",

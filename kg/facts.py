@@ -119,6 +119,8 @@ class Extraction:
     entities: dict[str, Entity] = field(default_factory=dict)
     memberships: list[Membership] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # posts named without their holder ("the CSTO Secretary General said")
+    post_references: list[PostReference] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {kind: 0 for kind in ENTITY_KINDS}

@@ -23,7 +23,6 @@ import pyoxigraph as ox
 
 from kg.facts import Entity, Evidence, PostReference, Span
 from kg.resolve import Resolved, canonical_label, slug
-from kg.unnamed import post_references
 from kg.vocab import (
     DCTERMS,
     KGO,
@@ -121,7 +120,7 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
             yield node, _n(when), _date(doc.published.isoformat())
         yield from _evidence(resolved, node, membership.evidence)
 
-    for reference in post_references(ex):
+    for reference in ex.post_references:
         yield from _post_reference(resolved, reference)
 
     for index, event in enumerate(ex.events):

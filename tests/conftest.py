@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.cli import main
+from kg.extract.unnamed import post_references
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 from kg.resolve import slug
 
@@ -97,7 +98,8 @@ ARTICLE_COUNT = 5
 
 
 class KeywordExtractor:
-    """Finds the names in ``NAMES`` and two fixed sentence patterns; nothing else.
+    """Finds the names in ``NAMES`` and two fixed sentence patterns, then (as the rules
+    do) the posts named without a holder; nothing else.
 
     ``parsed`` lists the sources it was given, so tests can check what was
     (not) parsed; ``fail_on`` makes it raise on an article containing that text.
@@ -136,6 +138,7 @@ class KeywordExtractor:
                 "Meeting", Evidence(_sentence(text, match.start()), "test-meeting", 0.8),
                 participants=[slug(match["a"]), slug(match["b"])], start=match["date"],
                 place=slug(match["place"]), label="met"))
+        extraction.post_references = post_references(extraction)  # last, as the rules do
         return extraction
 
 

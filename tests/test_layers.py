@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 # ``resources`` (where ontology/ and queries/ are) sits with config: it needs nothing else.
 LAYERS: dict[str, int] = {
     "facts": 1, "vocab": 1, "errors": 1, "config": 1, "resources": 1, "datelines": 1,
-    "sources": 2, "extract": 2, "resolve": 2, "mapping": 2, "explain": 2, "unnamed": 2,
+    "sources": 2, "extract": 2, "resolve": 2, "mapping": 2, "explain": 2,
     "derive": 2,
     "store": 3, "remote": 3,
     "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,

@@ -5,7 +5,7 @@ to the person the graph knows held the post on the article's date (a derived
 whatever the order of ingests and after removals.
 
 The articles are written here; conftest's keyword extractor gives the named posts, the
-post references are found by ``kg.unnamed`` on its entities, through the real ingest into
+post references are found by ``kg.extract.unnamed`` on its entities, through the real ingest into
 a real on-disk store.
 """
 
@@ -31,7 +31,6 @@ from kg.explain import explain
 from kg.facts import Document
 from kg.mapping import to_triples
 from kg.resolve import resolve
-from kg.unnamed import post_references
 from kg.vocab import KGO
 
 article = news_record
@@ -166,7 +165,7 @@ def test_an_article_naming_the_holder_has_no_post_reference() -> None:
             " did not come. The Harbour Union Chair Tomas Reyes sent a note.")
     document = Document("t", "https://news.example.org/t", text)
     extraction = KeywordExtractor().extract(document)
-    found = post_references(extraction)
+    found = extraction.post_references
     # the Secretary General is Anna (named here); the Harbour Union's Chair is named by
     # the second phrase only, which the keyword extractor does not read as a post
     assert [(r.role, r.organization) for r in found] == [("Chair", "harbour-union")]
@@ -222,7 +221,7 @@ def test_a_post_followed_by_its_holders_name_is_not_unnamed() -> None:
             " – Chair of the Harbour Union Lina Okafor came late. Then the Chair of the Council"
             " of Lakes (CL), Anna Berg, spoke.")
     extraction = KeywordExtractor().extract(Document("t", "https://news.example.org/t", text))
-    [reference] = post_references(extraction)
+    [reference] = extraction.post_references
     assert (reference.role, reference.organization, reference.more) == (
         "Chair", "harbour-union", [])
     assert text[reference.evidence.sentence.start:reference.evidence.sentence.end] == (

@@ -40,6 +40,7 @@ from kg.extract.roles import (
 )
 from kg.extract.sentences import Sentence, has_parse, slotted
 from kg.extract.syntax import Constructions, MentionIndex
+from kg.extract.unnamed import post_references
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
 
 DATELINE_CITY = re.compile(rf"^\s*(?:{NUMBERED_ITEM})?(⟦L\d+⟧)\s*(?:,|—|–|-)")
@@ -112,6 +113,7 @@ class Rules:
                 event.place = datelines[index]
             extraction.events.append(_event_fact(event))
         _drop_boards_named_only_in_titles(extraction)
+        extraction.post_references = post_references(extraction)
         return extraction
 
     def _posts(self, sentences: list[Sentence], index: MentionIndex, entities, matches) -> list:

@@ -1,10 +1,11 @@
 """Posts named in place of their holder: "the CSTO Secretary General said ...".
 
-The extractor links such a phrase to a person only when the same article names the
-holder. When it does not, the phrase still says who spoke: whoever held the post on the
-article's date. This module finds those phrases in an extraction (its text and the
-organizations' mentions); the store then links each to the holder the graph knows
-(``kgo:HolderResolution``), a function of all articles, so that part is derived there.
+The rules link such a phrase to a person only when the same article names the holder.
+When it does not, the phrase still says who spoke: whoever held the post on the
+article's date. This module finds those phrases, last, in an extraction (its text and
+the organizations' mentions): ``Extraction.post_references``. The store then links each
+to the holder the graph knows (``kgo:HolderResolution``), a function of all articles, so
+that part is derived there.
 
 Only posts a single person holds at a time are read (the leading posts of the rule data:
 Secretary General, Chair, Head of Mission...): "the UN Special Envoy" may be any of many.
