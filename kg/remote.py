@@ -491,6 +491,21 @@ class RemoteStore(KGStore):
     def close(self) -> None:
         self.client.close()
 
+    def _remerge(self, removed: set[tuple]) -> None:
+        """``KGStore._remerge`` (after a SPARQL update: the default graph loses what the
+        update took out of named graphs and no graph asserts any more), for triples with
+        blank nodes too. A blank node cannot be named in a later request, so those go by
+        pattern: every default-graph triple with a blank node and one of their predicates
+        that no named graph asserts (the default graph's own such triples included)."""
+        blank = {t for t in removed if any(isinstance(term, ox.BlankNode) for term in t)}
+        if blank:
+            predicates = " ".join(sorted({str(t[1]) for t in blank}))
+            self._update(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o "
+                f"FILTER((isBlank(?s) || isBlank(?o)) && "
+                f"NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }}) }}")
+        super()._remerge(removed - blank)
+
     def article_graphs(self) -> Iterator[tuple[str, str]]:
         """(graph IRI, schema:url) of every article: one request, not one per article."""
         rows = self.client.select(

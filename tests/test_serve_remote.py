@@ -251,21 +251,29 @@ def test_writes_with_the_token_keep_the_remote_in_step(tmp_path: Path) -> None:
             ("POST", {"graph": "http://x.example/notes"},
              "<http://x.example/anna> <http://x.example/likes> <http://x.example/lakes> .\n"),
             ("DELETE", {"graph": river}, None),
+            ("PUT", {"graph": "http://x.example/card"},  # a blank node: named by no request
+             '_:card <http://x.example/name> "card" .\n'),
         ]
+        with_card = []
         for server in (remote, plain):
             for method, params, body in writes:
                 answer = httpx.request(method, server.url + "/store", params=params,
                                        content=body, headers={
                                            **auth, "Content-Type": "application/n-triples"})
                 assert answer.status_code in (201, 204), (method, answer.text)
+            with_card.append(export_lines(server.url + "/sparql"))
             update = ("DELETE WHERE { GRAPH ?g { ?p <http://www.w3.org/2000/01/rdf-schema#label> "
-                      "'Anna Berg' } }")
+                      "'Anna Berg' } } ; DELETE WHERE { GRAPH <http://x.example/card> "
+                      "{ ?s ?p ?o } }")
             answer = httpx.post(server.url + "/sparql", data={"update": update}, headers=auth)
             assert answer.status_code == 204, answer.text
+        # the blank node was in its graph and in the default graph, and left both
+        assert [sum("x.example/name" in line for line in lines) for lines in with_card] == [2, 2]
         after = export_lines(oxigraph.url)
         assert after != before
         assert not any("Anna Berg" in line and "rdf-schema#label" in line for line in after)
         assert any("http://x.example/likes" in line for line in after)
+        assert not any("x.example/name" in line for line in after)
         assert not any(river in line for line in after)
         assert after == export_lines(plain.url + "/sparql")
     finally:
