@@ -276,6 +276,20 @@ def test_writes_with_the_token_keep_the_remote_in_step(tmp_path: Path) -> None:
         assert not any("x.example/name" in line for line in after)
         assert not any(river in line for line in after)
         assert after == export_lines(plain.url + "/sparql")
+
+        # a write cut short between its requests leaves the default graph out of step:
+        # a stray triple in it, a merged one missing; the README's remedy mends both
+        cut_short = ("INSERT DATA { <http://x.example/left> <http://x.example/over> 1 } ; "
+                     "DELETE WHERE { ?who <http://www.w3.org/2000/01/rdf-schema#label> "
+                     "'Lina Okafor' }")
+        assert httpx.post(oxigraph.root + "/update", data={"update": cut_short}
+                          ).status_code == 204
+        out_of_step = export_lines(oxigraph.url)
+        assert out_of_step - after and after - out_of_step  # one stray, one missing
+        assert httpx.delete(remote.url + "/store?default", headers=auth).status_code == 204
+        assert httpx.post(remote.url + "/sparql", data={"update": "INSERT DATA {}"},
+                          headers=auth).status_code == 204
+        assert export_lines(oxigraph.url) == after
     finally:
         for server in reversed(servers):
             server.stop()
