@@ -292,6 +292,7 @@ def endpoint_of(request: Request) -> Endpoint:
 
 
 T = TypeVar("T")
+_REMOTE_GRACE = 1.0  # seconds the HTTP client of a remote store has to time out first
 
 
 async def call(request: Request, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -300,21 +301,26 @@ async def call(request: Request, method: Callable[..., T], *args: Any, **kwargs:
     When queries run in this process, the time limit is kept here: past it the client
     gets 503 and, if the query is still running, the process retires (a thread cannot be
     stopped; see the module's docstring). A request still waiting for a free thread at
-    the limit is dropped without retiring. A ``QueryPool`` keeps the limit itself, and
-    so does the HTTP client of a remote store.
+    the limit is dropped without retiring. A ``QueryPool`` keeps the limit itself. For a
+    remote store the HTTP client keeps it (its ``RemoteTimeout`` frees the thread); the
+    limit here, a little later, is the backstop, and never retires the process.
     """
     state = request.app.state
     future = state.executor.submit(partial(method, *args, **kwargs))
     endpoint = endpoint_of(request)
     settings = endpoint.settings
-    if endpoint.remote or not settings.in_process:
+    if not settings.in_process and not endpoint.remote:
         return await asyncio.wrap_future(future)
+    limit = settings.timeout + (_REMOTE_GRACE if endpoint.remote else 0)
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
-                                      settings.timeout)
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
     except asyncio.TimeoutError:
         if future.cancel():
             raise timeout_error(settings.timeout, busy=True) from None
+        if endpoint.remote:
+            raise errors.RemoteTimeout(
+                f"the remote store did not answer within {settings.timeout:g} s",
+                "add LIMIT, or ask the operator to raise kg serve --timeout") from None
         state.retire()
         raise timeout_error(settings.timeout) from None
 

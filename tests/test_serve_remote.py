@@ -10,10 +10,11 @@ answers an HTML page.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -28,7 +29,7 @@ from conftest import (
     run_kg,
     write_articles,
 )
-from test_remote import _url, export_lines, fake  # noqa: F401 (fake is a fixture)
+from test_remote import _QuietServer, _url, export_lines, fake  # noqa: F401 (a fixture)
 
 from kg.queries import prepare
 from kg.store import KGStore
@@ -385,6 +386,47 @@ def test_a_remote_that_fails_gives_502_or_504_and_kg_serve_stays_up(
     finally:
         log = server.stop()
     assert "Traceback" not in log
+
+
+class _Trickling(BaseHTTPRequestHandler):
+    """A SPARQL endpoint answering ASK true at once, or, once ``server.trickle`` is set,
+    a byte every 0.2 s: never a wait long enough for a client's read timeout."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"head": {}, "boolean": true}'
+        pause = 0.2 if self.server.trickle else 0  # type: ignore[attr-defined]
+        padding = b" " * (20 if pause else 0)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(padding) + len(body)))
+        self.end_headers()
+        for byte in padding:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(pause)
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_answer_that_trickles_in_is_cut_at_the_limit(tmp_path: Path) -> None:
+    remote = _QuietServer(("127.0.0.1", 0), _Trickling)
+    remote.trickle = False  # type: ignore[attr-defined]
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    server = LiveServer(_url(remote), "--timeout", "1", "--workers", "1", log_dir=tmp_path)
+    try:
+        remote.trickle = True  # type: ignore[attr-defined]
+        started = time.monotonic()
+        answer = httpx.post(server.url + "/sparql", data={"query": "ASK { ?s ?p ?o }"},
+                            headers=JSON, timeout=10)
+        assert answer.status_code == 504 and "within 1 s" in answer.text
+        assert time.monotonic() - started < 2.5  # not the 4 s the whole answer takes
+    finally:
+        server.stop()
+        remote.shutdown()
+        remote.server_close()
 
 
 def test_a_remote_that_went_away_gives_502_quickly(pair: Pair, tmp_path: Path) -> None:
