@@ -2,6 +2,12 @@
 ``oxigraph``, in the test extra) on copies of one store of generated articles.
 
     python benchmarks/serve.py --articles 3000 --seconds 4
+    python benchmarks/serve.py --articles 3000 --seconds 4 --remote
+
+With ``--remote`` kg serve serves the running ``oxigraph serve`` itself (``kg serve
+--store URL``) instead of a copy of its store: the ratios are then the cost of going
+through kg serve (no answer cache for a remote store, so "warm" is as "cold"), and kg's
+CPU per request counts kg's processes only, not Oxigraph's work for it.
 
 The store follows the RDF contract (the facts go through kg.resolve and kg.mapping, as
 an ingest's do; no spaCy). Each query runs against both servers at concurrency 1 and 8
@@ -232,6 +238,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=4.0, help="per measurement")
     parser.add_argument("--workers", type=int, default=2, help="kg serve --workers")
+    parser.add_argument("--remote", action="store_true",
+                        help="kg serve --store URL of the oxigraph serve measured beside it")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ours, theirs = Path(folder) / "kg", Path(folder) / "oxigraph"
@@ -240,8 +248,9 @@ def main() -> None:
         shutil.copytree(ours, theirs)
         print(f"store: {options.articles} articles, {quads} quads, built in "
               f"{time.perf_counter() - started:.0f} s")
-        kg = LiveServer(ours, "--workers", str(options.workers), "--max-rows", "1000000")
         oxigraph = OxigraphServer(theirs)
+        kg = LiveServer(oxigraph.url if options.remote else ours, "--workers",
+                        str(options.workers), "--max-rows", "1000000", log_dir=Path(folder))
         oxigraph_url = oxigraph.root
         try:
             for mode in ("cold", "warm"):

@@ -1008,10 +1008,14 @@ def _read_token(token_file: Path | None) -> str | None:
 @click.option("--root-path", default="", metavar="PATH",
               help="Path prefix a reverse proxy serves kg under (e.g. /kg), for the links "
               "in pages.")
+@click.option("--sole-writer", is_flag=True,
+              help="For a remote --store URL: no one writes to it but this server, so "
+              "answers may be cached until this server writes. Without it a remote store's "
+              "answers are not cached (others' writes cannot be seen from here).")
 def serve(store_path: Path | str, host: str, port: int, allow_writes: bool, token_file: Path | None,
           allow_federation: bool, timeout: float, workers: int, threads: int, max_rows: int,
-          max_body: int, cors_origins: tuple[str, ...], base: str | None, root_path: str
-          ) -> None:
+          max_body: int, cors_origins: tuple[str, ...], base: str | None, root_path: str,
+          sole_writer: bool) -> None:
     """Serve the store over HTTP: SPARQL, linked-data pages, search, named queries.
 
     /sparql answers queries (GET, POST form, POST application/sparql-query) on
@@ -1022,28 +1026,35 @@ def serve(store_path: Path | str, host: str, port: int, allow_writes: bool, toke
     runs the named queries. Read-only unless --allow-writes, which holds the
     store's write lock (kg ingest then cannot run beside the server).
 
+    --store may be a remote SPARQL endpoint's URL (credentials from
+    KG_STORE_TOKEN or KG_STORE_USER/KG_STORE_PASSWORD): queries go there with
+    --timeout as the request timeout, writes keep its merged graph in step as
+    kg ingest does; its failures answer 502, its timeouts 504.
+
     \b
     Example:
       kg serve --store /tmp/news.kg --port 8000
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' \\
            http://127.0.0.1:8000/sparql
       KG_SERVE_TOKEN=secret kg serve --allow-writes --timeout 10
+      kg serve --store http://127.0.0.1:7878/query --port 8001
     """
     from kg.config import id_base
     from kg.endpoint import Settings
     from kg.server import HttpSettings
     from kg.server import serve as run
 
-    if is_remote(store_path):
-        raise UsageError("kg serve serves a store directory, not a remote SPARQL endpoint",
-                         "query the endpoint itself, or serve a local store with --store PATH")
+    if sole_writer and not is_remote(store_path):
+        raise UsageError("--sole-writer is for a remote --store URL",
+                         "a store directory's answers are cached until its files change")
     token = _read_token(token_file)
     if allow_writes and token is None:
         raise UsageError("--allow-writes needs a token",
                          f"set {TOKEN_ENV} or pass --token-file PATH")
     settings = Settings(store_path, allow_writes=allow_writes,
                         allow_federation=allow_federation, timeout=timeout, max_rows=max_rows,
-                        workers=workers, base=_with_slash(base) if base else id_base())
+                        workers=workers, base=_with_slash(base) if base else id_base(),
+                        sole_writer=sole_writer)
     run(settings, HttpSettings(token=token, cors_origins=cors_origins, max_body=max_body,
                                threads=threads),
         host, port, root_path=root_path.rstrip("/"))

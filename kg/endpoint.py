@@ -9,6 +9,13 @@ Writes (SPARQL Update and Graph Store writes, only with ``allow_writes``) run on
 a time in this process on the store opened read-write, and keep the default graph in
 step with the named graphs as ``kg ingest`` does (``KGStore.update``, ``put_graph``).
 The workers see a write on their next job (they reopen when the store's files change).
+
+A remote store (``store_path`` an ``http(s)://`` URL, ``kg.remote.RemoteStore``) needs
+no workers: every job is HTTP requests to the endpoint, run in the calling thread
+(``RemoteRunner``), each bounded by the time limit as its request timeout (the remote
+query itself cannot be stopped from here). Writes go through the same ``KGStore``
+methods, over HTTP. Answers are not cached, since others may write to the remote
+unseen, unless the operator says this server is its only writer (``sole_writer``).
 """
 
 from __future__ import annotations
@@ -18,16 +25,20 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg import linked, resources
+from kg.config import is_remote
 from kg.errors import (
     InputError,
+    KGError,
     NotAcceptable,
     NotFoundError,
     QueryError,
@@ -37,6 +48,7 @@ from kg.errors import (
 from kg.linked import Hit, Page
 from kg.queries import NamedQuery, bind, list_queries
 from kg.queries import run as run_named
+from kg.remote import RemoteStore
 from kg.results import SOLUTION_MEDIA_TYPES, write_boolean, write_solutions, write_triples
 from kg.service import service_description, void_description
 from kg.sparql import graphs_named, query_form, refuse_fetching, with_update_dataset
@@ -61,7 +73,7 @@ BOOLEAN_FORMATS = ("json", "xml")
 class Settings:
     """What the operator chose; the defaults are the safe ones."""
 
-    store_path: Path
+    store_path: Path | str  # a store directory, or a remote SPARQL endpoint's URL
     allow_writes: bool = False
     allow_federation: bool = False
     timeout: float = 30.0
@@ -71,6 +83,7 @@ class Settings:
     base: str = DEFAULT_ID_BASE  # instance IRIs under it are served as pages
     queries_dir: Path | None = None  # named queries; None: kg.resources.queries_dir()
     cache_bytes: int = 64 * 1024 * 1024  # answers kept until the store changes
+    sole_writer: bool = False  # a remote store is written only through this server
 
 
 @dataclass(frozen=True)
@@ -121,15 +134,18 @@ def _query_key(sparql: str, formats: dict[str, str], dataset: Dataset,
 
 
 class AnswerCache:
-    """Answers of reads, kept while the store's files stay as they were.
+    """Answers of reads, kept while the store's ``signature()`` stays as it was.
 
-    Every write, by this server or by a ``kg ingest`` beside it, changes the files'
-    names, sizes or times (``store_signature``, what the workers reopen on), and the
-    first lookup after it empties the cache: an answer is never older than the store.
+    For a store directory that is its files (``store_signature``, what the workers
+    reopen on): every write, by this server or by a ``kg ingest`` beside it, changes
+    their names, sizes or times, and the first lookup after it empties the cache, so an
+    answer is never older than the store. A remote store has no files to watch: its
+    signature counts this server's own writes, which is enough only when no one else
+    writes there (``Settings.sole_writer``; otherwise the cache is off).
     """
 
-    def __init__(self, store_path: Path, limit: int) -> None:
-        self.store_path = store_path
+    def __init__(self, signature: Callable[[], tuple], limit: int) -> None:
+        self.signature = signature
         self.limit = limit
         self._items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self._signature: tuple | None = None
@@ -141,14 +157,14 @@ class AnswerCache:
         """The cached answer for ``key``, or None."""
         if self.limit <= 0:
             return None
-        found = self._find(key, store_signature(self.store_path), count_miss=False)
+        found = self._find(key, self.signature(), count_miss=False)
         return None if found is _MISSING else found
 
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """The cached answer for ``key``, or ``compute()``'s (then kept if small enough)."""
         if self.limit <= 0:
             return compute()
-        signature = store_signature(self.store_path)
+        signature = self.signature()
         found = self._find(key, signature)
         if found is not _MISSING:
             return found
@@ -180,26 +196,69 @@ class AnswerCache:
 _MISSING = object()  # what the cache holds no answer for
 
 
+class RemoteRunner:
+    """Jobs in the calling thread on a remote store (the same ``run`` as ``QueryPool``).
+
+    A job there is HTTP requests whose client timeout is the time limit, so nothing here
+    needs stopping: past the limit the request fails with ``RemoteTimeout`` and the
+    thread is free again (the query may go on at the remote, under its own limits).
+    """
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+
+    def run(self, func: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+        """``func(store, *args)`` here and now; ``timeout`` is the HTTP client's."""
+        try:
+            return func(self.store, *args)
+        except KGError:
+            raise
+        except Exception as error:
+            raise KGError(f"internal error in a query: {type(error).__name__}: {error}",
+                          "this is a bug in newskg; please report it") from None
+
+    def close(self) -> None:
+        """The store is the endpoint's to close."""
+
+
 class Endpoint:
-    """A store served over SPARQL: queries in workers (or in the calling thread), writes
-    here, one at a time."""
+    """A store served over SPARQL: queries in workers (or in the calling thread, or over
+    HTTP for a remote store), writes here, one at a time."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._writer = KGStore(settings.store_path) if settings.allow_writes else None
-        if self._writer is None:
-            KGStore(settings.store_path, read_only=True).close()  # fail early: no store
+        self.remote = is_remote(settings.store_path)
         self._write_lock = threading.Lock()
-        self.runner: QueryPool | InlineRunner = (
-            InlineRunner(settings.store_path) if settings.in_process
-            else QueryPool(settings.store_path, settings.workers))
-        self.cache = AnswerCache(Path(settings.store_path), settings.cache_bytes)
+        self._writes = 0  # writes through this server: a remote store's cache signature
+        self._remote: RemoteStore | None = None
+        self.runner: QueryPool | InlineRunner | RemoteRunner
+        cache_bytes = settings.cache_bytes
+        if self.remote:
+            self._remote = _open_remote(settings)
+            self._writer: KGStore | None = self._remote if settings.allow_writes else None
+            self.runner = RemoteRunner(self._remote)
+            signature: Callable[[], tuple] = self._own_writes
+            cache_bytes = cache_bytes if settings.sole_writer else 0
+        else:
+            path = Path(settings.store_path)
+            self._writer = KGStore(path) if settings.allow_writes else None
+            if self._writer is None:
+                KGStore(path, read_only=True).close()  # fail early: no store
+            self.runner = (InlineRunner(path) if settings.in_process
+                           else QueryPool(path, settings.workers))
+            signature = partial(store_signature, path)
+        self.cache = AnswerCache(signature, cache_bytes)
         self._named: tuple[tuple, dict[str, NamedQuery]] = ((), {})
+
+    def _own_writes(self) -> tuple:
+        return (self._writes,)
 
     def close(self) -> None:
         self.runner.close()
         if self._writer is not None:
             self._writer.close()
+        elif self._remote is not None:
+            self._remote.close()
 
     # ---------------------------------------------------------------- reads
 
@@ -236,7 +295,8 @@ class Endpoint:
 
     def void(self, dataset_url: str, endpoint_url: str, fmt: str) -> Answer:
         stats = self.runner.run(_stats_job, timeout=self.settings.timeout)
-        modified = _last_write(self.settings.store_path)
+        # a remote store does not say when it last changed
+        modified = None if self.remote else _last_write(Path(self.settings.store_path))
         return _graph_answer(void_description(dataset_url, endpoint_url, stats, modified),
                              fmt, None)
 
@@ -311,7 +371,7 @@ class Endpoint:
         if not self.settings.allow_federation:
             refuse_fetching(sparql)
         text = with_update_dataset(sparql, list(using), list(using_named))
-        with self._write_lock:
+        with self._writing():
             store.update(text, base_iri=base_iri, graphs=graphs_named(text, base_iri))
 
     def put_graph(self, graph: str | None, parts: list[tuple[bytes, str]],
@@ -320,7 +380,7 @@ class Endpoint:
         the graph is new."""
         store = self._write_store()
         triples = _parse(parts, base_iri or graph)
-        with self._write_lock:
+        with self._writing():
             return store.put_graph(graph, triples)
 
     def post_graph(self, graph: str | None, parts: list[tuple[bytes, str]],
@@ -328,14 +388,24 @@ class Endpoint:
         """Merge the RDF in ``parts`` into a graph; True when the graph is new."""
         store = self._write_store()
         triples = _parse(parts, base_iri or graph)
-        with self._write_lock:
+        with self._writing():
             return store.add_to_graph(graph, triples)
 
     def delete_graph(self, graph: str | None) -> None:
         store = self._write_store()
-        with self._write_lock:
+        with self._writing():
             if not store.drop_graph(graph):
                 raise NotFoundError(f"the store has no graph {graph}", "")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write at a time; when it ends, failed or not (a remote store may have
+        applied part of it), answers cached before it are stale."""
+        with self._write_lock:
+            try:
+                yield
+            finally:
+                self._writes += 1
 
     @staticmethod
     def new_graph_iri(base: str) -> str:
@@ -424,6 +494,19 @@ def _stats_job(store: KGStore) -> dict[str, object]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _open_remote(settings: Settings) -> RemoteStore:
+    """The remote store, checked with one cheap query so that a URL that does not answer
+    as a SPARQL endpoint fails now, not on the first request."""
+    store = RemoteStore(str(settings.store_path), read_only=not settings.allow_writes,
+                        timeout=settings.timeout)
+    try:
+        store.client.check()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def _parse(parts: list[tuple[bytes, str]], base_iri: str | None) -> list:

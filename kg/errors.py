@@ -63,6 +63,17 @@ class QueryTimeout(KGError):
     """A query ran past its time limit and was stopped."""
 
 
+class RemoteStoreError(StoreError):
+    """A remote SPARQL store (``--store URL``) could not be reached, refused kg's
+    credentials, failed, or answered something that is not SPARQL: the fault lies
+    beyond this process (``kg serve`` answers 502 Bad Gateway)."""
+
+
+class RemoteTimeout(QueryTimeout):
+    """A remote SPARQL store did not answer within the time limit (``kg serve`` answers
+    504 Gateway Timeout). The query may still be running there."""
+
+
 class ResultTooLarge(KGError):
     """A result has more rows than the configured limit allows."""
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ import httpx
 import pyoxigraph as ox
 
 from kg.config import is_remote
-from kg.errors import KGError, QueryError, QueryTimeout, StoreError
+from kg.errors import KGError, QueryError, RemoteStoreError, RemoteTimeout, StoreError
 from kg.store import KGStore, graph_results, sparql_code
 from kg.vocab import SCHEMA
 
@@ -84,18 +85,20 @@ class RemoteSettings:
     user: str | None = None
     password: str | None = None
     digest: bool = False
-    timeout: float | None = DEFAULT_TIMEOUT
+    timeout: float | None = DEFAULT_TIMEOUT  # a query's time limit
+    update_timeout: float | None = DEFAULT_TIMEOUT  # an update's
 
     @classmethod
     def from_environment(cls, url: str, environ: Mapping[str, str] | None = None,
                          timeout: float | None = None) -> RemoteSettings:
         env = os.environ if environ is None else environ
-        if timeout is None:
-            timeout = _seconds(env.get(TIMEOUT_ENV)) or DEFAULT_TIMEOUT
+        configured = _seconds(env.get(TIMEOUT_ENV)) or DEFAULT_TIMEOUT
         return cls(query_url=url, update_url=env.get(UPDATE_URL_ENV) or update_url_for(url),
                    token=env.get(TOKEN_ENV) or None, user=env.get(USER_ENV) or None,
                    password=env.get(PASSWORD_ENV) or None,
-                   digest=env.get(AUTH_ENV, "").lower() == "digest", timeout=timeout)
+                   digest=env.get(AUTH_ENV, "").lower() == "digest",
+                   timeout=configured if timeout is None else timeout,
+                   update_timeout=configured)
 
     def auth(self) -> httpx.Auth | None:
         if self.user is None:
@@ -217,7 +220,8 @@ class SparqlClient:
         self.settings = settings
         self._http = httpx.Client(
             auth=settings.auth(), headers=settings.headers(), follow_redirects=True,
-            timeout=httpx.Timeout(settings.timeout, connect=CONNECT_TIMEOUT))
+            timeout=_limits(settings.timeout))
+        self._update_limits = _limits(settings.update_timeout)
 
     def close(self) -> None:
         self._http.close()
@@ -227,34 +231,60 @@ class SparqlClient:
 
     # ------------------------------------------------------------ requests
 
-    def _send(self, url: str, form: dict[str, str], accept: str, *, stream: bool = False
-              ) -> httpx.Response:
-        request = self._http.build_request("POST", url, data=form, headers={"Accept": accept})
+    def _send(self, url: str, form: Mapping[str, str | list[str]], accept: str, *,
+              stream: bool = False) -> httpx.Response:
+        updating = "update" in form
+        request = self._http.build_request(
+            "POST", url, data=form, headers={"Accept": accept},
+            timeout=self._update_limits if updating else httpx.USE_CLIENT_DEFAULT)
         try:
             response = self._http.send(request, stream=stream)
         except httpx.TimeoutException:
-            seconds = self.settings.timeout or 0
-            if "update" in form:
-                raise StoreError(
-                    f"the SPARQL endpoint {url} did not confirm the update within {seconds:g} s",
-                    f"the server may still apply it (run the same command again: what is "
-                    f"stored is skipped); raise {TIMEOUT_ENV} for big articles") from None
-            raise QueryTimeout(
-                f"the SPARQL endpoint {url} did not answer within {seconds:g} s",
-                f"raise the limit ({TIMEOUT_ENV}, or --timeout for kg query), or add LIMIT"
-            ) from None
+            raise self._timeout(url, updating) from None
         except httpx.ConnectError as error:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {_reason(error)}",
-                             "check the URL and that the server is running") from None
+            raise RemoteStoreError(f"cannot reach the SPARQL endpoint {url}: {_reason(error)}",
+                                   "check the URL and that the server is running") from None
         except httpx.HTTPError as error:
-            raise StoreError(f"the request to {url} failed: {_reason(error)}",
-                             "check the URL and the network") from None
+            raise RemoteStoreError(f"the request to {url} failed: {_reason(error)}",
+                                   "check the URL and the network") from None
         if response.status_code >= 400:
             if stream:
                 response.read()
                 response.close()
             raise _refusal(url, response, form)
         return response
+
+    def _timeout(self, url: str, updating: bool) -> RemoteTimeout:
+        if updating:
+            seconds = self.settings.update_timeout or 0
+            return RemoteTimeout(
+                f"the SPARQL endpoint {url} did not confirm the update within {seconds:g} s",
+                f"the server may still apply it (run the same command again: what is "
+                f"stored is skipped); raise {TIMEOUT_ENV} for big articles")
+        seconds = self.settings.timeout or 0
+        return RemoteTimeout(
+            f"the SPARQL endpoint {url} did not answer within {seconds:g} s",
+            f"add LIMIT or raise the limit ({TIMEOUT_ENV}, --timeout for kg query or kg "
+            "serve); the query may still be running there, under the endpoint's own limits")
+
+    def _read(self, response: httpx.Response, url: str, started: float) -> bytes:
+        """The whole answer, or RemoteTimeout once the time limit has passed since
+        ``started`` (the client's timeout alone bounds each wait for data, not the sum)."""
+        limit = self.settings.timeout
+        chunks = []
+        try:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if limit is not None and time.monotonic() - started > limit:
+                    raise self._timeout(url, updating=False)
+        except httpx.TimeoutException:
+            raise self._timeout(url, updating=False) from None
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"the answer of {url} broke off: {_reason(error)}",
+                                   "try again; check the server's log") from None
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     def select(self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None
                ) -> Iterator[ox.QuerySolution]:
@@ -270,39 +300,59 @@ class SparqlClient:
             try:
                 yield from ox.parse_query_results(reader, _RESULTS[media])
             except (SyntaxError, ValueError) as error:
-                raise StoreError(f"{url} answered malformed SPARQL results: {error}",
-                                 "check that --store names a SPARQL query endpoint") from None
+                raise _malformed(url, error) from None
+            except httpx.TimeoutException:
+                raise self._timeout(url, updating=False) from None
             except httpx.HTTPError as error:
-                raise StoreError(f"the answer of {url} broke off: {_reason(error)}",
-                                 "try again; check the server's log") from None
+                raise RemoteStoreError(f"the answer of {url} broke off: {_reason(error)}",
+                                       "try again; check the server's log") from None
         finally:
             response.close()
 
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, Any] | None = None,
-              base_iri: str | None = None) -> Any:
-        """Any query: solutions, a boolean, or triples, as pyoxigraph's ``Store.query``."""
+              base_iri: str | None = None, default_graph: list[ox.NamedNode] | None = None,
+              named_graphs: list[ox.NamedNode] | None = None) -> Any:
+        """Any query: solutions, a boolean, or triples, as pyoxigraph's ``Store.query``.
+        ``default_graph``/``named_graphs`` go as the protocol's ``default-graph-uri`` and
+        ``named-graph-uri``; the endpoint decides what the dataset then is."""
         text = with_values(sparql, substitutions)
         if base_iri is not None:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        form: dict[str, str | list[str]] = {"query": text}
+        if default_graph:
+            form["default-graph-uri"] = [g.value for g in default_graph]
+        if named_graphs:
+            form["named-graph-uri"] = [g.value for g in named_graphs]
         url = self.settings.query_url
-        response = self._send(url, {"query": text}, _ACCEPT)
+        started = time.monotonic()
+        response = self._send(url, form, _ACCEPT, stream=True)
         media = _media_type(response)
+        content = self._read(response, url, started)
         try:
             if media in _RESULTS:
-                results = ox.parse_query_results(response.content, _RESULTS[media])
+                results = ox.parse_query_results(content, _RESULTS[media])
                 if isinstance(results, ox.QuerySolutions):
                     # the parser is lazy: read the answer through once, so a malformed one
                     # fails here and not halfway through printing it
                     for _ in results:
                         pass
-                    results = ox.parse_query_results(response.content, _RESULTS[media])
+                    results = ox.parse_query_results(content, _RESULTS[media])
                 return results
-        except SyntaxError as error:
-            raise StoreError(f"{url} answered malformed SPARQL results: {error}",
-                             "check that --store names a SPARQL query endpoint") from None
+        except (SyntaxError, ValueError) as error:
+            raise _malformed(url, error) from None
         if media in _GRAPHS:
-            return graph_results(response.content, _GRAPHS[media])
+            try:
+                return graph_results(content, _GRAPHS[media])
+            except (SyntaxError, ValueError) as error:
+                raise _malformed(url, error) from None
         raise _not_sparql(url, media)
+
+    def check(self) -> None:
+        """Ask the endpoint the cheapest query there is: a clear error now if it does not
+        answer as a SPARQL endpoint, rather than on the first request."""
+        answer = self.query("ASK {}")
+        if not isinstance(answer, ox.QueryBoolean):
+            raise _not_sparql(self.settings.query_url, "something other than a boolean")
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         if base_iri is not None:
@@ -379,8 +429,19 @@ def _reason(error: Exception) -> str:
     return text.splitlines()[0]
 
 
-def _not_sparql(url: str, media: str) -> StoreError:
-    return StoreError(
+def _limits(seconds: float | None) -> httpx.Timeout:
+    """``seconds`` for every wait of a request, the connection's at most CONNECT_TIMEOUT."""
+    connect = CONNECT_TIMEOUT if seconds is None else min(seconds, CONNECT_TIMEOUT)
+    return httpx.Timeout(seconds, connect=connect)
+
+
+def _malformed(url: str, error: Exception) -> RemoteStoreError:
+    return RemoteStoreError(f"{url} answered malformed SPARQL results: {error}",
+                            "check that --store names a SPARQL query endpoint")
+
+
+def _not_sparql(url: str, media: str) -> RemoteStoreError:
+    return RemoteStoreError(
         f"{url} did not answer as a SPARQL endpoint (it sent {media or 'no media type'})",
         "pass the query endpoint's URL, e.g. http://host:7878/query for oxigraph serve or "
         "http://host:3030/DATASET/query for Fuseki")
@@ -389,21 +450,23 @@ def _not_sparql(url: str, media: str) -> StoreError:
 def _refusal(url: str, response: httpx.Response, form: dict[str, str]) -> KGError:
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if response.status_code == 401:
-        return StoreError(f"the SPARQL endpoint {url} asks for credentials ({status})",
+        return RemoteStoreError(f"the SPARQL endpoint {url} asks for credentials ({status})",
                           _AUTH_HINT)
     if response.status_code == 403:
-        return StoreError(f"the SPARQL endpoint {url} refused the request ({status}): "
+        return RemoteStoreError(f"the SPARQL endpoint {url} refused the request ({status}): "
                           f"{_first_line(response)}",
                           "check that the credentials allow this (writes need an account "
                           f"that may update); {_AUTH_HINT}")
     if response.status_code == 404:
-        return StoreError(f"there is no SPARQL endpoint at {url} ({status})",
+        return RemoteStoreError(f"there is no SPARQL endpoint at {url} ({status})",
                           "check the URL: e.g. http://host:7878/query for oxigraph serve")
     if response.status_code == 400 and "query" in form:
         return QueryError(f"the endpoint rejected the query: {_first_line(response)}",
-                          "check the query syntax; prefixes kgo:, schema:, org:... are "
-                          "predeclared")
-    return StoreError(f"the SPARQL endpoint {url} failed ({status}): {_first_line(response)}",
+                          "check the query syntax")
+    if response.status_code == 400 and "update" in form:
+        return QueryError(f"the endpoint rejected the update: {_first_line(response)}",
+                          "check the update syntax")
+    return RemoteStoreError(f"the SPARQL endpoint {url} failed ({status}): {_first_line(response)}",
                       "the store was left as it was if the endpoint applies a request "
                       "atomically; check the server's log")
 
@@ -427,6 +490,21 @@ class RemoteStore(KGStore):
 
     def close(self) -> None:
         self.client.close()
+
+    def _remerge(self, removed: set[tuple]) -> None:
+        """``KGStore._remerge`` (after a SPARQL update: the default graph loses what the
+        update took out of named graphs and no graph asserts any more), for triples with
+        blank nodes too. A blank node cannot be named in a later request, so those go by
+        pattern: every default-graph triple with a blank node and one of their predicates
+        that no named graph asserts (the default graph's own such triples included)."""
+        blank = {t for t in removed if any(isinstance(term, ox.BlankNode) for term in t)}
+        if blank:
+            predicates = " ".join(sorted({str(t[1]) for t in blank}))
+            self._update(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o "
+                f"FILTER((isBlank(?s) || isBlank(?o)) && "
+                f"NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }}) }}")
+        super()._remerge(removed - blank)
 
     def article_graphs(self) -> Iterator[tuple[str, str]]:
         """(graph IRI, schema:url) of every article: one request, not one per article."""

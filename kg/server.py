@@ -13,6 +13,11 @@ finishes the others and exits, and the supervisor starts a fresh one; the other
 processes keep answering meanwhile. With ``--allow-writes`` one process holds the store
 read-write and runs queries in a pool of worker processes (``kg.workers.QueryPool``),
 which kills an overrunning one.
+
+A remote store (``--store http(s)://...``) is served the same way (several processes
+read-only, one with writes), but a query is an HTTP request to the endpoint whose
+timeout is the time limit: nothing overruns here, so no process retires and no worker
+is needed. The remote's failures answer 502, its timeouts 504.
 """
 
 from __future__ import annotations
@@ -35,7 +40,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -50,6 +54,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import errors
+from kg.config import is_remote, store_location
 from kg.endpoint import Answer, Dataset, Endpoint, Settings, kind_of
 from kg.workers import timeout_error
 
@@ -71,6 +76,8 @@ STATUS: dict[type[errors.KGError], int] = {
     errors.ResultTooLarge: 422,
     errors.QueryTimeout: 503,
     errors.StoreError: 500,
+    errors.RemoteStoreError: 502,  # a remote store's failure: a bad gateway
+    errors.RemoteTimeout: 504,
 }
 
 SOLUTION_OFFERS = (
@@ -285,6 +292,7 @@ def endpoint_of(request: Request) -> Endpoint:
 
 
 T = TypeVar("T")
+_REMOTE_GRACE = 1.0  # seconds the HTTP client of a remote store has to time out first
 
 
 async def call(request: Request, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -293,19 +301,26 @@ async def call(request: Request, method: Callable[..., T], *args: Any, **kwargs:
     When queries run in this process, the time limit is kept here: past it the client
     gets 503 and, if the query is still running, the process retires (a thread cannot be
     stopped; see the module's docstring). A request still waiting for a free thread at
-    the limit is dropped without retiring. A ``QueryPool`` keeps the limit itself.
+    the limit is dropped without retiring. A ``QueryPool`` keeps the limit itself. For a
+    remote store the HTTP client keeps it (its ``RemoteTimeout`` frees the thread); the
+    limit here, a little later, is the backstop, and never retires the process.
     """
     state = request.app.state
     future = state.executor.submit(partial(method, *args, **kwargs))
-    settings = endpoint_of(request).settings
-    if not settings.in_process:
+    endpoint = endpoint_of(request)
+    settings = endpoint.settings
+    if not settings.in_process and not endpoint.remote:
         return await asyncio.wrap_future(future)
+    limit = settings.timeout + (_REMOTE_GRACE if endpoint.remote else 0)
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
-                                      settings.timeout)
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
     except asyncio.TimeoutError:
         if future.cancel():
             raise timeout_error(settings.timeout, busy=True) from None
+        if endpoint.remote:
+            raise errors.RemoteTimeout(
+                f"the remote store did not answer within {settings.timeout:g} s",
+                "add LIMIT, or ask the operator to raise kg serve --timeout") from None
         state.retire()
         raise timeout_error(settings.timeout) from None
 
@@ -574,7 +589,8 @@ def app_from_environment() -> Starlette:
     """The app of one of ``serve``'s read-only processes: uvicorn's supervisor starts each
     with this factory, the settings coming from the parent in ``KG_SERVE_SETTINGS``."""
     fields = json.loads(os.environ[SETTINGS_ENV])
-    settings = Settings(**{**fields["endpoint"], "store_path": Path(fields["store_path"]),
+    settings = Settings(**{**fields["endpoint"],
+                           "store_path": store_location(fields["store_path"]),
                            "in_process": True})
     http = HttpSettings(**{**fields["http"], "cors_origins": tuple(fields["cors_origins"])})
     _log_to_stderr()
@@ -588,6 +604,13 @@ def _log_to_stderr() -> None:
 
 def _announce(settings: Settings, host: str, port: int) -> None:
     mode = "writes allowed" if settings.allow_writes else "read-only"
+    if is_remote(settings.store_path):
+        processes = "1 process" if settings.allow_writes else f"{settings.workers} processes"
+        cache = ("answers cached until this server writes" if settings.sole_writer
+                 else "no answer cache")
+        print(f"serving the SPARQL endpoint {settings.store_path} on http://{host}:{port}/ "
+              f"({mode}, {processes}, {cache})", file=sys.stderr, flush=True)
+        return
     print(f"serving {settings.store_path} on http://{host}:{port}/ ({mode}, "
           f"{settings.workers} {'query workers' if settings.allow_writes else 'processes'})",
           file=sys.stderr, flush=True)

@@ -57,13 +57,13 @@ def service_description(endpoint_url: str, *, writes: bool, federation: bool
     return [t for t in triples if t is not None]
 
 
-def void_description(dataset_url: str, endpoint_url: str, stats: dict, modified: float
-                     ) -> list[ox.Triple]:
-    """void:Dataset with the counts of ``KGStore.stats()`` and when the store last changed."""
+def void_description(dataset_url: str, endpoint_url: str, stats: dict,
+                     modified: float | None) -> list[ox.Triple]:
+    """void:Dataset with the counts of ``KGStore.stats()`` and when the store last changed
+    (``modified``; None: not known, as for a remote store, and then not said)."""
     dataset, a = _n(dataset_url), _n(RDF.type)
     integer = XSD.iri + "integer"
     classes = stats.get("entities_by_class", {})
-    when = datetime.fromtimestamp(modified, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     triples = [
         ox.Triple(dataset, a, _n(VOID + "Dataset")),
         ox.Triple(dataset, _n(DCTERMS + "title"), ox.Literal("newskg knowledge graph")),
@@ -73,9 +73,12 @@ def void_description(dataset_url: str, endpoint_url: str, stats: dict, modified:
                   _typed(stats.get("default_graph_triples", 0), integer)),
         ox.Triple(dataset, _n(VOID + "classes"), _typed(len(classes), integer)),
         ox.Triple(dataset, _n(VOID + "entities"), _typed(sum(classes.values()), integer)),
-        ox.Triple(dataset, _n(DCTERMS + "modified"), _typed(when, XSD.iri + "dateTime")),
         ox.Triple(dataset, _n(VOID + "documents"), _typed(stats.get("articles", 0), integer)),
     ]
+    if modified is not None:
+        when = datetime.fromtimestamp(modified, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        triples.append(ox.Triple(dataset, _n(DCTERMS + "modified"),
+                                 _typed(when, XSD.iri + "dateTime")))
     for index, (cls, count) in enumerate(sorted(classes.items())):
         partition = _n(f"{dataset_url}#class-{index}")
         triples += [

@@ -313,16 +313,20 @@ class _ServerProcess:
 
 
 class LiveServer(_ServerProcess):
-    """``kg serve`` in a real process on a free port; ``url`` is its root."""
+    """``kg serve`` in a real process on a free port; ``url`` is its root. ``store`` is a
+    store directory (the log goes beside it) or a SPARQL endpoint's URL (the log goes in
+    ``log_dir``)."""
 
-    def __init__(self, store: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, store: Path | str, *args: str, env: dict[str, str] | None = None,
+                 log_dir: Path | None = None) -> None:
         import os
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        folder = log_dir if log_dir is not None else Path(store).parent
         self._start([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port",
                      str(self.port), *args],
-                    Path(store).with_name(f"serve-{self.port}.log"), self.url + "/",
+                    folder / f"serve-{self.port}.log", self.url + "/",
                     "kg serve", env={**os.environ, **(env or {})})
 
 

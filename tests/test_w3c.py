@@ -1,5 +1,6 @@
 """The W3C SPARQL 1.1 Protocol (34 tests) and Graph Store Protocol (13) manifests,
-replayed against a live ``kg serve --allow-writes``.
+replayed against a live ``kg serve --allow-writes``, once over a store directory and once
+over a remote store (``oxigraph serve`` started here, ``kg serve --store URL``).
 
 The manifests are read from ``../shared/w3c`` beside the repository (never copied in);
 without them these tests skip. Each test starts from an empty store (``DROP ALL``), loads
@@ -18,7 +19,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import LiveServer
+from conftest import LiveServer, OxigraphServer
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
@@ -186,12 +187,22 @@ def run_case(server: LiveServer, case: Case) -> None:
             check_body(step, headers, body)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    store = tmp_path_factory.mktemp("w3c") / "store"
-    live = LiveServer(store, "--allow-writes", env={"KG_SERVE_TOKEN": TOKEN})
-    yield live
-    live.stop()
+@pytest.fixture(scope="module", params=["directory", "remote"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("w3c")
+    env = {"KG_SERVE_TOKEN": TOKEN}
+    if request.param == "directory":
+        live = LiveServer(folder / "store", "--allow-writes", env=env)
+        yield live
+        live.stop()
+        return
+    remote = OxigraphServer(folder / "oxigraph")
+    try:
+        live = LiveServer(remote.url, "--allow-writes", env=env, log_dir=folder)
+        yield live
+        live.stop()
+    finally:
+        remote.stop()
 
 
 PROTOCOL_CASES = load_cases(PROTOCOL)
