@@ -6,15 +6,17 @@ with the store. Facts are written through kg.resolve, kg.mapping and a real on-d
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from conftest import run_kg
 
 from kg import resources
 from kg.facts import Document, Entity, Event, Evidence, Extraction, Membership, Span
-from kg.lookup import key, load_index, lookup
+from kg.lookup import LOOKUP_QUERIES, key, load_index, lookup
 from kg.mapping import to_triples
 from kg.resolve import resolve
 from kg.store import KGStore
@@ -245,3 +247,21 @@ def test_a_profile_lists_the_latest_events_and_counts_them_all(tmp_path: Path,
     table = kg_lookup(path, "Geneva")
     assert "Meetings and visits here (the latest 50 of 60)" in table.stdout
     assert "Sources (60 articles)" in table.stdout and "50 more" in table.stdout
+
+
+def test_the_mission_classes_a_place_profile_starts_from_are_the_ontology_s() -> None:
+    """missions-at.rq names the mission classes (a VALUES the engine starts from, where a
+    walk down the class tree was planned after the thousands of things located in a
+    place): they must be every subclass of kgo:Mission the ontology has."""
+    ontology = ox.Store()
+    for path in resources.ontology_dir().glob("*.ttl"):
+        ontology.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    expected = {row[0].value for row in ontology.query(
+        "SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+        "<https://w3id.org/newskg/ontology#Mission> }")}
+    text = (LOOKUP_QUERIES / "missions-at.rq").read_text()
+    listed = re.search(r"VALUES \?missionClass \{([^}]*)\}", text)
+    assert listed is not None
+    named = {"https://w3id.org/newskg/ontology#" + word.split(":")[1]
+             for word in listed.group(1).split()}
+    assert named == expected
