@@ -81,8 +81,15 @@ class Generator:
     def __init__(self, articles: int, seed: int = 10) -> None:
         self.rng = random.Random(seed)
         people: set[str] = set()
-        while len(people) < max(300, articles // 4):
-            people.add(f"{self.rng.choice(GIVEN)} {self.rng.choice(SURNAME_STEMS)}"
+        wanted = max(300, articles // 4)
+        # with a middle initial or none when the given names and surnames alone are too few
+        # for N (smaller corpora are drawn as before)
+        plain = len(GIVEN) * len(SURNAME_STEMS) * len(SURNAME_ENDINGS)
+        initials = [""] + [f"{letter}. " for letter in "ABDEGKLMNPRSTV"]
+        assert wanted <= plain * len(initials) // 2, "add names to the pools"
+        while len(people) < wanted:
+            middle = self.rng.choice(initials) if wanted > plain // 2 else ""
+            people.add(f"{self.rng.choice(GIVEN)} {middle}{self.rng.choice(SURNAME_STEMS)}"
                        f"{self.rng.choice(SURNAME_ENDINGS)}")
         self.people = sorted(people)
         # a person keeps one post, so posts recur across articles as in real news
