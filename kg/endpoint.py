@@ -38,7 +38,6 @@ from kg import linked, resources
 from kg.config import is_remote
 from kg.errors import (
     InputError,
-    KGError,
     NotAcceptable,
     NotFoundError,
     QueryError,
@@ -54,7 +53,13 @@ from kg.service import service_description, void_description
 from kg.sparql import graphs_named, query_form, refuse_fetching, with_update_dataset
 from kg.store import KGStore, sparql_code
 from kg.vocab import DEFAULT_ID_BASE, PREFIXES
-from kg.workers import InlineRunner, QueryPool, folder_signature, store_signature
+from kg.workers import (
+    InlineRunner,
+    QueryPool,
+    folder_signature,
+    reporting_bugs,
+    store_signature,
+)
 
 # name -> (format, Content-Type)
 GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
@@ -209,13 +214,7 @@ class RemoteRunner:
 
     def run(self, func: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
         """``func(store, *args)`` here and now; ``timeout`` is the HTTP client's."""
-        try:
-            return func(self.store, *args)
-        except KGError:
-            raise
-        except Exception as error:
-            raise KGError(f"internal error in a query: {type(error).__name__}: {error}",
-                          "this is a bug in newskg; please report it") from None
+        return reporting_bugs(lambda: func(self.store, *args))
 
     def close(self) -> None:
         """The store is the endpoint's to close."""

@@ -25,6 +25,7 @@ auth; ``KG_STORE_AUTH=digest`` for digest, as Virtuoso's ``/sparql-auth`` wants)
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -272,11 +273,19 @@ class SparqlClient:
         ``started`` (the client's timeout alone bounds each wait for data, not the sum)."""
         limit = self.settings.timeout
         chunks = []
-        try:
+        with self._answer_of(url, response):
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
                 if limit is not None and time.monotonic() - started > limit:
                     raise self._timeout(url, updating=False)
+        return b"".join(chunks)
+
+    @contextlib.contextmanager
+    def _answer_of(self, url: str, response: httpx.Response) -> Iterator[None]:
+        """Reading ``response``: a timeout or a broken connection meanwhile becomes the
+        KGError saying so; the response is closed in any case."""
+        try:
+            yield
         except httpx.TimeoutException:
             raise self._timeout(url, updating=False) from None
         except httpx.HTTPError as error:
@@ -284,7 +293,6 @@ class SparqlClient:
                                    "try again; check the server's log") from None
         finally:
             response.close()
-        return b"".join(chunks)
 
     def select(self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None
                ) -> Iterator[ox.QuerySolution]:
@@ -292,7 +300,7 @@ class SparqlClient:
         url = self.settings.query_url
         response = self._send(url, {"query": with_values(sparql, substitutions)},
                               "application/sparql-results+json", stream=True)
-        try:
+        with self._answer_of(url, response):
             media = _media_type(response)
             if media not in _RESULTS:
                 raise _not_sparql(url, media)
@@ -301,13 +309,6 @@ class SparqlClient:
                 yield from ox.parse_query_results(reader, _RESULTS[media])
             except (SyntaxError, ValueError) as error:
                 raise _malformed(url, error) from None
-            except httpx.TimeoutException:
-                raise self._timeout(url, updating=False) from None
-            except httpx.HTTPError as error:
-                raise RemoteStoreError(f"the answer of {url} broke off: {_reason(error)}",
-                                       "try again; check the server's log") from None
-        finally:
-            response.close()
 
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, Any] | None = None,
               base_iri: str | None = None, default_graph: list[ox.NamedNode] | None = None,

@@ -182,6 +182,18 @@ class _Worker:
         self.kill()
 
 
+def reporting_bugs(job: Callable[[], Any]) -> Any:
+    """``job()``, its ``KGError`` passed on as it is, any other exception (a bug) as a
+    ``KGError`` saying so, never a traceback at the caller's edge."""
+    try:
+        return job()
+    except KGError:
+        raise
+    except Exception as error:
+        raise KGError(f"internal error in a query: {type(error).__name__}: {error}",
+                      "this is a bug in newskg; please report it") from None
+
+
 class InlineRunner:
     """Jobs run in the calling thread, on one read-only store that the threads of this
     process share (pyoxigraph releases the GIL while a query runs, so threads use every
@@ -196,13 +208,7 @@ class InlineRunner:
 
     def run(self, func: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
         """``func(store, *args)`` here and now; ``timeout`` is the caller's to enforce."""
-        try:
-            return self._snapshot.run(func, args)
-        except KGError:
-            raise
-        except Exception as error:
-            raise KGError(f"internal error in a query: {type(error).__name__}: {error}",
-                          "this is a bug in newskg; please report it") from None
+        return reporting_bugs(lambda: self._snapshot.run(func, args))
 
     def close(self) -> None:
         self._snapshot.store = None
