@@ -98,7 +98,7 @@ SELECT DISTINCT ?e ?g WHERE {{
 _NAMED = (f"SELECT DISTINCT ?e ?g WHERE {{ VALUES ?e {{ %s }}"
           f" GRAPH ?g {{ ?e <{SCHEMA.startDate}> ?start }} }}")
 # Every triple of some events in some graphs, or of every meeting and visit.
-_TRIPLES = "SELECT ?e ?g ?p ?o WHERE {{ VALUES (?e ?g) {{ {} }} GRAPH ?g {{ ?e ?p ?o }} }}"
+_TRIPLES = "SELECT ?e ?g ?p ?o WHERE { VALUES (?e ?g) { %s } GRAPH ?g { ?e ?p ?o } }"
 _EVERY = f"""
 SELECT ?e ?g ?p ?o WHERE {{
   VALUES ?class {{ {" ".join(str(c) for c in EVENT_CLASSES)} }}
@@ -136,7 +136,7 @@ def read_reports(store: ox.Store, *, dates: Iterable[date] = (), parties: Iterab
                          and isinstance(g, ox.NamedNode) and g.value not in skip})
         if not wanted:
             return {}
-        rows = store.query(_TRIPLES.format(" ".join(f"(<{e}> <{g}>)" for e, g in wanted)))
+        rows = store.query(_TRIPLES % " ".join(f"(<{e}> <{g}>)" for e, g in wanted))
     triples: dict[tuple[str, str], list[tuple[ox.NamedNode, object]]] = defaultdict(list)
     for row in rows:
         event, graph = row["e"], row["g"]
@@ -152,10 +152,9 @@ def _report(event: str, graph: str, triples: list[tuple[ox.NamedNode, object]]
     """One event's report from its triples (predicate, object) in one article graph; None
     when it is not a meeting or visit with a day for its start, or names its place or its
     parties only by something other than IRIs (a Graph Store write may hold anything)."""
-    values: dict[ox.NamedNode, list] = defaultdict(list)
+    values: dict[ox.NamedNode, set] = defaultdict(set)
     for predicate, value in triples:
-        if value not in values[predicate]:
-            values[predicate].append(value)
+        values[predicate].add(value)
     kinds = sorted(c.value for c in values[_TYPE] if c in EVENT_CLASSES)
     starts = sorted(d for d in map(_day, values[_START]) if d is not None)
     places = sorted(p.value for p in values[_PLACE] if isinstance(p, ox.NamedNode))
@@ -163,7 +162,7 @@ def _report(event: str, graph: str, triples: list[tuple[ox.NamedNode, object]]
                for role, predicate in (("attendee", _ATTENDEE), ("organizer", _ORGANIZER))}
     named_parties = sum(len(v) for v in parties.values())
     if (not kinds or not starts or (values[_PLACE] and not places)
-            or (values[_ATTENDEE] + values[_ORGANIZER] and not named_parties)):
+            or ((values[_ATTENDEE] or values[_ORGANIZER]) and not named_parties)):
         return None
     start = starts[0]
     ends = sorted(d for d in map(_day, values[_END]) if d is not None)

@@ -143,10 +143,10 @@ _INITIALED = re.compile(r"((?:[A-Z]\.\s?-?){1,3})\s*([A-Z][\w'’-]+)")
 def _short_name(name: str) -> tuple[str, str] | None:
     """(initial of the given name, or "" for none; the word) of a one-word or initialed
     name, None for a fuller one."""
-    if len(name.split()) == 1 and not _INITIALED.fullmatch(name):
-        return "", name
     initialed = _INITIALED.fullmatch(name)
-    return (initialed.group(1)[0], initialed.group(2)) if initialed else None
+    if initialed:
+        return initialed.group(1)[0], initialed.group(2)
+    return ("", name) if len(name.split()) == 1 else None
 
 
 def _one_word_persons(extraction: Extraction) -> dict[str, str]:

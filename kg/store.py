@@ -49,7 +49,6 @@ _MEMBERSHIP = ox.NamedNode(ORG.Membership)
 _POST_REFERENCE = ox.NamedNode(KGO.PostReference)
 _GATHERING = ox.NamedNode(KGO.gathering)
 _DERIVED = ox.NamedNode(DERIVED_GRAPH)
-_EVENTS = (ox.NamedNode(KGO.Meeting), ox.NamedNode(KGO.Visit))
 # what names a post: a membership's role and body, a post reference's
 # What an article graph keeps to itself, out of the merged default graph: the record of
 # what was extracted before a curation changed it (a large literal, not knowledge)
@@ -450,7 +449,7 @@ class KGStore:
         gathering with any of these, and so on (whole connected sets, so the result is what
         gathering every report of the store would give)."""
         new = derive.read_reports(scratch, every=True)
-        gone = {q.subject.value for g in leave_out for cls in _EVENTS
+        gone = {q.subject.value for g in leave_out for cls in derive.EVENT_CLASSES
                 for q in self._store.quads_for_pattern(None, _TYPE, cls, ox.NamedNode(g))
                 if isinstance(q.subject, ox.NamedNode)}
         touched = gone | set(new)

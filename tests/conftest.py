@@ -12,7 +12,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -91,6 +91,15 @@ def write_articles(folder: Path) -> Path:
     (folder / "wire.jsonl").write_text(
         "".join(json.dumps(record) + "\n" for record in JSONL_ARTICLES), encoding="utf-8"
     )
+    return folder
+
+
+def write_articles_and_notes(folder: Path, note: Callable[[int], str], count: int = 12
+                             ) -> Path:
+    """``write_articles``, plus ``count`` text notes, note ``i`` being ``note(i)``."""
+    write_articles(folder)
+    for i in range(count):
+        (folder / f"note-{i:02d}.txt").write_text(note(i), encoding="utf-8")
     return folder
 
 

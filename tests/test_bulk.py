@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import kg_process, read_quads, write_articles
+from conftest import kg_process, read_quads, write_articles, write_articles_and_notes
 
 from kg import pipeline
 from kg.errors import UsageError
@@ -17,13 +17,10 @@ MODEL = "blank:en"  # the rules without spaCy's parser: real extraction, fast
 
 def news(folder: Path) -> Path:
     """The shared fixture articles and a dozen notes of our own, two of them one meeting."""
-    write_articles(folder)
-    for i in range(12):
-        (folder / f"note-{i:02d}.txt").write_text(
-            f"Notes from the Union{i % 4}\n\nGENEVA, {i % 5 + 1} March 2024 - Secretary "
-            f"General Amira Volkova{i % 4} of the Union{i % 4} met Foreign Minister Tomas "
-            f"Berg{i % 3} in Geneva on {i % 5 + 1} March 2024.\n", encoding="utf-8")
-    return folder
+    return write_articles_and_notes(folder, lambda i: (
+        f"Notes from the Union{i % 4}\n\nGENEVA, {i % 5 + 1} March 2024 - Secretary "
+        f"General Amira Volkova{i % 4} of the Union{i % 4} met Foreign Minister Tomas "
+        f"Berg{i % 3} in Geneva on {i % 5 + 1} March 2024.\n"))
 
 
 def test_a_bulk_load_gives_the_store_an_ingest_gives(tmp_path: Path) -> None:

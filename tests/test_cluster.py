@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import kg_process, run_kg, write_articles
+from conftest import kg_process, run_kg, write_articles, write_articles_and_notes
 
 from kg.cluster import parse_spec
 from kg.errors import UsageError
@@ -19,14 +19,11 @@ MODEL = "blank:en"  # the rules on a blank pipeline: real extraction, no model t
 
 def more_articles(folder: Path) -> Path:
     """The shared fixture articles plus a dozen of our own, enough for several batches."""
-    write_articles(folder)
-    for i in range(12):
-        (folder / f"note-{i:02d}.txt").write_text(
-            f"Delegates of the Union{i} met in City{i}\n\n"
-            f"Secretary General Amira Volkova{i} of the Union{i} met Foreign Minister "
-            f"Tomas Berg{i} in City{i} on {i + 1} March 2024. The Union{i} Council "
-            f"will meet again in April.\n", encoding="utf-8")
-    return folder
+    return write_articles_and_notes(folder, lambda i: (
+        f"Delegates of the Union{i} met in City{i}\n\n"
+        f"Secretary General Amira Volkova{i} of the Union{i} met Foreign Minister "
+        f"Tomas Berg{i} in City{i} on {i + 1} March 2024. The Union{i} Council "
+        f"will meet again in April.\n"))
 
 
 def dump(store: Path, tmp_path: Path, name: str) -> list[str]:
