@@ -40,6 +40,7 @@ from kg.facts import ENTITY_KINDS
 from kg.mapping import curation_triples
 from kg.resolve import membership_iri, role_iri
 from kg.store import KGStore, Triple
+from kg.surnames import as_written, moved_memberships
 from kg.vocab import (
     CURATION_GRAPH,
     DCTERMS,
@@ -337,7 +338,6 @@ _LABEL = ox.NamedNode(RDFS.label)
 _ALT = ox.NamedNode(SKOS.altLabel)
 _DERIVED = ox.NamedNode(PROV.wasDerivedFrom)
 _MEMBER = ox.NamedNode(ORG.member)
-_ROLE = ox.NamedNode(ORG.role)
 _ORGANIZATION = ox.NamedNode(ORG.organization)
 _REPLACED = ox.NamedNode(DCTERMS.isReplacedBy)
 _UNCURATED = ox.NamedNode(KGO.uncurated)
@@ -488,7 +488,9 @@ class Rules:
             node.value in self.no_events or (attendees[node] and attendees[node] <= dropped))}
         if not rename and not dropped:
             return list(triples)
-        rename.update(self._memberships(triples, rename, dropped))
+        # a post goes with its holder or body; it moves with them (its IRI is made of theirs)
+        dropped |= {s for s, p, o in triples if p in (_MEMBER, _ORGANIZATION) and o in dropped}
+        rename.update(moved_memberships(triples, rename))
         out: list[Triple] = []
         for s, p, o in triples:
             if s in dropped or o in dropped:
@@ -529,30 +531,6 @@ class Rules:
     def _rejected(self, iri: str, target: str, labels: list[str], kinds: set[str]) -> bool:
         return (any(_of_kind(self.rejected_iris, key, kinds) for key in (iri, target))
                 or any(_of_kind(self.rejected_names, n, kinds) for n in map(_norm, labels)))
-
-    def _memberships(self, triples: Sequence[Triple], rename: dict[ox.NamedNode, ox.NamedNode],
-                     dropped: set[ox.NamedNode]) -> dict[ox.NamedNode, ox.NamedNode]:
-        """New IRIs of the posts whose holder or body was renamed (a membership's IRI is made
-        of theirs); posts whose holder or body was rejected join ``dropped``."""
-        parts: dict[ox.NamedNode, dict[ox.NamedNode, ox.NamedNode]] = defaultdict(dict)
-        for s, p, o in triples:
-            if p in (_MEMBER, _ROLE, _ORGANIZATION) and isinstance(o, ox.NamedNode):
-                parts[s][p] = o
-        moved = {}
-        for node, of in parts.items():
-            person, role, body = of.get(_MEMBER), of.get(_ROLE), of.get(_ORGANIZATION)
-            if person is None or role is None or body is None:
-                continue
-            if person in dropped or body in dropped:
-                dropped.add(node)
-                continue
-            if person in rename or body in rename:
-                base = node.value.rsplit("membership/", 1)[0]
-                new = membership_iri(base, rename.get(person, person).value, role.value,
-                                     rename.get(body, body).value)
-                if new != node.value:
-                    moved[node] = ox.NamedNode(new)
-        return moved
 
 
 def _at(path: str, line: int) -> str:
@@ -614,13 +592,15 @@ def apply(store: KGStore, rules: Rules, *, exists: bool = True, path: Path | str
             f"the store {store.path} was curated, but the curation file {path} does not exist",
             "pass the file with --curation PATH or KG_CURATION; to drop every correction, "
             "create the file empty")
+    # (an article with a name given alone linked holds what was written in a record too)
     graphs = (store.graphs_with(predicate=KGO.uncurated) | store.graphs_with(iris=rules.iris())
-              | store.graphs_labelled(rules.names())) - _NOT_ARTICLES
+              | store.graphs_labelled(rules.names()) | store.graphs_with(predicate=KGO.unlinked)
+              ) - _NOT_ARTICLES
     changes: dict[str, list[Triple]] = {}
     for graph in sorted(graphs):
-        current = store.graph_triples(graph)
-        curated = rules.curate_article(uncurated(current))
-        if KGStore.canonical(curated) != KGStore.canonical(current):
+        written = as_written(store.graph_triples(graph))
+        curated = rules.curate_article(uncurated(written))
+        if KGStore.canonical(curated) != KGStore.canonical(written):
             changes[graph] = curated
     articles = len(changes)
     changes[CURATION_GRAPH] = list(curation_triples(

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.facts import Entity, Evidence, PostReference, Span
-from kg.resolve import Resolved, canonical_label, slug
+from kg.resolve import Resolved, canonical_label, name_key, name_words, short_name, slug
 from kg.vocab import (
     DCTERMS,
     KGO,
@@ -73,6 +73,17 @@ def entity_classes(entity: Entity) -> list[str]:
     return _CLASSES.get((entity.kind, entity.subtype)) or _CLASSES[(entity.kind, None)]
 
 
+def _name_keys(article: ox.NamedNode, person: ox.NamedNode, label: str) -> Iterator[Triple]:
+    """What the store links persons across articles by: a full name's first and last
+    words on the person, a name given alone (a surname, initials and a surname) on the
+    article (see ``KGStore``)."""
+    for word in sorted(name_words(label)):
+        yield person, _n(KGO.nameWord), ox.Literal(word)
+    alone = short_name(label)
+    if alone is not None:
+        yield article, _n(KGO.nameAlone), ox.Literal(name_key(alone[1]))
+
+
 def to_triples(resolved: Resolved) -> Iterator[Triple]:
     """Every triple the article's graph holds."""
     ex = resolved.extraction
@@ -103,6 +114,8 @@ def to_triples(resolved: Resolved) -> Iterator[Triple]:
             yield node, _n(ORG.subOrganizationOf), _n(iris[entity.parent])
         if entity.location and entity.location in iris:
             yield node, _n(SCHEMA.location), _n(iris[entity.location])
+        if entity.kind == "person":
+            yield from _name_keys(article, node, label)
 
     for membership in ex.memberships:
         node = _n(resolved.membership(membership))

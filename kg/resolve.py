@@ -140,13 +140,42 @@ def entity_iri(entity: Entity, base: str) -> str:
 _INITIALED = re.compile(r"((?:[A-Z]\.\s?-?){1,3})\s*([A-Z][\w'’-]+)")
 
 
-def _short_name(name: str) -> tuple[str, str] | None:
+def short_name(name: str) -> tuple[str, str] | None:
     """(initial of the given name, or "" for none; the word) of a one-word or initialed
     name, None for a fuller one."""
     initialed = _INITIALED.fullmatch(name)
     if initialed:
         return initialed.group(1)[0], initialed.group(2)
     return ("", name) if len(name.split()) == 1 else None
+
+
+def name_key(word: str) -> str:
+    """A name word as persons are linked by it across articles: lower case, no accents
+    ("Tokáyev" and "Tokayev" are one key)."""
+    return slug(word)
+
+
+def name_words(label: str) -> set[str]:
+    """The keys of a full name's first and last words (the surname is one of them:
+    "Sergey Volkov", "Xi Jinping"); none for a one-word or initialed name."""
+    if short_name(label) is not None:
+        return set()
+    words = label.split()
+    return {name_key(words[0]), name_key(words[-1])}
+
+
+def names_part(form: str, word: str, initial: str) -> bool:
+    """Whether a fuller name's form begins or ends with ``word`` (a key, see
+    ``name_key``), its other end (the given name) beginning with ``initial`` when one
+    is given."""
+    words = form.split()
+    if len(words) < 2:
+        return False
+    first, last = name_key(words[0]), name_key(words[-1])
+    if not initial:
+        return word in (first, last)
+    return ((last == word and words[0].startswith(initial))
+            or (first == word and words[1].startswith(initial)))
 
 
 def _one_word_persons(extraction: Extraction) -> dict[str, str]:
@@ -162,28 +191,15 @@ def _one_word_persons(extraction: Extraction) -> dict[str, str]:
     people = [e for e in extraction.entities.values() if e.kind == "person"]
     out = {}
     for short in people:
-        found = _short_name(short.name)
+        found = short_name(short.name)
         if found is None:
             continue
-        initial, word = found[0], found[1].casefold()
-        fuller = [e.key for e in people if _short_name(e.name) is None
-                  and any(_names_part(f, word, initial) for f in e.forms() if f.strip())]
+        initial, word = found[0], name_key(found[1])
+        fuller = [e.key for e in people if short_name(e.name) is None
+                  and any(names_part(f, word, initial) for f in e.forms() if f.strip())]
         if len(fuller) == 1:
             out[short.key] = fuller[0]
     return out
-
-
-def _names_part(form: str, word: str, initial: str) -> bool:
-    """Whether a fuller name's form begins or ends with ``word``, its other end (the given
-    name) beginning with ``initial`` when one is given."""
-    words = form.split()
-    if len(words) < 2:
-        return False
-    first, last = words[0].casefold(), words[-1].casefold()
-    if not initial:
-        return word in (first, last)
-    return ((last == word and words[0].startswith(initial))
-            or (first == word and words[1].startswith(initial)))
 
 
 def merge_name_parts(extraction: Extraction) -> Extraction:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import derive
+from kg import derive, surnames
 from kg.errors import QueryError, StoreError
 from kg.facts import Document
 from kg.resolve import article_graph
@@ -49,10 +49,13 @@ _MEMBERSHIP = ox.NamedNode(ORG.Membership)
 _POST_REFERENCE = ox.NamedNode(KGO.PostReference)
 _GATHERING = ox.NamedNode(KGO.gathering)
 _DERIVED = ox.NamedNode(DERIVED_GRAPH)
+# What an article graph keeps to itself, out of the merged default graph: the records of
+# what was extracted before a curation changed it and of what was written before a name
+# given alone was linked (large literals, not knowledge), and the name words the store
+# links by
+_OWN_ONLY = frozenset(ox.NamedNode(p) for p in (KGO.uncurated, KGO.unlinked, KGO.nameWord,
+                                                KGO.nameAlone))
 # what names a post: a membership's role and body, a post reference's
-# What an article graph keeps to itself, out of the merged default graph: the record of
-# what was extracted before a curation changed it (a large literal, not knowledge)
-_OWN_ONLY = frozenset({ox.NamedNode(KGO.uncurated)})
 _POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
 _POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
 
@@ -206,7 +209,8 @@ def _rederive(memberships: Iterable[str] | None) -> str:
 # (but for what it keeps to itself, _OWN_ONLY), and of the ontology graph only its
 # subclass axioms (as ensure_ontology merges them).
 _MERGED = (
-    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?p != <{KGO.uncurated}>) }}"
+    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>"
+    f" && ?p NOT IN ({', '.join(str(p) for p in sorted(_OWN_ONLY, key=str))})) }}"
     " UNION "
     f"{{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} FILTER(?p = <{RDFS.subClassOf}> && isIRI(?o)) }}"
 )
@@ -343,11 +347,7 @@ class KGStore:
     def replace_article(self, graph: str, triples: Iterable[Triple]) -> None:
         """Put an article's triples into its graph, replacing what it said before,
         and keep the default graph in step. One transaction."""
-        triples = list(triples)
-        touched = self._memberships([graph], triples)
-        derived = self._then_derive([graph], {graph: triples})
-        self._update(f"{_retract(graph)} ;\n{_insert(graph, triples)}"
-                     f"{self._then_rederive(touched)}{derived}")
+        self.replace_graphs({graph: list(triples)})
 
     def _memberships(self, graphs: Iterable[str], triples: Iterable[Triple] = ()) -> set[str]:
         """The memberships ``graphs`` hold now and ``triples`` hold: those whose interval a
@@ -494,25 +494,85 @@ class KGStore:
         held = [
             g for g in dict.fromkeys(graphs) if self._store.contains_named_graph(ox.NamedNode(g))
         ]
-        if held:
-            # one request, run in order: a triple two of them assert leaves with the last
-            touched = self._memberships(held)
-            derived = self._then_derive(held)
-            self._update(" ;\n".join(_retract(g) for g in held) + self._then_rederive(touched)
-                         + derived)
+        self.replace_graphs({g: [] for g in held})
         return held
 
     def replace_graphs(self, graphs: dict[str, list[Triple]]) -> None:
-        """Replace several named graphs' triples at once (a curation applied again), keeping
-        the default graph, the posts' intervals, the gatherings and the post holders in
-        step. One transaction."""
+        """Replace several named graphs' triples at once (an empty list: remove the graph),
+        keeping the default graph, the links of names given alone, the posts' intervals,
+        the gatherings and the post holders in step. One transaction."""
         if not graphs:
             return
+        graphs = self._with_links(graphs)
         touched = self._memberships(graphs, [t for ts in graphs.values() for t in ts])
-        derived = self._then_derive(list(graphs), graphs)
+        derived = self._then_derive(list(graphs), {g: ts for g, ts in graphs.items() if ts})
+        # one request, run in order: a triple two of them assert leaves with the last
         self._update(" ;\n".join(f"{_retract(g)} ;\n{_insert(g, ts)}"
                                  if ts else _retract(g) for g, ts in graphs.items())
                      + self._then_rederive(touched) + derived)
+
+    def _with_links(self, graphs: dict[str, list[Triple]]) -> dict[str, list[Triple]]:
+        """``graphs`` (replacing the stored ones; empty: removed) with their names given
+        alone linked to known persons (``kg/surnames.py``), plus every stored article
+        whose links the write changes: those naming someone alone by a word whose known
+        persons, or their contexts, the write adds or takes away."""
+        leave_out = list(graphs)
+        given = {g: surnames.as_written(ts) for g, ts in graphs.items() if ts}
+        scratch = ox.Store()
+        for name, triples in given.items():
+            scratch.extend(ox.Quad(s, p, o, ox.NamedNode(name)) for s, p, o in triples)
+        words = {q.object.value for g in leave_out for q in self._store.quads_for_pattern(
+            None, surnames.NAME_WORD, None, ox.NamedNode(g))}
+        words.update(w for ts in given.values() for w in surnames.words_of(ts, surnames.NAME_WORD))
+        others = self._naming_alone(words, leave_out)
+        if others:
+            before = self._known(words)
+            after = self._known(words, leave_out, scratch)
+            others = self._naming_alone({w for w in words if before.get(w) != after.get(w)},
+                                        leave_out)
+        stored = {g: self.graph_triples(g) for g in sorted(others)}
+        written = {**given, **{g: surnames.as_written(ts) for g, ts in stored.items()}}
+        known = self._known({w for ts in written.values()
+                             for w in surnames.words_of(ts, surnames.NAME_ALONE)},
+                            leave_out, scratch)
+        out = {g: self._linked(given[g], known) if g in given else [] for g in graphs}
+        for g, triples in stored.items():
+            relinked = self._linked(written[g], known)
+            if self.canonical(relinked) != self.canonical(triples):
+                out[g] = relinked
+        return out
+
+    def _naming_alone(self, words: set[str], leave_out: list[str]) -> set[str]:
+        """The stored articles, but ``leave_out``, naming someone alone by one of ``words``."""
+        if not words:
+            return set()
+        found = self._store.query(surnames.words_query(surnames.ALONE_QUERY, words, leave_out))
+        return {row["g"].value for row in found}
+
+    def _known(self, words: set[str], leave_out: Iterable[str] = (),
+               scratch: ox.Store | None = None) -> surnames.Known:
+        """The known persons of ``words`` in the store without ``leave_out``, and in
+        ``scratch`` (what a write puts in their place)."""
+        known: surnames.Known = {}
+        if words:
+            surnames.read_known(self._store.query(
+                surnames.words_query(surnames.KNOWN_QUERY, words, leave_out)), known)
+            if scratch is not None:
+                surnames.read_known(scratch.query(
+                    surnames.words_query(surnames.KNOWN_QUERY, words)), known)
+        return known
+
+    def _linked(self, triples: list[Triple], known: surnames.Known) -> list[Triple]:
+        """An article's triples (as written) with its names given alone linked, and the
+        record of them as the store holds them (so the record is the same whatever
+        history made it)."""
+        rename = surnames.links(triples, known)
+        if not rename:
+            return triples
+        recorded, kept = surnames.record_of(triples)
+        article = next(s for s, p, o in triples if p == _TYPE and o == _ARTICLE)
+        record = ox.Literal("\n".join(sorted(self.canonical(recorded))))
+        return [*surnames.linked(recorded, rename), *kept, (article, surnames.UNLINKED, record)]
 
     # ---------------------------------------------------------------- graph store writes
 

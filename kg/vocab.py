@@ -53,7 +53,8 @@ KGO = ClosedNamespace(
     "https://w3id.org/newskg/ontology#",
     "Mission PeacekeepingMission ObserverMission FieldMission Meeting Visit"
     " confidence extractedBy former contentDigest attestedOn endedBefore endedOn uncurated"
-    " gathering PostReference referencedRole referencedOrganization HolderResolution holder",
+    " gathering PostReference referencedRole referencedOrganization HolderResolution holder"
+    " nameWord nameAlone unlinked",
 )
 DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", "isReplacedBy")
 TIME = ClosedNamespace(

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 LAYERS: dict[str, int] = {
     "facts": 1, "vocab": 1, "errors": 1, "config": 1, "resources": 1, "datelines": 1,
     "sources": 2, "extract": 2, "resolve": 2, "mapping": 2, "explain": 2,
-    "derive": 2,
+    "derive": 2, "surnames": 2,
     "store": 3, "remote": 3,
     "queries": 4, "validate": 4, "export": 4, "sparql": 4, "results": 4, "workers": 4,
     "cluster": 4,
