@@ -51,10 +51,9 @@ _GATHERING = ox.NamedNode(KGO.gathering)
 _DERIVED = ox.NamedNode(DERIVED_GRAPH)
 # What an article graph keeps to itself, out of the merged default graph: the records of
 # what was extracted before a curation changed it and of what was written before a name
-# given alone was linked (large literals, not knowledge), and the name words the store
-# links by
-_OWN_ONLY = frozenset(ox.NamedNode(p) for p in (KGO.uncurated, KGO.unlinked, KGO.nameWord,
-                                                KGO.nameAlone))
+# given alone was linked (large literals, not knowledge), and the words it names someone
+# alone by
+_OWN_ONLY = frozenset(ox.NamedNode(p) for p in (KGO.uncurated, KGO.unlinked, KGO.nameAlone))
 # what names a post: a membership's role and body, a post reference's
 _POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
 _POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
@@ -514,59 +513,74 @@ class KGStore:
     def _with_links(self, graphs: dict[str, list[Triple]]) -> dict[str, list[Triple]]:
         """``graphs`` (replacing the stored ones; empty: removed) with their names given
         alone linked to known persons (``kg/surnames.py``), plus every stored article
-        whose links the write changes: those naming someone alone by a word whose known
-        persons, or their contexts, the write adds or takes away."""
+        whose links the write may change: one naming someone alone by a word of a person
+        the write ties to, or unties from, a body or place that article mentions.
+
+        Each check stops at the first article it needs, so a person named in full by
+        thousands of articles costs a write no more than one named by a few."""
         leave_out = list(graphs)
         given = {g: surnames.as_written(ts) for g, ts in graphs.items() if ts}
         scratch = ox.Store()
         for name, triples in given.items():
             scratch.extend(ox.Quad(s, p, o, ox.NamedNode(name)) for s, p, o in triples)
-        words = {q.object.value for g in leave_out for q in self._store.quads_for_pattern(
-            None, surnames.NAME_WORD, None, ox.NamedNode(g))}
-        words.update(w for ts in given.values() for w in surnames.words_of(ts, surnames.NAME_WORD))
-        others = self._naming_alone(words, leave_out)
-        if others:
-            before = self._known(words)
-            after = self._known(words, leave_out, scratch)
-            others = self._naming_alone({w for w in words if before.get(w) != after.get(w)},
-                                        leave_out)
-        stored = {g: self.graph_triples(g) for g in sorted(others)}
+        out = {g: [] for g in graphs}
+        stored = {g: self.graph_triples(g) for g in sorted(self._relinked(leave_out, scratch))}
         written = {**given, **{g: surnames.as_written(ts) for g, ts in stored.items()}}
-        known = self._known({w for ts in written.values()
-                             for w in surnames.words_of(ts, surnames.NAME_ALONE)},
-                            leave_out, scratch)
-        out = {g: self._linked(given[g], known) if g in given else [] for g in graphs}
-        for g, triples in stored.items():
-            relinked = self._linked(written[g], known)
-            if self.canonical(relinked) != self.canonical(triples):
+        words = {w for ts in written.values() for w in surnames.words_of(ts, surnames.NAME_ALONE)}
+        candidates: surnames.Candidates = {}
+        if words:
+            chosen = surnames.values("?word", [(ox.Literal(w),) for w in words])
+            surnames.read_candidates(self._store.query(surnames.CANDIDATES_QUERY % chosen),
+                                     candidates)
+            # (a scratch store's default graph is the union of its graphs)
+            surnames.read_candidates(scratch.query(surnames.CANDIDATES_QUERY % chosen,
+                                                   use_default_graph_as_union=True), candidates)
+
+        def shares(person: str, word: str, context: set[str]) -> bool:
+            asked = surnames.values("?person ?word ?context",
+                                    [(person, ox.Literal(word), c) for c in context])
+            return bool(scratch.query(surnames.SHARES_QUERY % (asked, ""))) or bool(
+                self._store.query(surnames.SHARES_QUERY % (asked,
+                                                           surnames.leaving_out(leave_out))))
+
+        for g, triples in written.items():
+            relinked = self._linked(triples, surnames.links(triples, candidates, shares))
+            if g in given or self.canonical(relinked) != self.canonical(stored[g]):
                 out[g] = relinked
         return out
 
-    def _naming_alone(self, words: set[str], leave_out: list[str]) -> set[str]:
-        """The stored articles, but ``leave_out``, naming someone alone by one of ``words``."""
-        if not words:
+    def _relinked(self, leave_out: list[str], scratch: ox.Store) -> set[str]:
+        """The stored articles, but ``leave_out``, whose links a write replacing
+        ``leave_out`` by what ``scratch`` holds may change: those naming someone alone by
+        a word of a (person, body or place) tie the write adds or takes away, and
+        mentioning that body or place."""
+        added = surnames.read_pairs(scratch.query(surnames.PAIRS_QUERY % ""))
+        old = surnames.values("?g", [(g,) for g in leave_out])
+        removed = surnames.read_pairs(self._store.query(surnames.PAIRS_QUERY % old)) - added
+        ties = added | removed
+        if not ties:
             return set()
-        found = self._store.query(surnames.words_query(surnames.ALONE_QUERY, words, leave_out))
+        rest = surnames.leaving_out(leave_out)
+        # a quick look first: most words no article names anyone alone by
+        words = surnames.values("?word ?context", [(ox.Literal(w), c) for w, _, c in ties])
+        if not any(True for _ in self._store.query(surnames.ALONE_QUERY % (words, rest))):
+            return set()
+        changed = []
+        for word, person, context in sorted(ties):
+            asked = surnames.values("?person ?word ?context",
+                                    [(person, ox.Literal(word), context)])
+            if not self._store.query(surnames.SHARES_QUERY % (asked, rest)):
+                changed.append((ox.Literal(word), context))
+        if not changed:
+            return set()
+        found = self._store.query(surnames.ALONE_QUERY % (
+            surnames.values("?word ?context", changed), rest))
         return {row["g"].value for row in found}
 
-    def _known(self, words: set[str], leave_out: Iterable[str] = (),
-               scratch: ox.Store | None = None) -> surnames.Known:
-        """The known persons of ``words`` in the store without ``leave_out``, and in
-        ``scratch`` (what a write puts in their place)."""
-        known: surnames.Known = {}
-        if words:
-            surnames.read_known(self._store.query(
-                surnames.words_query(surnames.KNOWN_QUERY, words, leave_out)), known)
-            if scratch is not None:
-                surnames.read_known(scratch.query(
-                    surnames.words_query(surnames.KNOWN_QUERY, words)), known)
-        return known
-
-    def _linked(self, triples: list[Triple], known: surnames.Known) -> list[Triple]:
-        """An article's triples (as written) with its names given alone linked, and the
-        record of them as the store holds them (so the record is the same whatever
-        history made it)."""
-        rename = surnames.links(triples, known)
+    def _linked(self, triples: list[Triple], rename: dict[ox.NamedNode, ox.NamedNode]
+                ) -> list[Triple]:
+        """An article's triples (as written) with ``rename`` applied, and the record of
+        them as the store holds them (the same record whatever history made it)."""
         if not rename:
             return triples
         recorded, kept = surnames.record_of(triples)

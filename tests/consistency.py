@@ -18,8 +18,8 @@ _ARTICLES = (f"GRAPH ?g {{ ?a ?p ?o }} FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{D
 PARTIAL = (f"SELECT DISTINCT ?g WHERE {{ {_ARTICLES} FILTER NOT EXISTS {{ GRAPH ?g {{"
            f" ?x a <{SCHEMA.NewsArticle}> ; <{KGO.contentDigest}> ?d }} }} }}")
 # what an article graph keeps to itself (records of it as extracted and as written, the
-# name words persons are linked by)
-_OWN = ", ".join(f"<{p}>" for p in (KGO.uncurated, KGO.unlinked, KGO.nameWord, KGO.nameAlone))
+# words it names someone alone by)
+_OWN = ", ".join(f"<{p}>" for p in (KGO.uncurated, KGO.unlinked, KGO.nameAlone))
 _MERGED = (
     f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?p NOT IN ({_OWN})) }}"
     " UNION "
