@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import random_history, read_quads, rows
+from conftest import OxigraphServer, random_history, read_quads, rows, run_kg
 from consistency import check
 
 from kg import pipeline
 from kg.facts import Document, Entity, Evidence, Extraction, Membership, Span
 from kg.resolve import name_key, name_words, short_name, slug
-from kg.vocab import CURATION_GRAPH
+from kg.vocab import CURATION_GRAPH, KGO
 
 # Fictional people and bodies. Each article: its text, and the posts it reports as
 # (person, role, body); the names it mentions are those of NAMES found in the text.
@@ -75,7 +75,7 @@ def write(folder: Path, names) -> list[Path]:
     return paths
 
 
-def ingest(paths: list[Path], store: Path) -> None:
+def ingest(paths: list[Path], store: Path | str) -> None:
     assert pipeline.ingest([str(p) for p in paths], store, extractor=TableExtractor()).ok
 
 
@@ -199,3 +199,35 @@ def test_a_curation_applied_again_keeps_the_links(tmp_path: Path) -> None:
     own = f"<{CURATION_GRAPH}>"  # the empty file's digest is all its graph holds
     assert {q for q in read_quads(store) if not q.startswith(own)
             and not q.endswith(own + " .")} == read_quads(fresh)
+
+
+def test_a_remote_store_links_as_the_embedded_one(tmp_path: Path) -> None:
+    """Through ``oxigraph serve``: the same quads after ingests that link, unlink (a second
+    Volkov of the Council) and link again (he is removed)."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        paths = write(tmp_path / "news", ["alone", "coach", "full", "rival"])
+        stores = [tmp_path / "local", server.url]
+        for store in stores:
+            ingest(paths[:3], store)
+        assert export(stores[0]) == export(stores[1])
+        assert any(RECORD in q for q in export(stores[1]))
+        for store in stores:
+            ingest(paths[3:], store)
+        assert export(stores[0]) == export(stores[1])
+        assert not any(RECORD in q for q in export(stores[1]))
+        for store in stores:
+            pipeline.remove([str(paths[3])], store)
+        assert export(stores[0]) == export(stores[1])
+        assert any(RECORD in q for q in export(stores[1]))
+    finally:
+        server.stop()
+
+
+RECORD = f" <{KGO.unlinked}> "  # as a predicate: an article with a name linked
+
+
+def export(store: Path | str) -> set[str]:
+    result = run_kg("export", "--store", str(store), "--format", "nquads")
+    assert result.exit_code == 0, result.stderr
+    return set(result.stdout.splitlines())
