@@ -563,10 +563,10 @@ class KGStore:
         rest = surnames.leaving_out(leave_out)
         # a quick look first: most words no article names anyone alone by
         words = surnames.values("?word ?context", [(ox.Literal(w), c) for w, _, c in ties])
-        if not any(True for _ in self._store.query(surnames.ALONE_QUERY % (words, rest))):
-            return set()
+        named = {(row["word"].value, row["context"].value) for row in self._store.query(
+            surnames.ALONE_PAIRS_QUERY % (words, rest))}
         changed = []
-        for word, person, context in sorted(ties):
+        for word, person, context in sorted(t for t in ties if (t[0], t[2]) in named):
             asked = surnames.values("?person ?word ?context",
                                     [(person, ox.Literal(word), context)])
             if not self._store.query(surnames.SHARES_QUERY % (asked, rest)):

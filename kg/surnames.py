@@ -76,9 +76,11 @@ SHARES_QUERY = (f"ASK {{ %s GRAPH ?g {{ {_TIES}"
 # write replaces names is still there, but shares no context outside it).
 CANDIDATES_QUERY = (f"SELECT DISTINCT ?word ?person ?label WHERE {{ %s"
                     f" ?person <{KGO.nameWord}> ?word ; <{RDFS.label}> ?label }}")
-# The articles naming someone alone by some words, and mentioning some contexts.
-ALONE_QUERY = (f"SELECT DISTINCT ?g WHERE {{ %s GRAPH ?g {{ ?a <{KGO.nameAlone}> ?word ;"
-               f" <{SCHEMA.mentions}> ?context }} %s }}")
+# The articles naming someone alone by some words and mentioning some contexts (written
+# from the context's side, as the ties), and which (word, context) pairs have any.
+_ALONE = (f"%s GRAPH ?g {{ ?a <{SCHEMA.mentions}> ?context ; <{KGO.nameAlone}> ?word }} %s")
+ALONE_QUERY = f"SELECT DISTINCT ?g WHERE {{ {_ALONE} }}"
+ALONE_PAIRS_QUERY = f"SELECT DISTINCT ?word ?context WHERE {{ {_ALONE} }}"
 
 Pair = tuple[str, str, str]  # (name word, person, context)
 Candidates = dict[str, dict[str, str]]  # name word -> person -> label
