@@ -523,31 +523,50 @@ class KGStore:
         scratch = ox.Store()
         for name, triples in given.items():
             scratch.extend(ox.Quad(s, p, o, ox.NamedNode(name)) for s, p, o in triples)
-        out = {g: [] for g in graphs}
+        out: dict[str, list[Triple]] = {g: [] for g in graphs}
+        out.update(self._link(given, leave_out, scratch))
         stored = {g: self.graph_triples(g) for g in sorted(self._relinked(leave_out, scratch))}
-        written = {**given, **{g: surnames.as_written(ts) for g, ts in stored.items()}}
+        return out | self._changed_links(stored, leave_out, scratch)
+
+    def _changed_links(self, stored: dict[str, list[Triple]], leave_out: Iterable[str] = (),
+                       scratch: ox.Store | None = None) -> dict[str, list[Triple]]:
+        """Those of the ``stored`` articles whose links differ from what they should be."""
+        linked = self._link({g: surnames.as_written(ts) for g, ts in stored.items()},
+                            leave_out, scratch or ox.Store())
+        return {g: ts for g, ts in linked.items()
+                if self.canonical(ts) != self.canonical(stored[g])}
+
+    def _link(self, written: dict[str, list[Triple]], leave_out: Iterable[str],
+              scratch: ox.Store) -> dict[str, list[Triple]]:
+        """Articles (as written) with their names given alone linked: as the store will be
+        without ``leave_out`` and with what ``scratch`` holds."""
         words = {w for ts in written.values() for w in surnames.words_of(ts, surnames.NAME_ALONE)}
+        if not words:
+            return dict(written)
+        chosen = surnames.values("?word", [(ox.Literal(w),) for w in words])
         candidates: surnames.Candidates = {}
-        if words:
-            chosen = surnames.values("?word", [(ox.Literal(w),) for w in words])
-            surnames.read_candidates(self._store.query(surnames.CANDIDATES_QUERY % chosen),
-                                     candidates)
-            # (a scratch store's default graph is the union of its graphs)
-            surnames.read_candidates(scratch.query(surnames.CANDIDATES_QUERY % chosen,
-                                                   use_default_graph_as_union=True), candidates)
+        surnames.read_candidates(self._store.query(surnames.CANDIDATES_QUERY % chosen),
+                                 candidates)
+        # (a scratch store's default graph is the union of its graphs)
+        surnames.read_candidates(scratch.query(surnames.CANDIDATES_QUERY % chosen,
+                                               use_default_graph_as_union=True), candidates)
+        rest = surnames.leaving_out(leave_out)
 
         def shares(person: str, word: str, context: set[str]) -> bool:
             asked = surnames.values("?person ?word ?context",
                                     [(person, ox.Literal(word), c) for c in context])
             return bool(scratch.query(surnames.SHARES_QUERY % (asked, ""))) or bool(
-                self._store.query(surnames.SHARES_QUERY % (asked,
-                                                           surnames.leaving_out(leave_out))))
+                self._store.query(surnames.SHARES_QUERY % (asked, rest)))
 
-        for g, triples in written.items():
-            relinked = self._linked(triples, surnames.links(triples, candidates, shares))
-            if g in given or self.canonical(relinked) != self.canonical(stored[g]):
-                out[g] = relinked
-        return out
+        return {g: self._linked(ts, surnames.links(ts, candidates, shares))
+                for g, ts in written.items()}
+
+    def link_stored(self) -> None:
+        """Link the names given alone of every stored article, in one write of those whose
+        links change (after a bulk load, which stores articles as they were written)."""
+        found = self._store.query(surnames.ALL_ALONE_QUERY)
+        stored = {g: self.graph_triples(g) for g in sorted({row["g"].value for row in found})}
+        self.replace_graphs(self._changed_links(stored))
 
     def _relinked(self, leave_out: list[str], scratch: ox.Store) -> set[str]:
         """The stored articles, but ``leave_out``, whose links a write replacing
@@ -707,6 +726,7 @@ class KGStore:
                                  "check free disk space, then run the same ingest again "
                                  "(articles stored whole are skipped)") from None
         self._update(" ;\n".join(self._everything_derived()))
+        self.link_stored()
 
     # ---------------------------------------------------------------- reads
 

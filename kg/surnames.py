@@ -81,6 +81,7 @@ CANDIDATES_QUERY = (f"SELECT DISTINCT ?word ?person ?label WHERE {{ %s"
 _ALONE = (f"%s GRAPH ?g {{ ?a <{SCHEMA.mentions}> ?context ; <{KGO.nameAlone}> ?word }} %s")
 ALONE_QUERY = f"SELECT DISTINCT ?g WHERE {{ {_ALONE} }}"
 ALONE_PAIRS_QUERY = f"SELECT DISTINCT ?word ?context WHERE {{ {_ALONE} }}"
+ALL_ALONE_QUERY = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a <{KGO.nameAlone}> ?word }} }}"
 
 Pair = tuple[str, str, str]  # (name word, person, context)
 Candidates = dict[str, dict[str, str]]  # name word -> person -> label

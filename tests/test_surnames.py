@@ -231,3 +231,14 @@ def export(store: Path | str) -> set[str]:
     result = run_kg("export", "--store", str(store), "--format", "nquads")
     assert result.exit_code == 0, result.stderr
     return set(result.stdout.splitlines())
+
+
+def test_a_bulk_load_links_as_article_by_article_ingest(tmp_path: Path) -> None:
+    paths = write(tmp_path / "news", ["alone", "initial", "coach", "full"])
+    bulk, each = tmp_path / "bulk", tmp_path / "each"
+    assert pipeline.ingest([str(p) for p in paths], bulk, extractor=TableExtractor(),
+                           bulk=True).ok
+    for path in paths:
+        ingest([path], each)
+    assert read_quads(bulk) == read_quads(each)
+    assert persons(bulk)["sergey-volkov"] == {"Sergey Volkov", "Volkov", "S. Volkov"}
