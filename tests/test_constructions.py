@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 
 from kg.extract import Extractor, lexicon
+from kg.extract.gazetteer import Entry as GazetteerEntry
+from kg.extract.gazetteer import Gazetteer
 from kg.facts import Document, Extraction
 
 pytestmark = pytest.mark.slow
@@ -198,7 +200,7 @@ TITLE_CASES = [
      {("Karl Brandt", "Chairman", "CSTO Parliamentary Assembly")}),
     ("role-apposition-and-title", "Anna Weiss, Austria's ambassador to the UN and President of "
      "the Security Council for April, opened the debate.",
-     {("Anna Weiss", "President", "Security Council")}),
+     {("Anna Weiss", "President", "United Nations Security Council")}),
     ("role-among-members", "Members of the CSTO Parliamentary Assembly attended, among them "
      "Deputy Chairman Karl Brandt.",
      {("Karl Brandt", "Deputy Chairman", "CSTO Parliamentary Assembly")}),
@@ -518,8 +520,8 @@ PARTY_CASES = [
      "Karl Brandt, Head of UNAMA, described the situation. Also briefing was Anna Weiss. "
      "In the debate, the representative of France backed the mission, while the delegate of "
      "China called for talks. Speakers from Panama and Ghana also took the floor.",
-     [("Meeting", {"Security Council", "Karl Brandt", "Anna Weiss", "France", "China", "Panama",
-                   "Ghana"}, set(), "2024-05-02")]),
+     [("Meeting", {"United Nations Security Council", "Karl Brandt", "Anna Weiss", "France",
+                   "China", "Panama", "Ghana"}, set(), "2024-05-02")]),
     ("reported-speech",
      "Brief\n\n9 February 2022\n\nAt her weekly briefing in Moscow on Wednesday, "
      "spokeswoman Anna Weiss said that Karl Brandt and Ilya Moroz would meet on 15 February.",
@@ -935,3 +937,34 @@ def test_whether_a_doc_is_parsed_is_asked_of_spacy_once() -> None:
     assert has_parse(parsed) is True
     parsed.user_data["kg_has_parse"] = False  # remembered: spaCy is not asked again
     assert has_parse(parsed) is False
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Karl Brandt told the UN in New York that the Security Council would meet on Monday.",
+     "gaz:un-security-council"),
+    ("The CSTO summit opened. The day before, the Council of Foreign Ministers met in Minsk.",
+     "gaz:csto-cfm"),
+    ("Karl Brandt said the Council of Foreign Ministers would meet in Minsk.",  # whose?
+     "organization:council of foreign ministers"),
+    ("The CSTO and the SCO both met. The Council of Foreign Ministers met in Minsk.",  # either
+     "organization:council of foreign ministers"),
+])
+def test_a_body_named_without_its_organization(extractor: Extractor, text: str, key: str
+                                                ) -> None:
+    """Is the body of that name of the organization the article names, if exactly one."""
+    x = extract(extractor, text)
+    short = [e for e in x.entities.values()
+             if {"Security Council", "Council of Foreign Ministers"} & e.forms()]
+    assert [e.key for e in short] == [key], x.entities
+
+
+def test_the_short_names_of_bodies_come_from_the_gazetteer() -> None:
+    gazetteer = Gazetteer()
+    gazetteer.add(GazetteerEntry("lakes", "Council of Lakes", "organization", None, ["CoL"]))
+    gazetteer.add(GazetteerEntry("lakes-board", "Council of Lakes Water Board", "organization",
+                                 "unit", ["CoL Water Board", "Water Board of the CoL"], "lakes"))
+    gazetteer.add(GazetteerEntry("lakes-office", "Office of the Council of Lakes", "organization",
+                                 "unit", [], "lakes"))
+    assert [e.id for e in gazetteer.units_named_short("the Water Board")] == ["lakes-board"]
+    assert gazetteer.units_named_short("Office") == []  # one word says too little
+    assert gazetteer.ancestors(gazetteer.entries["lakes-board"]) == ["lakes"]

@@ -939,7 +939,8 @@ def test_a_un_dateline_and_meetings_around_the_days_briefing(extract) -> None:
         published=None,
     )
     assert events(x) == [
-        ("Meeting", "2023-06-09", None, people("Security Council", "Maria Lind"), None),
+        ("Meeting", "2023-06-09", None, people("United Nations Security Council", "Maria Lind"),
+         None),
         ("Meeting", "2023-06-09", None, people("Maria Lind", "Ivan Markov"), None),
         ("Meeting", "2023-06-06", None, people("Maria Lind", "Aida Bekova"), "Libreville"),
     ]

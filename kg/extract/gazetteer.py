@@ -58,6 +58,7 @@ class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     by_form: dict[str, list[Entry]] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)  # "kazakh" -> "Kazakhstan"
+    _short: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -71,6 +72,40 @@ class Gazetteer:
             if kind is None or entry.kind == kind:
                 return entry
         return None
+
+    def ancestors(self, entry: Entry) -> list[str]:
+        """The ids of the organizations ``entry`` belongs to, nearest first."""
+        found: list[str] = []
+        while entry.parent and entry.parent in self.entries and entry.parent not in found:
+            found.append(entry.parent)
+            entry = self.entries[entry.parent]
+        return found
+
+    def units_named_short(self, text: str) -> list[Entry]:
+        """The bodies a name can be short for once its organization's name is dropped:
+        "Security Council" for "UN Security Council" or "Security Council of the United
+        Nations" (a name of two words or more, and of no entry in its own right)."""
+        if not self._short:
+            self._short = self._short_names()
+        return self._short.get(norm(text), [])
+
+    def _short_names(self) -> dict[str, list[Entry]]:
+        short: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            parent = self.entries.get(entry.parent or "")
+            if parent is None:
+                continue
+            owners = [norm(f) for f in parent.forms()]
+            for form in map(norm, entry.forms()):
+                for owner in owners:
+                    rest = (form.removeprefix(owner + " ") if form.startswith(owner + " ") else
+                            re.sub(rf" of (?:the )?{re.escape(owner)}$", "", form))
+                    if rest != form and len(rest.split()) >= 2 and rest not in self.by_form:
+                        bucket = short.setdefault(rest, [])
+                        if entry not in bucket:
+                            bucket.append(entry)
+        return {rest: entries for rest, entries in short.items()
+                if not any(rest == norm(f) for e in entries for f in e.forms())}
 
     def place(self, name: str) -> Entry | None:
         return self.lookup(name, "place")

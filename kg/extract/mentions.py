@@ -159,6 +159,7 @@ class MentionFinder:
         _extend_missions(doc, mentions)
         _extend_topics(doc, mentions)
         _extend_representatives(doc, mentions)
+        _units_named_short(mentions, self.gazetteer)
         return _mark_nested(mentions)
 
     def _gazetteer(self, doc: Doc) -> list[Mention]:
@@ -193,6 +194,20 @@ class MentionFinder:
                 continue
             kept.add(m)
         return kept.mentions
+
+
+def _units_named_short(mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    """A body named without its organization ("the Security Council", "the General
+    Assembly") is the gazetteer's body of that name whose organization the article names
+    (the UN, or another of its bodies); two such bodies, or none, and it stays as found."""
+    named = {e.id for m in mentions if m.entry is not None
+             for e in (m.entry, *(gazetteer.entries[a] for a in gazetteer.ancestors(m.entry)))}
+    for m in mentions:
+        if m.entry is not None or m.kind not in ("organization", "mission"):
+            continue
+        fitting = [u for u in gazetteer.units_named_short(m.text) if u.parent in named]
+        if len(fitting) == 1:
+            m.entry, m.kind, m.subtype = fitting[0], fitting[0].kind, fitting[0].subtype
 
 
 class SpanIndex:
