@@ -1,10 +1,17 @@
-"""What the store derives across articles, besides posts' intervals: one event for the
+"""What the store derives across articles: each post's interval, one event for the
 reports of one gathering, and the holder of a post an article names without a name.
 
 Both are functions of the article graphs present, never of the order they came in, so
 ingesting in any order, re-ingesting and removing give the same derived graph. The store
 (``KGStore``) decides which events and post references a write touches, reads them, and
 puts what this module computes into the write's own transaction.
+
+**A post's interval.** A membership's ``org:memberDuring`` interval runs from the earliest
+to the latest date an article reports the post as held (``kgo:attestedOn``);
+``kgo:endedBefore`` on it is the earliest date after that on which an article calls it
+former. Undated reports add no attestation, so they leave the dates alone; a membership
+with neither gets no interval. Computed here in Python from the attestations (one query
+reads them), for a single write, a whole store and a bulk load alike.
 
 **One gathering, many reports.** Each article keeps its own event node (its report).
 Two reports are of the same gathering when they come from different articles, are of the
@@ -37,7 +44,7 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from kg.vocab import DERIVED_GRAPH, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, XSD
+from kg.vocab import DERIVED_GRAPH, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, TIME, XSD
 
 GATHERING_RULE = "event-same-gathering"
 MAX_DAYS = 7  # a report lasting longer (a tour, a season of talks) is no single gathering
@@ -303,27 +310,16 @@ def gathering_triples(group: list[Report]) -> Iterator[Triple]:
         yield n(report.iri), n(KGO.gathering), node
 
 
-def insert_derived(triples: Iterable[Triple]) -> str:
-    """The update operation putting ``triples`` into the derived graph and the default graph."""
-    body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
-    if not body:
-        return ""
-    return f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {body} }}\n{body} }}"
-
-
 # ---------------------------------------------------------------- unnamed posts
 
 HOLDER_ATTESTED = ("holder-attested-on-date", "0.60")
 HOLDER_LAST_KNOWN = ("holder-last-known", "0.40")
 
 
-@dataclass
-class Holding:
-    """One membership of a post, with the dates articles report it on (what the store's
-    ``org:memberDuring`` interval is computed from)."""
+@dataclass(kw_only=True)
+class Attested:
+    """The dates articles report one membership on: what its interval is computed from."""
 
-    membership: str
-    person: str
     first: date | None = None  # the earliest kgo:attestedOn
     last: date | None = None  # the latest
     former: set[date] = field(default_factory=set)  # kgo:endedBefore
@@ -337,6 +333,118 @@ class Holding:
         """The earliest date calling it former after its last attestation."""
         after = [d for d in self.former if self.last is None or d > self.last]
         return min(after) if after else None
+
+
+@dataclass
+class Holding(Attested):
+    """One membership of a post, with the dates articles report it on."""
+
+    membership: str
+    person: str
+
+
+_MEMBERSHIP = ox.NamedNode(ORG.Membership)
+_ATTESTED_ON = ox.NamedNode(KGO.attestedOn)
+_ENDED_BEFORE = ox.NamedNode(KGO.endedBefore)
+
+# The memberships (of some, given by a VALUES clause, or all) and their attestations in the
+# article graphs, leaving some graphs out; DISTINCT: a post a thousand articles report on
+# a few days is a few rows.
+INTERVALS_QUERY = f"""
+SELECT DISTINCT ?m ?p ?o WHERE {{
+  {{ %(values)s GRAPH ?g {{ ?m a <{ORG.Membership}> }}
+     BIND(<{RDF.type}> AS ?p) BIND(<{ORG.Membership}> AS ?o) %(filter)s }}
+  UNION
+  {{ %(values)s VALUES ?p {{ <{KGO.attestedOn}> <{KGO.endedBefore}> }} GRAPH ?g {{ ?m ?p ?o }}
+     %(filter)s }}
+}}"""
+
+
+def intervals_query(memberships: Iterable[str] | None, leave_out: Iterable[str] = ()) -> str:
+    """``INTERVALS_QUERY`` for ``memberships`` (``None``: every one), leaving out the graphs
+    ``leave_out`` (those a write replaces)."""
+    values = "" if memberships is None else "VALUES ?m { " + " ".join(
+        f"<{m}>" for m in sorted(set(memberships))) + " }"
+    gone = "".join(f" && ?g != <{g}>" for g in sorted(set(leave_out)))
+    return INTERVALS_QUERY % {"values": values,
+                              "filter": f"FILTER(?g != <{DERIVED_GRAPH}>{gone})"}
+
+
+class Intervals:
+    """Memberships and their attestations, read from (membership, predicate, value) rows
+    of ``INTERVALS_QUERY`` or from an article's own triples alike."""
+
+    def __init__(self) -> None:
+        self.memberships: set[str] = set()  # those typed org:Membership
+        self.dates: dict[str, Attested] = defaultdict(Attested)
+
+    def read(self, rows: Iterable[tuple]) -> Intervals:
+        for subject, predicate, value in rows:
+            if not isinstance(subject, ox.NamedNode):
+                continue
+            if predicate == _TYPE and value == _MEMBERSHIP:
+                self.memberships.add(subject.value)
+            elif predicate in (_ATTESTED_ON, _ENDED_BEFORE):
+                day = _day(value)
+                if day is None:
+                    continue  # a Graph Store write may hold anything; dates count
+                if predicate == _ATTESTED_ON:
+                    self.dates[subject.value].attest(day, day)
+                else:
+                    self.dates[subject.value].former.add(day)
+        return self
+
+    def triples(self, only: Iterable[str] | None = None) -> Iterator[Triple]:
+        """The intervals of the memberships read (of ``only`` those, if given)."""
+        chosen = self.memberships if only is None else self.memberships & set(only)
+        for membership in sorted(chosen):
+            yield from interval_triples(membership, self.dates.get(membership, Attested()))
+
+
+def interval_subjects(memberships: Iterable[str]) -> set[str]:
+    """The subjects of the derived triples of ``memberships``' intervals."""
+    return {m + suffix for m in memberships
+            for suffix in ("", "/during", "/during/beginning", "/during/end")}
+
+
+def interval_triples(membership: str, attested: Attested) -> Iterator[Triple]:
+    """A membership's ``org:memberDuring`` interval: none without attestations or a later
+    former date; the instants only with attestations."""
+    ended = attested.ended
+    if attested.first is None and ended is None:
+        return
+    n = ox.NamedNode
+    interval = n(f"{membership}/during")
+    yield n(membership), n(ORG.memberDuring), interval
+    yield interval, _TYPE, n(TIME.Interval)
+    if attested.first is not None and attested.last is not None:
+        for name, link, day in (("beginning", TIME.hasBeginning, attested.first),
+                                ("end", TIME.hasEnd, attested.last)):
+            instant = n(f"{membership}/during/{name}")
+            yield interval, n(link), instant
+            yield instant, _TYPE, n(TIME.Instant)
+            yield instant, n(TIME.inXSDDate), ox.Literal(day.isoformat(), datatype=_DATE)
+    if ended is not None:
+        yield interval, _ENDED_BEFORE, ox.Literal(ended.isoformat(), datatype=_DATE)
+
+
+# ---------------------------------------------------------------- what a bulk load keeps
+
+_REFERENCE = ox.NamedNode(KGO.PostReference)
+_READ_NODES = (*EVENT_CLASSES, _MEMBERSHIP, _REFERENCE)
+_DATING = (ox.NamedNode(NIF.referenceContext), ox.NamedNode(SCHEMA.datePublished))
+
+
+def inputs(triples: Iterable[Triple]) -> list[Triple]:
+    """What the derivations read of an article's triples: every triple of its meetings,
+    visits, memberships and post references and, when it has post references, its
+    sentences' article and that article's date (how a reference is dated). A bulk load
+    keeps these in memory to derive from, not the whole article."""
+    triples = list(triples)
+    typed = [(s, o) for s, p, o in triples if p == _TYPE and o in _READ_NODES]
+    read = {s for s, _ in typed}
+    dating = _DATING if any(o == _REFERENCE for _, o in typed) else ()
+    return [t for t in triples if t[0] in read or t[1] in dating]
 
 
 # The memberships of posts with their earliest and latest attestation in the article
@@ -384,7 +492,7 @@ def read_holdings(attested: Iterable, former: Iterable, into: Holdings) -> None:
     def holding(row) -> Holding:
         post = (row["role"].value, row["org"].value)
         return into.setdefault(post, {}).setdefault(
-            row["m"].value, Holding(row["m"].value, row["person"].value))
+            row["m"].value, Holding(membership=row["m"].value, person=row["person"].value))
 
     for row in attested:
         first, last = _day(row["first"]), _day(row["last"])
