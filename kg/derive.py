@@ -227,6 +227,16 @@ def _pairs(reports: list[Report]) -> Iterator[tuple[Report, Report]]:
                     yield a, b
 
 
+def joining(candidates: Iterable[Report], reports: Iterable[Report]) -> list[Report]:
+    """The ``candidates`` that may be of one gathering with one of ``reports``, found by
+    day, not by trying every pair."""
+    by_day: dict[date, list[Report]] = defaultdict(list)
+    for report in reports:
+        for day in report.window():
+            by_day[day].append(report)
+    return [c for c in candidates if any(same_gathering(c, r) for r in by_day.get(c.start, ()))]
+
+
 def _closeness(pair: tuple[Report, Report]) -> tuple:
     a, b = pair
     jaccard = len(a.parties & b.parties) / len(a.parties | b.parties)

@@ -353,22 +353,32 @@ class KGStore:
         posts = {(roles[s], bodies[s]) for s in roles if s in bodies}
         if not posts:
             return ""
-        holdings: derive.Holdings = {}
+        sources = ((self._store, leave_out), (scratch, ()))
         found: dict[str, tuple[derive.Post, date]] = {}
-        for store, gone in ((self._store, leave_out), (scratch, ())):
-            found.update(self._holdings(store, posts, gone, holdings))
+        for store, gone in sources:
+            found.update(self._references(store, posts, gone))
+        holdings: derive.Holdings = {}
+        if found:  # who holds the posts matters only to their references
+            for store, gone in sources:
+                self._holdings(store, posts, gone, holdings)
         return self._rewrite_derived({f"{h}/holder" for h in references | set(found)},
                                      derive.resolve_holders(found, holdings))
 
     @staticmethod
+    def _references(store: ox.Store, posts: set[derive.Post] | None, leave_out: Iterable[str]
+                    ) -> dict[str, tuple[derive.Post, date]]:
+        """The post references of ``posts``, with their post and date."""
+        return derive.read_references(store.query(
+            derive.posts_query(derive.REFERENCES_QUERY, posts, leave_out)))
+
+    @staticmethod
     def _holdings(store: ox.Store, posts: set[derive.Post] | None, leave_out: Iterable[str],
-                  into: derive.Holdings) -> dict[str, tuple[derive.Post, date]]:
-        """Read the holdings of ``posts`` into ``into``; returns their post references."""
+                  into: derive.Holdings) -> None:
+        """Read the holdings of ``posts`` into ``into``."""
         def ask(template: str):
             return store.query(derive.posts_query(template, posts, leave_out))
 
         derive.read_holdings(ask(derive.HOLDINGS_QUERY), ask(derive.FORMER_QUERY), into)
-        return derive.read_references(ask(derive.REFERENCES_QUERY))
 
     def _rewrite_derived(self, subjects: set[str] | None, triples: Iterable[Triple]) -> str:
         """Update operations making the derived triples of ``subjects`` (``None``: every
@@ -410,15 +420,14 @@ class KGStore:
             known.update(self._reports(leave_out, iris=missing))
         if gone:  # the reports that the ones going away may have held apart or together
             was = list(self._reports(iris=gone).values())
-            known.update((i, r) for i, r in self._reports(leave_out, **_near(was)).items()
-                         if any(derive.same_gathering(r, g) for g in was))
+            known.update((r.iri, r) for r in derive.joining(
+                self._reports(leave_out, **_near(was)).values(), was))
         frontier = list(known.values())
         while frontier:
             near = self._reports(leave_out, **_near(frontier))
             days = {day for report in frontier for day in report.window()}
             near.update({i: r for i, r in new.items() if r.start in days})
-            frontier = [r for i, r in near.items() if i not in known
-                        and any(derive.same_gathering(r, f) for f in frontier)]
+            frontier = derive.joining((r for i, r in near.items() if i not in known), frontier)
             known.update((r.iri, r) for r in frontier)
         events = touched | set(known)
         old = {q.object.value for e in events
@@ -555,8 +564,10 @@ class KGStore:
         yield from derive.Intervals().read((r["m"], r["p"], r["o"]) for r in rows).triples()
         for group in derive.gather(self._reports(every=True).values()):
             yield from derive.gathering_triples(group)
+        found = self._references(self._store, None, ())
         holdings: derive.Holdings = {}
-        found = self._holdings(self._store, None, (), holdings)
+        if found:
+            self._holdings(self._store, None, (), holdings)
         yield from derive.resolve_holders(found, holdings)
 
     # ---------------------------------------------------------------- bulk loads
@@ -581,17 +592,17 @@ class KGStore:
             yield ox.Quad(s, p, o, _DERIVED)
             yield ox.Quad(s, p, o, default)
 
-    def bulk_add_articles(self, shards: Iterable[Path], digests: Path, new: KGStore,
-                          derived: Path | None = None) -> None:
+    def bulk_add_articles(self, shards: Iterable[Path], digests: Path, new: KGStore, *,
+                          derived_staged: bool = False) -> None:
         """Add articles the store does not hold yet with RocksDB's bulk loader, in steps:
 
         1. ``shards``: their quads, each triple in its article's graph and in the default
            graph (``article_quads``, as ``replace_article`` writes them);
-        2. what they derive. Into a store that held no article, that is a function of the
-           new articles alone: ``derived`` (``new.derived_quads()`` as N-Quads, computed
-           while staging), loaded too, or computed here without it. Otherwise the
-           intervals, gatherings and holders the new articles touch are recomputed from
-           the store, in one transaction, as an article write does;
+        2. what they derive. Into a store that holds no article, that is a function of the
+           new articles alone, computed from ``new`` (``derived_quads``): while staging,
+           into the shards (``derived_staged``), else here, loaded after them. Into a store
+           holding articles, the intervals, gatherings and holders the new articles touch
+           are recomputed from the store in one transaction, as an article write does;
         3. ``digests``, their content digests, last.
 
         ``new`` holds what the derivations read of the new articles (``keep_inputs``).
@@ -600,12 +611,13 @@ class KGStore:
         an article cut short is not taken for stored and the next ingest loads it again.
         """
         first = not self.holds_articles()
+        if derived_staged and not first:
+            raise StoreError(f"the articles were staged for an empty store, and {self.path} "
+                             "holds articles", "run the same ingest again")
         self._bulk_load(shards)
-        if first and derived is not None:
-            self._bulk_load([derived])
-        elif first:
+        if first and not derived_staged:
             self._store.bulk_extend(new.derived_quads())
-        else:
+        elif not first:
             triples = [(q.subject, q.predicate, q.object) for q in new.raw]
             operations = self._derive_ops([], triples, new.raw)
             if operations:
