@@ -52,6 +52,9 @@ _DERIVED = ox.NamedNode(DERIVED_GRAPH)
 # What an article graph keeps to itself, out of the merged default graph: the record of
 # what was extracted before a curation changed it (a large literal, not knowledge)
 _OWN_ONLY = frozenset({ox.NamedNode(KGO.uncurated)})
+# what a membership's interval is computed from
+_ATTESTATION_PATTERNS = ((_TYPE, _MEMBERSHIP), (ox.NamedNode(KGO.attestedOn), None),
+                         (ox.NamedNode(KGO.endedBefore), None))
 _POST_ROLE = {ox.NamedNode(ORG.role), ox.NamedNode(KGO.referencedRole)}
 _POST_BODY = {ox.NamedNode(ORG.organization), ox.NamedNode(KGO.referencedOrganization)}
 
@@ -325,12 +328,24 @@ class KGStore:
         memberships = self._memberships(leave_out, triples)
         if not memberships:
             return ""
-        intervals = derive.Intervals().read(
-            (r["m"], r["p"], r["o"])
-            for r in self._store.query(derive.intervals_query(memberships, leave_out)))
+        intervals = derive.Intervals().read(self._attestations(memberships, leave_out))
         intervals.read(triples)
         return self._rewrite_derived(derive.interval_subjects(memberships),
                                      intervals.triples(memberships))
+
+    def _attestations(self, memberships: set[str] | None, leave_out: Iterable[str]
+                      ) -> Iterator[tuple]:
+        """(membership, predicate, value) of the memberships' types and attestations in the
+        article graphs but ``leave_out`` (``memberships`` None: every one's). By index, a
+        few patterns a membership: a query naming more than one (VALUES) took 15 ms for 10
+        memberships, 1.6 s for 2,500; the patterns 0.9 ms and 0.13 s."""
+        skip = {_DERIVED, *(ox.NamedNode(g) for g in leave_out)}
+        subjects = [None] if memberships is None else [ox.NamedNode(m) for m in memberships]
+        for subject in subjects:
+            for predicate, value in _ATTESTATION_PATTERNS:
+                for quad in self._store.quads_for_pattern(subject, predicate, value, None):
+                    if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in skip:
+                        yield quad.subject, quad.predicate, quad.object
 
     def _holders_touched(self, leave_out: list[str], triples: list[Triple],
                          scratch: ox.Store) -> str:
@@ -560,8 +575,7 @@ class KGStore:
     def _all_derived(self) -> Iterator[Triple]:
         """Every derived triple, computed from the article graphs: the posts' intervals,
         the gatherings, the holders of unnamed posts."""
-        rows = self._store.query(derive.intervals_query(None))
-        yield from derive.Intervals().read((r["m"], r["p"], r["o"]) for r in rows).triples()
+        yield from derive.Intervals().read(self._attestations(None, ())).triples()
         for group in derive.gather(self._reports(every=True).values()):
             yield from derive.gathering_triples(group)
         found = self._references(self._store, None, ())

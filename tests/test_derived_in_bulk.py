@@ -19,7 +19,7 @@ import pytest
 from conftest import news_record, random_history, read_quads, rows, write_jsonl
 from test_posts_over_time import FormerAwareExtractor
 
-from kg import pipeline
+from kg import derive, pipeline
 from kg.vocab import DERIVED_GRAPH, KGO, ORG, TIME
 
 PEOPLE = ("Anna Berg", "Tomas Reyes", "Lina Okafor")
@@ -84,11 +84,15 @@ def test_a_bulk_load_into_an_empty_store_gives_every_quad_of_an_ingest(
     assert read_quads(tmp_path / "bulk") == read_quads(tmp_path / "each")
 
 
-@pytest.mark.parametrize("held_by", ["each", "bulk"])
+@pytest.mark.parametrize(("held_by", "wide"), [("each", False), ("bulk", False), ("bulk", True)])
 def test_a_bulk_load_into_a_store_holding_articles_gives_every_quad_of_an_ingest(
-        extractor: FormerAwareExtractor, tmp_path: Path, held_by: str) -> None:
+        extractor: FormerAwareExtractor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        held_by: str, wide: bool) -> None:
     """The new articles share posts, meetings and posts named without their holder with
-    those held (the corpus has a few of each), so what they touch is recomputed."""
+    those held (the corpus has a few of each), so what they touch is recomputed. ``wide``:
+    the reports near the new ones are picked out of every report, as for many new ones."""
+    if wide:
+        monkeypatch.setattr(derive, "WIDE", 0)
     records = corpus(3, 40)
     paths = write_jsonl(tmp_path / "in", records, tuple(records))
     ingest(paths, tmp_path / "each")
