@@ -409,6 +409,7 @@ class Intervals:
         self.dates: dict[str, Attested] = defaultdict(Attested)
 
     def read(self, rows: Iterable[tuple]) -> Intervals:
+        """Add ``rows`` (any others than types and attestations are passed over)."""
         for subject, predicate, value in rows:
             if not isinstance(subject, ox.NamedNode):
                 continue

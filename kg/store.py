@@ -629,14 +629,19 @@ class KGStore:
             raise StoreError(f"the articles were staged for an empty store, and {self.path} "
                              "holds articles", "run the same ingest again")
         self._bulk_load(shards)
-        if first and not derived_staged:
+        if not first:
+            self._derive_touched_by(new)
+        elif not derived_staged:
             self._store.bulk_extend(new.derived_quads())
-        elif not first:
-            triples = [(q.subject, q.predicate, q.object) for q in new.raw]
-            operations = self._derive_ops([], triples, new.raw)
-            if operations:
-                self._update(" ;\n".join(operations))
         self._bulk_load([digests])
+
+    def _derive_touched_by(self, new: KGStore) -> None:
+        """Recompute, in one transaction, the intervals, gatherings and holders that the
+        articles of ``new`` (loaded already) touch."""
+        triples = [(q.subject, q.predicate, q.object) for q in new.raw]
+        operations = self._derive_ops([], triples, new.raw)
+        if operations:
+            self._update(" ;\n".join(operations))
 
     def _bulk_load(self, shards: Iterable[Path]) -> None:
         for shard in shards:
