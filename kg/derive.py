@@ -1,7 +1,7 @@
 """What the store derives across articles: each post's interval, one event for the
 reports of one gathering, and the holder of a post an article names without a name.
 
-Both are functions of the article graphs present, never of the order they came in, so
+All are functions of the article graphs present, never of the order they came in, so
 ingesting in any order, re-ingesting and removing give the same derived graph. The store
 (``KGStore``) decides which events and post references a write touches, reads them, and
 puts what this module computes into the write's own transaction.
@@ -10,8 +10,9 @@ puts what this module computes into the write's own transaction.
 to the latest date an article reports the post as held (``kgo:attestedOn``);
 ``kgo:endedBefore`` on it is the earliest date after that on which an article calls it
 former. Undated reports add no attestation, so they leave the dates alone; a membership
-with neither gets no interval. Computed here in Python from the attestations (one query
-reads them), for a single write, a whole store and a bulk load alike.
+with neither gets no interval. Computed here in Python from the attestations the store
+reads (by index, or one query on a remote store), for a single write, a whole store and
+a bulk load alike.
 
 **One gathering, many reports.** Each article keeps its own event node (its report).
 Two reports are of the same gathering when they come from different articles, are of the
