@@ -20,6 +20,8 @@ from conftest import news_record, random_history, read_quads, rows, write_jsonl
 from test_posts_over_time import FormerAwareExtractor
 
 from kg import derive, pipeline
+from kg.errors import StoreError
+from kg.store import KGStore
 from kg.vocab import DERIVED_GRAPH, KGO, ORG, TIME
 
 PEOPLE = ("Anna Berg", "Tomas Reyes", "Lina Okafor")
@@ -182,3 +184,22 @@ def test_the_python_interval_rule_gives_what_the_sparql_rule_gave(
     ended = rows(store, f"SELECT ?i WHERE {{ ?i <{KGO.endedBefore}> ?x ; a <{TIME.Interval}> }}")
     undated = [r for r in records.values() if "date" not in r]
     assert former and ended and undated
+
+
+def test_derived_triples_staged_for_an_empty_store_are_not_loaded_into_another(
+        extractor: FormerAwareExtractor, tmp_path: Path) -> None:
+    """A first load's staged derivation holds only its own articles: into a store that
+    holds articles it would be wrong, so the load refuses before writing anything."""
+    records = corpus(7, 6)
+    paths = write_jsonl(tmp_path / "in", records, tuple(records))
+    store = tmp_path / "store"
+    ingest(paths[:1], store)
+    staged = pipeline._Staged(store, first=True)
+    for path in paths[1:]:
+        for article in pipeline.extract(str(path)).articles:
+            staged.add(article.graph, article.triples)
+    before = read_quads(store)
+    with KGStore(store) as opened, pytest.raises(StoreError):
+        staged.load_into(opened)
+    staged.remove()
+    assert read_quads(store) == before
