@@ -38,7 +38,9 @@ Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 NAME_WORD = ox.NamedNode(KGO.nameWord)
 NAME_ALONE = ox.NamedNode(KGO.nameAlone)
 UNLINKED = ox.NamedNode(KGO.unlinked)
-_UNCURATED = ox.NamedNode(KGO.uncurated)
+# what the record of an article as written leaves beside it: the record of what curation
+# changed (not recorded twice), and the content digest (a bulk load adds it last)
+_BESIDE = frozenset({ox.NamedNode(KGO.uncurated), ox.NamedNode(KGO.contentDigest)})
 _TYPE = ox.NamedNode(RDF.type)
 _LABEL = ox.NamedNode(RDFS.label)
 _ALT = ox.NamedNode(SKOS.altLabel)
@@ -76,9 +78,10 @@ SHARES_QUERY = (f"ASK {{ %s GRAPH ?g {{ {_TIES}"
 # write replaces names is still there, but shares no context outside it).
 CANDIDATES_QUERY = (f"SELECT DISTINCT ?word ?person ?label WHERE {{ %s"
                     f" ?person <{KGO.nameWord}> ?word ; <{RDFS.label}> ?label }}")
-# The articles naming someone alone by some words and mentioning some contexts (written
-# from the context's side, as the ties), and which (word, context) pairs have any.
-_ALONE = (f"%s GRAPH ?g {{ ?a <{SCHEMA.mentions}> ?context ; <{KGO.nameAlone}> ?word }} %s")
+# The articles naming someone alone by some words and mentioning some contexts, and which
+# (word, context) pairs have any. Written from the word's side: a body or place is named
+# by thousands of articles, a word alone by few (by none, most words).
+_ALONE = (f"%s GRAPH ?g {{ ?a <{KGO.nameAlone}> ?word ; <{SCHEMA.mentions}> ?context }} %s")
 ALONE_QUERY = f"SELECT DISTINCT ?g WHERE {{ {_ALONE} }}"
 ALONE_PAIRS_QUERY = f"SELECT DISTINCT ?word ?context WHERE {{ {_ALONE} }}"
 ALL_ALONE_QUERY = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a <{KGO.nameAlone}> ?word }} }}"
@@ -125,7 +128,7 @@ def as_written(triples: Sequence[Triple]) -> list[Triple]:
     record = next((o.value for _, p, o in triples if p == UNLINKED), None)
     if record is None:
         return list(triples)
-    kept = [t for t in triples if t[1] == _UNCURATED]
+    kept = [t for t in triples if t[1] in _BESIDE]
     return [(q.subject, q.predicate, q.object)
             for q in ox.parse(record.encode("utf-8"), ox.RdfFormat.N_TRIPLES)] + kept
 
@@ -173,9 +176,9 @@ def linked(triples: Sequence[Triple], rename: dict[ox.NamedNode, ox.NamedNode]
 
 
 def record_of(triples: Sequence[Triple]) -> tuple[list[Triple], list[Triple]]:
-    """(what the ``kgo:unlinked`` record of an article holds, what stays beside it): the
-    record of what curation changed is kept as it is, not recorded twice."""
-    return ([t for t in triples if t[1] != _UNCURATED], [t for t in triples if t[1] == _UNCURATED])
+    """(what the ``kgo:unlinked`` record of an article holds, what stays beside it as it
+    is: the record of what curation changed, the content digest)."""
+    return ([t for t in triples if t[1] not in _BESIDE], [t for t in triples if t[1] in _BESIDE])
 
 
 def moved_memberships(triples: Iterable[Triple], rename: dict[ox.NamedNode, ox.NamedNode]

@@ -207,13 +207,13 @@ def test_an_article_write_that_fails_halfway_leaves_the_store_as_it_was(
     before = export_lines(oxigraph.url)
     edited = articles / "lakes.txt"
     edited.write_text(TEXT_ARTICLE.replace("Tomas Reyes", "Lina Okafor"), encoding="utf-8")
-    rederive = KGStore._then_rederive
+    then_derive = KGStore._then_derive
 
-    def failing_at_the_end(memberships: set[str] | None) -> str:
+    def failing_at_the_end(self: KGStore, *args: object) -> str:
         # creating a graph that exists is an error (no SILENT): the request's last operation
-        return rederive(memberships) + f" ;\nCREATE GRAPH <{ONTOLOGY_GRAPH}>"
+        return then_derive(self, *args) + f" ;\nCREATE GRAPH <{ONTOLOGY_GRAPH}>"
 
-    monkeypatch.setattr(KGStore, "_then_rederive", staticmethod(failing_at_the_end))
+    monkeypatch.setattr(KGStore, "_then_derive", failing_at_the_end)
     result = run_kg("ingest", str(edited), "--store", oxigraph.url)
     assert result.exit_code == 1 and "error:" in result.stderr
     assert export_lines(oxigraph.url) == before
