@@ -15,6 +15,7 @@ import pytest
 from kg.extract import Extractor, lexicon
 from kg.extract.gazetteer import Entry as GazetteerEntry
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.gazetteer import load as load_gazetteer
 from kg.facts import Document, Extraction
 
 pytestmark = pytest.mark.slow
@@ -968,3 +969,26 @@ def test_the_short_names_of_bodies_come_from_the_gazetteer() -> None:
     assert [e.id for e in gazetteer.units_named_short("the Water Board")] == ["lakes-board"]
     assert gazetteer.units_named_short("Office") == []  # one word says too little
     assert gazetteer.ancestors(gazetteer.entries["lakes-board"]) == ["lakes"]
+
+
+def test_a_well_known_official_has_one_spelling_and_a_wikidata_item(extractor: Extractor
+                                                                     ) -> None:
+    x = extract(extractor, "Antonio Guterres met Recep Tayyip Erdogan and Xi Jinping in "
+                           "Ankara. Erdogan said the talks were useful.")
+    people = {e.name: e for e in x.entities.values() if e.kind == "person"}
+    assert {"António Guterres", "Recep Tayyip Erdoğan", "Xi Jinping"} <= set(people)
+    assert "Antonio Guterres" in people["António Guterres"].aliases
+    assert people["Xi Jinping"].wikidata == "Q15031"
+    assert people["António Guterres"].wikidata is None  # not checked: no item
+
+
+def test_officials_are_matched_by_full_name_whatever_the_accents(tmp_path) -> None:
+    extra = tmp_path / "officials.tsv"
+    extra.write_text("name\taliases\twikidata\trole\n"
+                     "Ana Lúcia Ferreira Costa\tAna Costa\t\tChair of the Council of Lakes\n",
+                     encoding="utf-8")
+    gazetteer = load_gazetteer(str(extra))
+    assert gazetteer.official("ANA LUCIA FERREIRA COSTA").name == "Ana Lúcia Ferreira Costa"
+    assert gazetteer.official("Ana Costa").name == "Ana Lúcia Ferreira Costa"
+    assert gazetteer.official("Costa") is None  # a surname alone is not enough
+    assert gazetteer.official("Maria Costa") is None

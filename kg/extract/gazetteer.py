@@ -1,9 +1,11 @@
-"""Gazetteers of real-world organizations, missions and places, kept as TSV files.
+"""Gazetteers of real-world organizations, missions, places and well-known officials,
+kept as TSV files.
 
-``kg/extract/data/organizations.tsv`` and ``places.tsv`` ship with newskg; users
-extend them with files of the same columns named in ``KG_GAZETTEER`` (paths
-separated by ``os.pathsep``; a file whose header has ``kind`` and ``country``
-columns is read as places, any other as organizations).
+``kg/extract/data/organizations.tsv``, ``places.tsv`` and ``officials.tsv`` ship with
+newskg; users extend them with files of the same columns named in ``KG_GAZETTEER``
+(paths separated by ``os.pathsep``; a file whose header has ``kind`` and ``country``
+columns is read as places, one with a ``role`` column as officials, any other as
+organizations).
 """
 
 from __future__ import annotations
@@ -54,11 +56,41 @@ class Entry:
 
 
 @dataclass
+class Official:
+    """A well-known person: the one spelling of their name, and their Wikidata item."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+
+
+def person_key(name: str) -> str:
+    """A full name as officials are matched: accents and case ignored."""
+    folded = unicodedata.normalize("NFKD", name)
+    return norm("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+@dataclass
 class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     by_form: dict[str, list[Entry]] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)  # "kazakh" -> "Kazakhstan"
     _short: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    officials: dict[str, Official] = field(default_factory=dict)  # by person_key
+
+    def add_official(self, official: Official) -> None:
+        for form in (official.name, *official.aliases):
+            words = person_key(form).split()
+            for key in {" ".join(words), f"{words[0]} {words[-1]}"}:
+                self.officials.setdefault(key, official)
+
+    def official(self, name: str) -> Official | None:
+        """The well-known person a full name (two words or more) is, if any."""
+        words = person_key(name).split()
+        if len(words) < 2:
+            return None
+        return self.officials.get(" ".join(words)) or self.officials.get(
+            f"{words[0]} {words[-1]}")
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
@@ -151,6 +183,12 @@ def _read_organizations(path: Path, gazetteer: Gazetteer) -> None:
         )
 
 
+def _read_officials(path: Path, gazetteer: Gazetteer) -> None:
+    for row in _rows(path):
+        gazetteer.add_official(Official(row["name"].strip(), _split(row.get("aliases")),
+                                        (row.get("wikidata") or "").strip() or None))
+
+
 def _read_places(path: Path, gazetteer: Gazetteer) -> None:
     for row in _rows(path):
         name = row["name"].strip()
@@ -174,7 +212,7 @@ def _read_places(path: Path, gazetteer: Gazetteer) -> None:
 
 
 def _files(extra: str | None) -> list[Path]:
-    files = [DATA / "organizations.tsv", DATA / "places.tsv"]
+    files = [DATA / "organizations.tsv", DATA / "places.tsv", DATA / "officials.tsv"]
     return files + [Path(p) for p in (extra or "").split(os.pathsep) if p]
 
 
@@ -203,6 +241,8 @@ def load(extra: str | None = None) -> Gazetteer:
         columns = next((line for line in header if line.strip() and not line.startswith("#")), "")
         if "country" in columns.split("\t"):
             _read_places(path, gazetteer)
+        elif "role" in columns.split("\t"):
+            _read_officials(path, gazetteer)
         else:
             _read_organizations(path, gazetteer)
     return gazetteer

@@ -1553,6 +1553,7 @@ def group(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, Entity]:
     """Group mentions into entities, setting each mention's ``key``."""
     entities: dict[str, Entity] = {}
     _group_people([m for m in mentions if m.kind == "person"], entities)
+    _name_officials(entities, gazetteer)
     by_text: dict[str, str] = {}
     for m in sorted((m for m in mentions if m.kind != "person"), key=lambda m: m.start):
         if m.entry is None and m.source in ("acronym", "short") and m.parent_text:
@@ -1688,6 +1689,20 @@ def _group_people(people: list[Mention], entities: dict[str, Entity]) -> None:
         elif m.text != entity.name:
             entity.aliases.add(m.text)
         entity.mentions.append(Span(m.start, m.end))
+
+
+def _name_officials(entities: dict[str, Entity], gazetteer: Gazetteer) -> None:
+    """A well-known official takes the gazetteer's spelling of their name (every article's
+    "Antonio Guterres" or "António Guterres" is one label) and their Wikidata item; the
+    article's spelling stays another form."""
+    for entity in entities.values():
+        official = gazetteer.official(entity.name)
+        if official is None:
+            continue
+        if official.name != entity.name:
+            entity.aliases.add(entity.name)
+            entity.name = official.name
+        entity.wikidata = official.wikidata
 
 
 def _fuller(a: str, b: str) -> bool:
