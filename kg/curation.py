@@ -516,10 +516,7 @@ class Rules:
             return triples
         article = next((s for s, p, o in triples if p == _TYPE and o == _ARTICLE), None)
         if article is not None:
-            # as stored and sorted: the same record whether the triples came from extraction
-            # or from the store
-            record = "\n".join(sorted(KGStore.canonical(triples)))
-            curated.append((article, _UNCURATED, ox.Literal(record)))
+            curated.append((article, _UNCURATED, KGStore.record(triples)))
         return curated
 
     def _target(self, iri: str, labels: list[str]) -> str:

@@ -576,8 +576,8 @@ class KGStore:
             return triples
         recorded, kept = surnames.record_of(triples)
         article = next(s for s, p, o in triples if p == _TYPE and o == _ARTICLE)
-        record = ox.Literal("\n".join(sorted(self.canonical(recorded))))
-        return [*surnames.linked(recorded, rename), *kept, (article, surnames.UNLINKED, record)]
+        return [*surnames.linked(recorded, rename), *kept,
+                (article, surnames.UNLINKED, self.record(recorded))]
 
     # ---------------------------------------------------------------- graph store writes
 
@@ -782,6 +782,13 @@ class KGStore:
         memory = ox.Store()
         memory.extend(ox.Quad(s, p, o) for s, p, o in triples)
         return {f"{q.subject} {q.predicate} {q.object} ." for q in memory}
+
+    @classmethod
+    def record(cls, triples: Iterable[Triple]) -> ox.Literal:
+        """Triples kept as one N-Triples literal (``kgo:uncurated``, ``kgo:unlinked``), in
+        the form and order the store gives them back: the same record whether the triples
+        came from extraction or from the store."""
+        return ox.Literal("\n".join(sorted(cls.canonical(triples))))
 
     def graph_triples(self, graph: str) -> list[Triple]:
         """Every triple of a named graph."""

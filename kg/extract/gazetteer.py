@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -75,7 +75,6 @@ class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
     by_form: dict[str, list[Entry]] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)  # "kazakh" -> "Kazakhstan"
-    _short: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     officials: dict[str, Official] = field(default_factory=dict)  # by person_key
 
     def add_official(self, official: Official) -> None:
@@ -117,11 +116,11 @@ class Gazetteer:
         """The bodies a name can be short for once its organization's name is dropped:
         "Security Council" for "UN Security Council" or "Security Council of the United
         Nations" (a name of two words or more, and of no entry in its own right)."""
-        if not self._short:
-            self._short = self._short_names()
-        return self._short.get(norm(text), [])
+        return self._short_names.get(norm(text), [])
 
+    @cached_property
     def _short_names(self) -> dict[str, list[Entry]]:
+        """Read once, when first asked (every entry is added by then)."""
         short: dict[str, list[Entry]] = {}
         for entry in self.entries.values():
             parent = self.entries.get(entry.parent or "")
@@ -136,8 +135,7 @@ class Gazetteer:
                         bucket = short.setdefault(rest, [])
                         if entry not in bucket:
                             bucket.append(entry)
-        return {rest: entries for rest, entries in short.items()
-                if not any(rest == norm(f) for e in entries for f in e.forms())}
+        return short
 
     def place(self, name: str) -> Entry | None:
         return self.lookup(name, "place")
